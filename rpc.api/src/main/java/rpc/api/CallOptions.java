@@ -1,0 +1,107 @@
+package rpc.api;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Per-call settings: deadline, request compression, extra request headers, wait-for-ready.
+ *
+ * <p>Immutable: every {@code with…} method returns a new instance. {@link #DEFAULT} has no
+ * deadline, no compression, no headers and fails fast while the transport is unavailable.
+ */
+public final class CallOptions {
+
+  /** No deadline, identity encoding, no extra headers, fail fast. */
+  public static final CallOptions DEFAULT = new CallOptions(null, null, null, false, -1);
+
+  private final Deadline deadline;
+  private final String compression;
+  private final Metadata headers; // never handed out without copying
+  private final boolean waitForReady;
+  private final int maxInboundMessageSize;
+
+  private CallOptions(Deadline deadline, String compression, Metadata headers, boolean waitForReady,
+      int maxInboundMessageSize) {
+    this.deadline = deadline;
+    this.compression = compression;
+    this.headers = headers;
+    this.waitForReady = waitForReady;
+    this.maxInboundMessageSize = maxInboundMessageSize;
+  }
+
+  /** The deadline, or null for none. */
+  public Deadline deadline() {
+    return deadline;
+  }
+
+  /** A copy with the given deadline (null removes it). */
+  public CallOptions withDeadline(Deadline deadline) {
+    return new CallOptions(deadline, compression, headers, waitForReady, maxInboundMessageSize);
+  }
+
+  /** A copy whose deadline is {@code timeout} from now. */
+  public CallOptions withTimeout(Duration timeout) {
+    return withDeadline(Deadline.after(timeout));
+  }
+
+  /** The request message encoding ({@code "gzip"}), or null for identity. */
+  public String compression() {
+    return compression;
+  }
+
+  /** A copy that compresses request messages with {@code encoding} ({@code "gzip"} or {@code "identity"}). */
+  public CallOptions withCompression(String encoding) {
+    return new CallOptions(deadline, "identity".equals(encoding) ? null : encoding, headers, waitForReady,
+        maxInboundMessageSize);
+  }
+
+  /** A copy of the extra request headers (empty when none). */
+  public Metadata headers() {
+    return headers == null ? new Metadata() : headers.copy();
+  }
+
+  /** Whether extra request headers are set. */
+  public boolean hasHeaders() {
+    return headers != null && !headers.isEmpty();
+  }
+
+  /** A copy whose extra request headers are {@code extra} added to the current ones. */
+  public CallOptions withHeaders(Metadata extra) {
+    Objects.requireNonNull(extra, "extra");
+    Metadata merged = headers == null ? new Metadata() : headers.copy();
+    merged.merge(extra);
+    return new CallOptions(deadline, compression, merged, waitForReady, maxInboundMessageSize);
+  }
+
+  /**
+   * Whether the call waits for the transport to become ready (until its deadline) instead of
+   * failing with {@code UNAVAILABLE} at once.
+   */
+  public boolean waitForReady() {
+    return waitForReady;
+  }
+
+  /** A copy with wait-for-ready switched on or off. */
+  public CallOptions withWaitForReady(boolean enabled) {
+    return new CallOptions(deadline, compression, headers, enabled, maxInboundMessageSize);
+  }
+
+  /** The largest response message accepted for this call, or -1 for the channel's limit. */
+  public int maxInboundMessageSize() {
+    return maxInboundMessageSize;
+  }
+
+  /** A copy with a per-call inbound message limit in bytes. */
+  public CallOptions withMaxInboundMessageSize(int bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("bytes < 0: " + bytes);
+    }
+    return new CallOptions(deadline, compression, headers, waitForReady, bytes);
+  }
+
+  @Override
+  public String toString() {
+    return "CallOptions{deadline=" + deadline + ", compression=" + compression + ", headers=" + headers
+        + ", waitForReady=" + waitForReady + "}";
+  }
+}

@@ -1,0 +1,231 @@
+package rpc.api;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import rpc.api.internal.ChannelCore;
+import rpc.api.spi.ClientTransportConfig;
+import rpc.api.spi.Target;
+
+/**
+ * A virtual connection to one target, on which any number of calls run at once.
+ *
+ * <p>Thread-safe: share one channel among all threads and all clients that talk to the same
+ * target; calls made on it run in parallel, multiplexed over one connection per server address.
+ *
+ * <p>Open it with {@link #open(String)} or {@link #newBuilder(String)}. Targets:
+ * {@code inprocess:NAME} (module {@code rpc.transport.inprocess}); {@code host:port},
+ * {@code dns:///host:port}, {@code http://host:port}, {@code https://host:port} (a network
+ * transport, such as {@code rpc.transport.jetty}). The transport is found with
+ * {@link java.util.ServiceLoader}.
+ *
+ * <p>{@link #close()} is graceful: calls in flight finish, new calls fail {@code UNAVAILABLE}.
+ */
+public final class Channel implements AutoCloseable {
+
+  private final ChannelCore core;
+  private final CallOptions defaults;
+
+  private Channel(ChannelCore core, CallOptions defaults) {
+    this.core = core;
+    this.defaults = defaults;
+  }
+
+  /**
+   * Opens a channel to {@code target} with default settings.
+   *
+   * @throws IllegalArgumentException if the target is malformed or no transport serves it (the
+   *     message names the target, the transports found and the module to add)
+   */
+  public static Channel open(String target) {
+    return newBuilder(target).build();
+  }
+
+  /** A builder for a channel to {@code target}. */
+  public static Builder newBuilder(String target) {
+    return new Builder(target);
+  }
+
+  /**
+   * Makes a unary call and blocks for its response.
+   *
+   * @throws StatusException if the call ends with any status other than OK
+   */
+  public <Req, Resp> Resp call(MethodDescriptor<Req, Resp> method, Req request) {
+    return call(method, request, defaults);
+  }
+
+  /** Makes a unary call with the given options and blocks for its response. */
+  public <Req, Resp> Resp call(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+    return core.blockingUnary(checkKind(method, MethodDescriptor.Kind.UNARY), request, options);
+  }
+
+  /**
+   * Starts a unary call; the future completes with the response, or exceptionally with a
+   * {@link StatusException}. Cancelling the future cancels the call.
+   */
+  public <Req, Resp> CompletableFuture<Resp> callAsync(MethodDescriptor<Req, Resp> method, Req request) {
+    return callAsync(method, request, defaults);
+  }
+
+  /** Starts a unary call with the given options. */
+  public <Req, Resp> CompletableFuture<Resp> callAsync(MethodDescriptor<Req, Resp> method, Req request,
+      CallOptions options) {
+    return core.asyncUnary(checkKind(method, MethodDescriptor.Kind.UNARY), request, options);
+  }
+
+  /** Starts a call of any kind and returns its stream (for unary methods too). */
+  public <Req, Resp> ClientStream<Req, Resp> newStream(MethodDescriptor<Req, Resp> method) {
+    return newStream(method, defaults);
+  }
+
+  /** Starts a call of any kind with the given options and returns its stream. */
+  public <Req, Resp> ClientStream<Req, Resp> newStream(MethodDescriptor<Req, Resp> method, CallOptions options) {
+    Objects.requireNonNull(method, "method");
+    return core.newStream(method, Objects.requireNonNull(options, "options"));
+  }
+
+  /** The call options used by the methods that take none. */
+  public CallOptions defaultCallOptions() {
+    return defaults;
+  }
+
+  /** The target this channel was opened with. */
+  public String target() {
+    return core.target().text();
+  }
+
+  /** The name of the transport carrying this channel's calls. */
+  public String transportName() {
+    return core.transportName();
+  }
+
+  /** Graceful close: new calls fail {@code UNAVAILABLE}; calls in flight finish. Idempotent. */
+  @Override
+  public void close() {
+    core.shutdown();
+  }
+
+  /** Cancels every call in flight ({@code UNAVAILABLE}) and closes the connection. Idempotent. */
+  public void shutdownNow() {
+    core.shutdownNow();
+  }
+
+  /** Whether {@link #close()} or {@link #shutdownNow()} was called. */
+  public boolean isShutdown() {
+    return core.isShutdown();
+  }
+
+  /** Waits until the channel is closed and its calls have ended; true if that happened in time. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return core.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private static <Req, Resp> MethodDescriptor<Req, Resp> checkKind(MethodDescriptor<Req, Resp> m,
+      MethodDescriptor.Kind kind) {
+    if (Objects.requireNonNull(m, "method").kind() != kind) {
+      throw new IllegalArgumentException(m.fullName() + " is " + m.kind() + ": use newStream");
+    }
+    return m;
+  }
+
+  @Override
+  public String toString() {
+    return "Channel{" + target() + " via " + transportName() + "}";
+  }
+
+  /** Builds a {@link Channel}. Not thread-safe; the channel it builds is. */
+  public static final class Builder {
+    private final String target;
+    private String transport;
+    private final List<ClientInterceptor> interceptors = new ArrayList<>();
+    private CallOptions defaults = CallOptions.DEFAULT;
+    private int maxInboundMessageSize = 4 * 1024 * 1024;
+    private SSLContext sslContext;
+    private String userAgent;
+    private Duration idleTimeout;
+    private Duration keepAliveTime;
+    private final Map<String, String> options = new HashMap<>();
+
+    private Builder(String target) {
+      this.target = Objects.requireNonNull(target, "target");
+    }
+
+    /** Uses the transport with this name ({@code "jetty"}, {@code "inprocess"}) whatever the scheme. */
+    public Builder transport(String name) {
+      this.transport = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Adds interceptors; the first added runs first (outermost). */
+    public Builder intercept(ClientInterceptor... interceptors) {
+      for (ClientInterceptor i : interceptors) {
+        this.interceptors.add(Objects.requireNonNull(i, "interceptor"));
+      }
+      return this;
+    }
+
+    /** The call options used by calls that pass none. */
+    public Builder defaultCallOptions(CallOptions options) {
+      this.defaults = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** The largest response message accepted (default 4 MiB); larger ones fail {@code RESOURCE_EXHAUSTED}. */
+    public Builder maxInboundMessageSize(int bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("bytes must be positive: " + bytes);
+      }
+      this.maxInboundMessageSize = bytes;
+      return this;
+    }
+
+    /** TLS settings (trust store, client certificate) for {@code https} targets. */
+    public Builder sslContext(SSLContext context) {
+      this.sslContext = context;
+      return this;
+    }
+
+    /** A prefix for the {@code user-agent} header. */
+    public Builder userAgent(String userAgent) {
+      this.userAgent = userAgent;
+      return this;
+    }
+
+    /** Closes the connection after this long without calls; it reopens on the next call. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    /** Sends an HTTP/2 PING after this long without traffic, to keep the connection alive. */
+    public Builder keepAliveTime(Duration time) {
+      this.keepAliveTime = time;
+      return this;
+    }
+
+    /** A transport-specific setting (documented by the transport). */
+    public Builder option(String key, String value) {
+      options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Builds the channel. Does not connect yet: network transports connect on the first call.
+     *
+     * @throws IllegalArgumentException if the target is malformed or no transport serves it
+     */
+    public Channel build() {
+      Target t = Target.parse(target);
+      ClientTransportConfig config = new ClientTransportConfig(t, maxInboundMessageSize, sslContext, userAgent,
+          idleTimeout, keepAliveTime, options);
+      return new Channel(ChannelCore.create(config, transport, List.copyOf(interceptors)), defaults);
+    }
+  }
+}

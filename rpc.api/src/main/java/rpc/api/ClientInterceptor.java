@@ -1,0 +1,25 @@
+package rpc.api;
+
+import rpc.api.spi.ClientCall;
+
+/**
+ * Runs around every call a {@link Channel} starts: it may change the call options (add headers,
+ * tighten the deadline), wrap the {@link ClientCall} to observe messages and the final status, or
+ * fail the call early.
+ *
+ * <p>Implementations must be thread-safe: one interceptor serves every call of the channel at once.
+ * Interceptors apply to every call kind, blocking or asynchronous.
+ */
+@FunctionalInterface
+public interface ClientInterceptor {
+
+  /** Creates the next call in the chain. */
+  @FunctionalInterface
+  interface Next {
+    /** The call as the rest of the chain (and finally the transport) makes it. */
+    <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options);
+  }
+
+  /** Returns the call to use, usually {@code next.newCall(method, options)} or a wrapper of it. */
+  <Req, Resp> ClientCall<Req, Resp> intercept(MethodDescriptor<Req, Resp> method, CallOptions options, Next next);
+}

@@ -1,0 +1,133 @@
+package rpc.api;
+
+import java.util.Objects;
+
+/**
+ * Describes one remote method: its full name ({@code package.Service/Method}), the kind of call,
+ * and the codecs of its request and response messages.
+ *
+ * <p>Immutable.
+ *
+ * @param <Req> request message type
+ * @param <Resp> response message type
+ */
+public final class MethodDescriptor<Req, Resp> {
+
+  /** The four kinds of gRPC call. */
+  public enum Kind {
+    /** One request, one response. */
+    UNARY(false, false),
+    /** Many requests, one response. */
+    CLIENT_STREAMING(true, false),
+    /** One request, many responses. */
+    SERVER_STREAMING(false, true),
+    /** Many requests and many responses, in both directions at once. */
+    BIDI_STREAMING(true, true);
+
+    private final boolean clientStreams;
+    private final boolean serverStreams;
+
+    Kind(boolean clientStreams, boolean serverStreams) {
+      this.clientStreams = clientStreams;
+      this.serverStreams = serverStreams;
+    }
+
+    /** Whether the client sends more than one message. */
+    public boolean clientStreams() {
+      return clientStreams;
+    }
+
+    /** Whether the server sends more than one message. */
+    public boolean serverStreams() {
+      return serverStreams;
+    }
+  }
+
+  private final String fullName;
+  private final String serviceName;
+  private final String methodName;
+  private final Kind kind;
+  private final Codec<Req> requestCodec;
+  private final Codec<Resp> responseCodec;
+  private final Object schema;
+
+  private MethodDescriptor(String fullName, Kind kind, Codec<Req> requestCodec, Codec<Resp> responseCodec,
+      Object schema) {
+    this.fullName = Objects.requireNonNull(fullName, "fullName");
+    int slash = fullName.indexOf('/');
+    if (slash <= 0 || slash == fullName.length() - 1 || fullName.indexOf('/', slash + 1) >= 0
+        || fullName.startsWith("/")) {
+      throw new IllegalArgumentException("full method name must be 'package.Service/Method': " + fullName);
+    }
+    this.serviceName = fullName.substring(0, slash);
+    this.methodName = fullName.substring(slash + 1);
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.requestCodec = Objects.requireNonNull(requestCodec, "requestCodec");
+    this.responseCodec = Objects.requireNonNull(responseCodec, "responseCodec");
+    this.schema = schema;
+  }
+
+  /** A descriptor for {@code fullName} ({@code package.Service/Method}). */
+  public static <Req, Resp> MethodDescriptor<Req, Resp> of(String fullName, Kind kind, Codec<Req> requestCodec,
+      Codec<Resp> responseCodec) {
+    return new MethodDescriptor<>(fullName, kind, requestCodec, responseCodec, null);
+  }
+
+  /** Joins a service and method name into a full method name. */
+  public static String fullName(String serviceName, String methodName) {
+    return serviceName + "/" + methodName;
+  }
+
+  /**
+   * A copy carrying {@code schema}: an opaque object describing the method (generated code sets a
+   * protobuf method descriptor; server reflection reads it).
+   */
+  public MethodDescriptor<Req, Resp> withSchema(Object schema) {
+    return new MethodDescriptor<>(fullName, kind, requestCodec, responseCodec, schema);
+  }
+
+  /** The full name, {@code package.Service/Method}. */
+  public String fullName() {
+    return fullName;
+  }
+
+  /** The HTTP/2 {@code :path}, {@code /package.Service/Method}. */
+  public String path() {
+    return "/" + fullName;
+  }
+
+  /** The service part, {@code package.Service}. */
+  public String serviceName() {
+    return serviceName;
+  }
+
+  /** The method part, {@code Method}. */
+  public String methodName() {
+    return methodName;
+  }
+
+  /** The kind of call. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The codec of request messages. */
+  public Codec<Req> requestCodec() {
+    return requestCodec;
+  }
+
+  /** The codec of response messages. */
+  public Codec<Resp> responseCodec() {
+    return responseCodec;
+  }
+
+  /** The schema object set by {@link #withSchema}, or null. */
+  public Object schema() {
+    return schema;
+  }
+
+  @Override
+  public String toString() {
+    return fullName + " (" + kind + ")";
+  }
+}

@@ -1,0 +1,233 @@
+package rpc.api;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import rpc.api.internal.ServerCore;
+import rpc.api.spi.ServerTransportConfig;
+import rpc.api.spi.Target;
+
+/**
+ * Serves the calls of one or more services at one address.
+ *
+ * <p>Thread-safe. Every call's handler runs on its own virtual thread (or on the
+ * {@linkplain Builder#executor configured executor}), so handlers may block.
+ *
+ * <p>Lifecycle: {@link Builder#build()} → {@link #start()} → {@link #shutdown()} (graceful: no new
+ * calls, calls in flight finish) or {@link #shutdownNow()} (calls in flight are cancelled) →
+ * {@link #awaitTermination}.
+ */
+public final class Server {
+
+  private final ServerCore core;
+
+  private Server(ServerCore core) {
+    this.core = core;
+  }
+
+  /** A builder. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @return this server
+   * @throws IOException if the address cannot be bound
+   * @throws IllegalStateException if already started or shut down
+   */
+  public Server start() throws IOException {
+    core.start();
+    return this;
+  }
+
+  /** The bound address as text ({@code 127.0.0.1:50051}, {@code inprocess:NAME}). */
+  public String address() {
+    return core.address();
+  }
+
+  /** The bound TCP port (useful after listening on port 0), or -1 for a transport without ports. */
+  public int port() {
+    return core.port();
+  }
+
+  /** The registered services. */
+  public List<ServiceDefinition> services() {
+    return core.services();
+  }
+
+  /**
+   * Graceful shutdown: stops taking new calls (they fail {@code UNAVAILABLE}) and lets calls in
+   * flight finish; the server terminates when the last one does. Idempotent.
+   */
+  public void shutdown() {
+    core.shutdown();
+  }
+
+  /** Cancels calls in flight and stops at once. Idempotent. */
+  public void shutdownNow() {
+    core.shutdownNow();
+  }
+
+  /** Whether shutdown has begun. */
+  public boolean isShutdown() {
+    return core.isShutdown();
+  }
+
+  /** Whether the server has stopped and every call has ended. */
+  public boolean isTerminated() {
+    return core.isTerminated();
+  }
+
+  /** Waits for termination; true if it happened within {@code timeout}. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return core.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Registers {@code action} to run once, when shutdown begins (before calls are drained). For
+   * standard services that must react, such as health checking.
+   */
+  public void onShutdown(Runnable action) {
+    core.onShutdown(action);
+  }
+
+  @Override
+  public String toString() {
+    return "Server{" + core.address() + ", services=" + core.services().size() + "}";
+  }
+
+  /** Builds a {@link Server}. Not thread-safe; the server it builds is. */
+  public static final class Builder {
+    private String address;
+    private String transport;
+    private final Map<String, ServiceDefinition> services = new LinkedHashMap<>();
+    private final List<ServerInterceptor> interceptors = new ArrayList<>();
+    private Executor executor;
+    private int maxInboundMessageSize = 4 * 1024 * 1024;
+    private SSLContext sslContext;
+    private boolean requireClientAuth;
+    private int maxConcurrentStreams = 1000;
+    private Duration idleTimeout;
+    private final Map<String, String> options = new HashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Where to listen: {@code inprocess:NAME}, or {@code host:port} for a network transport
+     * ({@code 127.0.0.1:0} binds an ephemeral port; see {@link Server#port()}).
+     */
+    public Builder listen(String address) {
+      this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** Listens on {@code host:port} with a network transport. */
+    public Builder listen(String host, int port) {
+      return listen((host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+    }
+
+    /** Uses the transport with this name whatever the address scheme. */
+    public Builder transport(String name) {
+      this.transport = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Adds a service.
+     *
+     * @throws IllegalArgumentException if a service with the same name was added
+     */
+    public Builder addService(ServiceDefinition service) {
+      Objects.requireNonNull(service, "service");
+      if (services.putIfAbsent(service.name(), service) != null) {
+        throw new IllegalArgumentException("service added twice: " + service.name());
+      }
+      return this;
+    }
+
+    /** Adds interceptors around every call; the first added runs first (outermost). */
+    public Builder intercept(ServerInterceptor... interceptors) {
+      for (ServerInterceptor i : interceptors) {
+        this.interceptors.add(Objects.requireNonNull(i, "interceptor"));
+      }
+      return this;
+    }
+
+    /**
+     * Runs handlers on {@code executor} instead of a new virtual thread per call. The executor must
+     * start each task promptly (handlers block).
+     */
+    public Builder executor(Executor executor) {
+      this.executor = executor;
+      return this;
+    }
+
+    /** The largest request message accepted (default 4 MiB); larger ones fail {@code RESOURCE_EXHAUSTED}. */
+    public Builder maxInboundMessageSize(int bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("bytes must be positive: " + bytes);
+      }
+      this.maxInboundMessageSize = bytes;
+      return this;
+    }
+
+    /** Serves TLS (ALPN h2) with this context's key material. */
+    public Builder sslContext(SSLContext context) {
+      this.sslContext = context;
+      return this;
+    }
+
+    /** With TLS, requires clients to present a certificate the context trusts (mutual TLS). */
+    public Builder requireClientAuth(boolean require) {
+      this.requireClientAuth = require;
+      return this;
+    }
+
+    /** The most calls one connection may have open at once (default 1000). */
+    public Builder maxConcurrentStreams(int streams) {
+      if (streams <= 0) {
+        throw new IllegalArgumentException("streams must be positive: " + streams);
+      }
+      this.maxConcurrentStreams = streams;
+      return this;
+    }
+
+    /** Closes connections that carried no call for this long. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    /** A transport-specific setting (documented by the transport). */
+    public Builder option(String key, String value) {
+      options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Builds the server (not started).
+     *
+     * @throws IllegalStateException if no address was given
+     * @throws IllegalArgumentException if no transport serves the address
+     */
+    public Server build() {
+      if (address == null) {
+        throw new IllegalStateException("no address: call listen(\"127.0.0.1:0\") or listen(\"inprocess:NAME\")");
+      }
+      ServerTransportConfig config = new ServerTransportConfig(Target.parse(address), maxInboundMessageSize,
+          sslContext, requireClientAuth, maxConcurrentStreams, idleTimeout, options);
+      return new Server(new ServerCore(config, transport, List.copyOf(services.values()), List.copyOf(interceptors),
+          executor));
+    }
+  }
+}

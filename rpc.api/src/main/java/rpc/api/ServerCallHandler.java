@@ -1,0 +1,18 @@
+package rpc.api;
+
+/**
+ * The form every server handler takes once bound to a method: it gets the call's stream, and the
+ * call ends when it returns (OK) or throws. The four kind-specific handler types are adapted to it,
+ * and {@link ServerInterceptor}s wrap it.
+ *
+ * <p>Implementations must be thread-safe: the handler runs once per call, each call on its own
+ * virtual thread.
+ *
+ * @param <Req> request type
+ * @param <Resp> response type
+ */
+@FunctionalInterface
+public interface ServerCallHandler<Req, Resp> {
+  /** Handles one call; returns when the call is complete. */
+  void handle(ServerStream<Resp, Req> stream) throws Exception;
+}

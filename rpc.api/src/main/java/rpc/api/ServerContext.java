@@ -1,0 +1,50 @@
+package rpc.api;
+
+/**
+ * What a server handler knows about its call: the request headers, the deadline, whether the call
+ * was cancelled, the peer, and the trailers it will send.
+ *
+ * <p>Thread-safe, except {@link #responseTrailers()}, which returns the one mutable trailers object
+ * of the call: add to it from the handler's thread.
+ */
+public interface ServerContext {
+
+  /** The method being called. */
+  MethodDescriptor<?, ?> method();
+
+  /** A copy of the request headers (custom metadata only). */
+  Metadata requestHeaders();
+
+  /** The call's deadline, or null when the client set none. */
+  Deadline deadline();
+
+  /**
+   * Whether the call has been cancelled (client cancel, deadline expiry, connection loss or server
+   * shutdown). When this turns true the handler thread is also interrupted.
+   */
+  boolean isCancelled();
+
+  /** Why the call was cancelled, or null while it is not. */
+  Status cancellationStatus();
+
+  /** The remote address as text ({@code 127.0.0.1:53124}, {@code inprocess:NAME}). */
+  String peer();
+
+  /** The {@code :authority} the client addressed, or null. */
+  String authority();
+
+  /** The trailers sent when the handler returns normally; mutable, for the handler's thread. */
+  Metadata responseTrailers();
+
+  /**
+   * Compresses response messages with {@code encoding} ({@code "gzip"} or {@code "identity"}) if the
+   * client accepts it; call before the first response.
+   */
+  void setResponseCompression(String encoding);
+
+  /**
+   * Runs {@code action} once when the call is cancelled (at once if it already is). It runs on the
+   * thread that observed the cancellation and must not block.
+   */
+  void onCancel(Runnable action);
+}

@@ -1,0 +1,16 @@
+package rpc.api;
+
+/**
+ * Handles a server-streaming call: one request in, any number of responses sent on the stream.
+ *
+ * <p>Implementations must be thread-safe: calls run at once, each on its own virtual thread.
+ * The call ends OK when the handler returns.
+ *
+ * @param <Req> request type
+ * @param <Resp> response type
+ */
+@FunctionalInterface
+public interface ServerStreamingHandler<Req, Resp> {
+  /** Sends the responses for {@code request}; returns when done, or throws to fail the call. */
+  void handle(Req request, ServerStream<Resp, Req> responses) throws Exception;
+}

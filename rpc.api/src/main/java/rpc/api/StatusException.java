@@ -1,0 +1,39 @@
+package rpc.api;
+
+import java.util.Objects;
+
+/**
+ * The one unchecked exception the library throws for a call that ended with a status other than
+ * {@code OK}; it carries that status and the trailing metadata the peer sent.
+ *
+ * <p>Thread-safe once constructed; the trailers are copied on the way in and out.
+ * A server handler may throw it to end its call with that status and trailers.
+ */
+public class StatusException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final transient Status status;
+  private final transient Metadata trailers;
+
+  /** An exception carrying {@code status} and no trailers. */
+  public StatusException(Status status) {
+    this(status, null);
+  }
+
+  /** An exception carrying {@code status} and a copy of {@code trailers} (may be null). */
+  public StatusException(Status status, Metadata trailers) {
+    super(Objects.requireNonNull(status, "status").toString(), status.cause());
+    this.status = status;
+    this.trailers = trailers == null ? new Metadata() : trailers.copy();
+  }
+
+  /** The status of the call. */
+  public Status status() {
+    return status;
+  }
+
+  /** A copy of the trailing metadata (empty when there was none). */
+  public Metadata trailers() {
+    return trailers.copy();
+  }
+}

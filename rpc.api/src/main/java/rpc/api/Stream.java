@@ -1,0 +1,49 @@
+package rpc.api;
+
+/**
+ * One end of a call's message stream: the contract both the client and the server end share.
+ *
+ * <p>Not thread-safe, except: one thread may {@link #send} while another thread
+ * {@link #receive}s, and {@link #cancel} may be called from any thread at any time. Two threads
+ * sending at once, or two receiving at once, is misuse: the second one gets an
+ * {@link IllegalStateException} naming the stream and the operation.
+ *
+ * <p>Back-pressure: {@code send} blocks while the peer has granted no credit (its receive window is
+ * full); {@code receive} pulls one message at a time and only a small, bounded number of messages is
+ * fetched ahead. Nothing is buffered without bound.
+ *
+ * @param <Out> the type of messages this end sends
+ * @param <In> the type of messages this end receives
+ */
+public interface Stream<Out, In> {
+
+  /**
+   * Sends one message, blocking while flow control does not allow it.
+   *
+   * @throws StatusException if the call has ended with a status other than OK (including after
+   *     {@link #cancel}), or the calling thread is interrupted while waiting ({@code CANCELLED})
+   * @throws IllegalStateException if another thread is sending on this stream, or sending is
+   *     closed
+   */
+  void send(Out message);
+
+  /**
+   * Receives the next message, blocking until one arrives.
+   *
+   * @return the next message, or null once the peer has finished sending and the call ended OK
+   * @throws StatusException if the call ended with a status other than OK, or the calling thread is
+   *     interrupted while waiting ({@code CANCELLED})
+   * @throws IllegalStateException if another thread is receiving on this stream
+   */
+  In receive();
+
+  /**
+   * Abandons the call: the peer sees {@code CANCELLED} and blocked or later {@code send} and
+   * {@code receive} calls throw {@link StatusException}. Callable from any thread; does nothing once
+   * the call has ended.
+   */
+  void cancel();
+
+  /** A short name for this stream in messages: the method and a call number. */
+  String name();
+}

@@ -1,0 +1,19 @@
+package rpc.api;
+
+/**
+ * Handles a unary call: one request in, one response out.
+ *
+ * <p>Implementations must be thread-safe: calls run at once, each on its own virtual thread, where
+ * blocking is fine.
+ *
+ * @param <Req> request type
+ * @param <Resp> response type
+ */
+@FunctionalInterface
+public interface UnaryHandler<Req, Resp> {
+  /**
+   * Returns the response (non-null), or throws {@link StatusException} to fail the call with that
+   * status; any other exception fails it with {@code UNKNOWN}.
+   */
+  Resp handle(Req request, ServerContext context) throws Exception;
+}

@@ -1,0 +1,263 @@
+package rpc.api.internal;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import rpc.api.Metadata;
+import rpc.api.MethodDescriptor;
+import rpc.api.ServerCallHandler;
+import rpc.api.ServerInterceptor;
+import rpc.api.ServiceDefinition;
+import rpc.api.Status;
+import rpc.api.spi.ServerCall;
+import rpc.api.spi.ServerCallAcceptor;
+import rpc.api.spi.ServerTransport;
+import rpc.api.spi.ServerTransportConfig;
+import rpc.api.spi.TransportProvider;
+
+/** The machinery behind {@link rpc.api.Server}: accepts calls and runs each handler on its own thread. */
+public final class ServerCore implements ServerCallAcceptor {
+  private static final System.Logger LOG = System.getLogger("rpc.api.Server");
+  private static final ThreadFactory VIRTUAL = Thread.ofVirtual().name("rpc-handler-", 0).factory();
+
+  private final ServerTransport transport;
+  private final List<ServiceDefinition> services;
+  private final Map<String, ServiceDefinition.Method<?, ?>> methods = new HashMap<>();
+  private final List<ServerInterceptor> interceptors;
+  private final Executor executor;
+  private final Set<ServerCallRunner<?, ?>> active = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger activeCount = new AtomicInteger();
+  private final ReentrantLock stateLock = new ReentrantLock();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final List<Runnable> shutdownActions = new ArrayList<>();
+  private volatile boolean started;
+  private volatile boolean shutdown;
+  private volatile boolean transportStopped;
+
+  public ServerCore(ServerTransportConfig config, String transportName, List<ServiceDefinition> services,
+      List<ServerInterceptor> interceptors, Executor executor) {
+    TransportProvider provider = Transports.select(config.address(), transportName);
+    this.services = services;
+    for (ServiceDefinition s : services) {
+      for (ServiceDefinition.Method<?, ?> m : s.methods()) {
+        methods.put(m.descriptor().fullName(), m);
+      }
+    }
+    this.interceptors = interceptors;
+    this.executor = executor;
+    this.transport = provider.newServerTransport(config);
+  }
+
+  public void start() throws IOException {
+    stateLock.lock();
+    try {
+      if (started || shutdown) {
+        throw new IllegalStateException(shutdown ? "server is shut down" : "server already started");
+      }
+      transport.start(this);
+      started = true;
+    } finally {
+      stateLock.unlock();
+    }
+  }
+
+  public String address() {
+    return transport.localAddress();
+  }
+
+  public int port() {
+    return transport.port();
+  }
+
+  public List<ServiceDefinition> services() {
+    return services;
+  }
+
+  @Override
+  public MethodDescriptor<?, ?> lookup(String fullMethodName) {
+    ServiceDefinition.Method<?, ?> m = methods.get(fullMethodName);
+    return m == null ? null : m.descriptor();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <Req, Resp> ServerCall.Listener<Req> accept(ServerCall<Req, Resp> call, Metadata headers) {
+    ServiceDefinition.Method<Req, Resp> m =
+        (ServiceDefinition.Method<Req, Resp>) methods.get(call.method().fullName());
+    if (m == null) {
+      call.close(Status.UNIMPLEMENTED.withDescription("unknown method " + call.method().fullName()), new Metadata());
+      return NoopListener.instance();
+    }
+    if (shutdown) {
+      call.close(Status.UNAVAILABLE.withDescription("server is shutting down"), new Metadata());
+      return NoopListener.instance();
+    }
+    if (call.deadline() != null && call.deadline().isExpired()) {
+      call.close(Status.DEADLINE_EXCEEDED.withDescription("deadline expired before the call reached its handler"),
+          new Metadata());
+      return NoopListener.instance();
+    }
+    ServerCallRunner<Req, Resp> runner = new ServerCallRunner<>(this, call, withInterceptors(m.handler()), headers);
+    activeCount.incrementAndGet();
+    active.add(runner);
+    runner.begin();
+    try {
+      if (executor == null) {
+        VIRTUAL.newThread(runner).start();
+      } else {
+        executor.execute(runner);
+      }
+    } catch (RuntimeException e) {
+      runner.cancel(Status.UNAVAILABLE.withDescription("server could not start a handler: " + e), true);
+      callEnded(runner);
+    }
+    return runner;
+  }
+
+  private <Req, Resp> ServerCallHandler<Req, Resp> withInterceptors(ServerCallHandler<Req, Resp> handler) {
+    ServerCallHandler<Req, Resp> h = handler;
+    for (int i = interceptors.size() - 1; i >= 0; i--) {
+      ServerInterceptor interceptor = interceptors.get(i);
+      ServerCallHandler<Req, Resp> next = h;
+      h = stream -> interceptor.intercept(stream, next);
+    }
+    return h;
+  }
+
+  void callEnded(ServerCallRunner<?, ?> runner) {
+    if (active.remove(runner)) {
+      activeCount.decrementAndGet();
+    }
+    if (shutdown) {
+      maybeTerminate();
+    }
+  }
+
+  void reportHandlerFailure(String call, Throwable t) {
+    LOG.log(System.Logger.Level.WARNING, "handler of " + call + " failed", t);
+  }
+
+  public void onShutdown(Runnable action) {
+    boolean runNow;
+    stateLock.lock();
+    try {
+      runNow = shutdown;
+      if (!runNow) {
+        shutdownActions.add(action);
+      }
+    } finally {
+      stateLock.unlock();
+    }
+    if (runNow) {
+      action.run();
+    }
+  }
+
+  private boolean beginShutdown() {
+    List<Runnable> actions;
+    stateLock.lock();
+    try {
+      if (shutdown) {
+        return false;
+      }
+      shutdown = true;
+      actions = new ArrayList<>(shutdownActions);
+      shutdownActions.clear();
+    } finally {
+      stateLock.unlock();
+    }
+    for (Runnable r : actions) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "shutdown action failed", e);
+      }
+    }
+    return true;
+  }
+
+  public void shutdown() {
+    if (beginShutdown()) {
+      if (started) {
+        transport.shutdown();
+      }
+    }
+    maybeTerminate();
+  }
+
+  public void shutdownNow() {
+    beginShutdown();
+    stopTransport();
+    for (ServerCallRunner<?, ?> r : active) {
+      r.cancel(Status.UNAVAILABLE.withDescription("server shutting down"), true);
+    }
+    maybeTerminate();
+  }
+
+  private void stopTransport() {
+    stateLock.lock();
+    try {
+      if (transportStopped) {
+        return;
+      }
+      transportStopped = true;
+    } finally {
+      stateLock.unlock();
+    }
+    if (started) {
+      transport.shutdownNow();
+    }
+  }
+
+  private void maybeTerminate() {
+    if (activeCount.get() == 0) {
+      stopTransport();
+      terminated.countDown();
+    }
+  }
+
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  public boolean isTerminated() {
+    return terminated.getCount() == 0;
+  }
+
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    if (!terminated.await(timeout, unit)) {
+      return false;
+    }
+    return !started || transport.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  /** A listener that ignores everything, for calls ended at once. */
+  static final class NoopListener implements ServerCall.Listener<Object> {
+    private static final NoopListener INSTANCE = new NoopListener();
+
+    @SuppressWarnings("unchecked")
+    static <T> ServerCall.Listener<T> instance() {
+      return (ServerCall.Listener<T>) INSTANCE;
+    }
+
+    @Override
+    public void onMessage(Object message) {}
+
+    @Override
+    public void onHalfClose() {}
+
+    @Override
+    public void onCancel(Status status) {}
+  }
+}

@@ -1,0 +1,88 @@
+package rpc.api.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import rpc.api.spi.Target;
+import rpc.api.spi.TransportProvider;
+
+/** Finds transport providers with ServiceLoader and picks one for a target. Thread-safe. */
+public final class Transports {
+  private static volatile List<TransportProvider> cached;
+
+  private Transports() {}
+
+  /** Every provider found, available or not. */
+  public static List<TransportProvider> all() {
+    List<TransportProvider> list = cached;
+    if (list == null) {
+      list = load();
+      cached = list;
+    }
+    return list;
+  }
+
+  private static List<TransportProvider> load() {
+    List<TransportProvider> found = new ArrayList<>();
+    // The module's own loader sees module-path providers; the context loader sees class-path ones.
+    addAll(found, ServiceLoader.load(TransportProvider.class));
+    addAll(found, ServiceLoader.load(TransportProvider.class, Transports.class.getClassLoader()));
+    found.sort(Comparator.comparingInt(TransportProvider::priority).reversed());
+    return List.copyOf(found);
+  }
+
+  private static void addAll(List<TransportProvider> into, ServiceLoader<TransportProvider> loader) {
+    var it = loader.iterator();
+    while (true) {
+      TransportProvider p;
+      try {
+        if (!it.hasNext()) {
+          return;
+        }
+        p = it.next();
+      } catch (ServiceConfigurationError e) {
+        continue; // a broken provider must not hide the others
+      }
+      boolean dup = into.stream().anyMatch(q -> q.getClass() == p.getClass());
+      if (!dup) {
+        into.add(p);
+      }
+    }
+  }
+
+  /**
+   * The provider for {@code target}: by {@code explicitName} when given, otherwise the available
+   * provider with the highest priority serving the target's scheme.
+   *
+   * @throws IllegalArgumentException naming the target, the providers found and the module to add
+   */
+  public static TransportProvider select(Target target, String explicitName) {
+    List<TransportProvider> all = all();
+    for (TransportProvider p : all) {
+      if (explicitName != null ? p.name().equals(explicitName) : p.schemes().contains(target.scheme())) {
+        if (p.isAvailable()) {
+          return p;
+        }
+      }
+    }
+    String found = all.isEmpty() ? "none" : all.stream()
+        .map(p -> p.name() + " " + p.schemes() + (p.isAvailable() ? "" : " (unavailable)"))
+        .collect(Collectors.joining(", "));
+    String want = explicitName != null ? "transport '" + explicitName + "'" : "scheme '" + target.scheme() + "'";
+    throw new IllegalArgumentException("no transport for target '" + target.text() + "' (" + want
+        + "); transports found: " + found + ". Add " + moduleHint(target, explicitName)
+        + " to the module path or class path.");
+  }
+
+  private static String moduleHint(Target target, String explicitName) {
+    String key = explicitName != null ? explicitName : target.scheme();
+    return switch (key) {
+      case "inprocess" -> "the module rpc.transport.inprocess (artifact dev.rpc:rpc.transport.inprocess)";
+      case "jetty", "dns", "http", "https" -> "the module rpc.transport.jetty (artifact dev.rpc:rpc.transport.jetty)";
+      default -> "a module that provides rpc.api.spi.TransportProvider for '" + key + "'";
+    };
+  }
+}

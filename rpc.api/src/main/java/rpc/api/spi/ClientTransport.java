@@ -1,0 +1,29 @@
+package rpc.api.spi;
+
+import java.util.concurrent.TimeUnit;
+import rpc.api.CallOptions;
+import rpc.api.MethodDescriptor;
+
+/**
+ * A transport's client side for one target: makes calls, usually multiplexed over one connection.
+ *
+ * <p>Thread-safe: {@link #newCall} is called from many threads at once.
+ */
+public interface ClientTransport {
+
+  /**
+   * A new, unstarted call. If the transport cannot carry it (shut down, target unknown, connection
+   * failed and the call does not wait for ready), the call fails with {@code UNAVAILABLE} once
+   * started.
+   */
+  <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options);
+
+  /** Stops taking new calls (they fail {@code UNAVAILABLE}); calls in flight go on. Idempotent. */
+  void shutdown();
+
+  /** Fails calls in flight with {@code UNAVAILABLE} and releases every resource. Idempotent. */
+  void shutdownNow();
+
+  /** Waits until every resource is released after a shutdown; true if that happened in time. */
+  boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException;
+}

@@ -1,0 +1,36 @@
+package rpc.api.spi;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A transport's server side: accepts calls at one address and hands them to a
+ * {@link ServerCallAcceptor}.
+ *
+ * <p>Thread-safe.
+ */
+public interface ServerTransport {
+
+  /** Starts listening; calls go to {@code acceptor}. */
+  void start(ServerCallAcceptor acceptor) throws IOException;
+
+  /** The bound address as text ({@code 127.0.0.1:50051}, {@code inprocess:NAME}). */
+  String localAddress();
+
+  /** The bound TCP port, or -1 for a transport without ports. */
+  int port();
+
+  /**
+   * Stops accepting new calls (on HTTP/2: sends GOAWAY); calls in flight go on. Idempotent.
+   */
+  void shutdown();
+
+  /**
+   * Cancels calls still in flight ({@code UNAVAILABLE} to their listeners) and releases every
+   * resource, including the listening port. Idempotent.
+   */
+  void shutdownNow();
+
+  /** Waits until every resource is released after {@link #shutdownNow}; true if in time. */
+  boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException;
+}

@@ -1,0 +1,41 @@
+package rpc.api.spi;
+
+import java.util.Set;
+
+/**
+ * A transport, found with {@link java.util.ServiceLoader}: declare it with
+ * {@code provides rpc.api.spi.TransportProvider with ...} in {@code module-info.java} and in
+ * {@code META-INF/services/rpc.api.spi.TransportProvider} for the class path.
+ *
+ * <p>Implementations must be thread-safe, have a public no-argument constructor that is cheap and
+ * never throws, and report problems (a missing optional dependency, say) through
+ * {@link #isAvailable()}.
+ *
+ * <p>Selection: a target's scheme picks the available provider with the highest
+ * {@link #priority()} among those whose {@link #schemes()} contain it; a builder's
+ * {@code transport(name)} picks by {@link #name()} instead.
+ */
+public interface TransportProvider {
+
+  /** The short name used to pick this transport explicitly ({@code "jetty"}, {@code "inprocess"}). */
+  String name();
+
+  /** The target schemes served ({@code "inprocess"}; {@code "dns"}, {@code "http"}, {@code "https"}). */
+  Set<String> schemes();
+
+  /** Higher wins when several providers serve a scheme. Defaults to 0. */
+  default int priority() {
+    return 0;
+  }
+
+  /** Whether the transport can run here. Defaults to true. */
+  default boolean isAvailable() {
+    return true;
+  }
+
+  /** A client transport for one channel. */
+  ClientTransport newClientTransport(ClientTransportConfig config);
+
+  /** A server transport (not started). */
+  ServerTransport newServerTransport(ServerTransportConfig config);
+}

@@ -1,0 +1,8 @@
+/** The transport conformance suite (abstract JUnit 5 tests) and test fixtures. */
+module rpc.testkit {
+  requires transitive rpc.api;
+  requires transitive org.junit.jupiter.api;
+
+  exports rpc.testkit;
+  opens rpc.testkit to org.junit.platform.commons;
+}
