@@ -38,11 +38,10 @@ public final class ServerCore implements ServerCallAcceptor {
   private final Set<ServerCallRunner<?, ?>> active = ConcurrentHashMap.newKeySet();
   private final AtomicInteger activeCount = new AtomicInteger();
   private final ReentrantLock stateLock = new ReentrantLock();
-  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final CountDownLatch handlersDone = new CountDownLatch(1);
   private final List<Runnable> shutdownActions = new ArrayList<>();
   private volatile boolean started;
   private volatile boolean shutdown;
-  private volatile boolean transportStopped;
 
   public ServerCore(ServerTransportConfig config, String transportName, List<ServiceDefinition> services,
       List<ServerInterceptor> interceptors, Executor executor) {
@@ -187,42 +186,26 @@ public final class ServerCore implements ServerCallAcceptor {
   }
 
   public void shutdown() {
-    if (beginShutdown()) {
-      if (started) {
-        transport.shutdown();
-      }
+    if (beginShutdown() && started) {
+      transport.shutdown();
     }
     maybeTerminate();
   }
 
   public void shutdownNow() {
     beginShutdown();
-    stopTransport();
+    if (started) {
+      transport.shutdownNow();
+    }
     for (ServerCallRunner<?, ?> r : active) {
       r.cancel(Status.UNAVAILABLE.withDescription("server shutting down"), true);
     }
     maybeTerminate();
   }
 
-  private void stopTransport() {
-    stateLock.lock();
-    try {
-      if (transportStopped) {
-        return;
-      }
-      transportStopped = true;
-    } finally {
-      stateLock.unlock();
-    }
-    if (started) {
-      transport.shutdownNow();
-    }
-  }
-
   private void maybeTerminate() {
     if (activeCount.get() == 0) {
-      stopTransport();
-      terminated.countDown();
+      handlersDone.countDown();
     }
   }
 
@@ -231,12 +214,17 @@ public final class ServerCore implements ServerCallAcceptor {
   }
 
   public boolean isTerminated() {
-    return terminated.getCount() == 0;
+    try {
+      return handlersDone.getCount() == 0 && (!started || transport.awaitTermination(0, TimeUnit.NANOSECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
-    if (!terminated.await(timeout, unit)) {
+    if (!handlersDone.await(timeout, unit)) {
       return false;
     }
     return !started || transport.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
