@@ -34,7 +34,7 @@ public final class ServerCore implements ServerCallAcceptor {
   private final List<ServiceDefinition> services;
   private final Map<String, ServiceDefinition.Method<?, ?>> methods = new HashMap<>();
   private final List<ServerInterceptor> interceptors;
-  private final Executor executor;
+  private final java.util.function.Consumer<Runnable> launcher;
   private final Set<ServerCallRunner<?, ?>> active = ConcurrentHashMap.newKeySet();
   private final AtomicInteger activeCount = new AtomicInteger();
   private final ReentrantLock stateLock = new ReentrantLock();
@@ -53,7 +53,7 @@ public final class ServerCore implements ServerCallAcceptor {
       }
     }
     this.interceptors = interceptors;
-    this.executor = executor;
+    this.launcher = executor == null ? task -> VIRTUAL.newThread(task).start() : executor::execute;
     this.transport = provider.newServerTransport(config);
   }
 
@@ -106,20 +106,11 @@ public final class ServerCore implements ServerCallAcceptor {
           new Metadata());
       return NoopListener.instance();
     }
-    ServerCallRunner<Req, Resp> runner = new ServerCallRunner<>(this, call, withInterceptors(m.handler()), headers);
+    ServerCallRunner<Req, Resp> runner =
+        new ServerCallRunner<>(this, call, withInterceptors(m.handler()), headers, launcher);
     activeCount.incrementAndGet();
     active.add(runner);
     runner.begin();
-    try {
-      if (executor == null) {
-        VIRTUAL.newThread(runner).start();
-      } else {
-        executor.execute(runner);
-      }
-    } catch (RuntimeException e) {
-      runner.cancel(Status.UNAVAILABLE.withDescription("server could not start a handler: " + e), true);
-      callEnded(runner);
-    }
     return runner;
   }
 
