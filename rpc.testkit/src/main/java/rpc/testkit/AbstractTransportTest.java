@@ -20,12 +20,12 @@ import rpc.api.Status;
 import rpc.api.StatusException;
 
 /**
- * The base of every conformance test group: starts servers and opens channels through the
- * transport's hooks (see {@link TransportConformanceTest}), and closes them after each test, so a
- * test only says what it calls.
+ * The base of every conformance test group. Not thread-safe, except that the servers and channels
+ * it opens may be used from any thread the test starts: JUnit makes one instance per test.
  *
- * <p>Not thread-safe: JUnit makes one instance per test and runs it on one thread; the servers
- * and channels it opens are thread-safe and may be used from any thread the test starts.
+ * <p>It starts servers and opens channels through the transport's hooks (see
+ * {@link TransportConformanceTest}) and shuts them all down after each test, so a test only says
+ * what it calls.
  *
  * <p>Every test of a group has a timeout (this class's {@link Timeout}, inherited), run on a
  * separate thread so a hang fails the test instead of blocking the build.

@@ -4,11 +4,10 @@ import java.nio.ByteBuffer;
 import rpc.api.Codec;
 
 /**
- * A codec of raw {@code byte[]} messages. Arrays are mutable, so the codec does <em>not</em>
- * declare its messages immutable: a transport must give the receiver its own copy, never the
- * sender's array.
+ * A codec of raw {@code byte[]} messages. Thread-safe and stateless: use {@link #INSTANCE}.
  *
- * <p>Thread-safe and stateless; use {@link #INSTANCE}.
+ * <p>Arrays are mutable, so the codec does <em>not</em> declare its messages immutable: a
+ * transport must give the receiver its own copy, never the sender's array.
  */
 public final class BytesCodec implements Codec<byte[]> {
 

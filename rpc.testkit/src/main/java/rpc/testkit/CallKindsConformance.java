@@ -125,6 +125,14 @@ abstract class CallKindsConformance extends AbstractTransportTest {
   }
 
   @Test
+  void handlerContextNamesTheMethodAndThePeer() throws Exception {
+    Channel channel = fakeChannel();
+    String[] seen = channel.call(FakeService.CONTEXT, "?").split("\n", -1);
+    assertEquals(FakeService.CONTEXT.fullName(), seen[0]);
+    assertTrue(seen.length == 2 && !seen[1].isBlank() && !seen[1].equals("null"), "no peer: " + Arrays.toString(seen));
+  }
+
+  @Test
   void severalServicesShareOneServer() throws Exception {
     MethodDescriptor<String, String> otherEcho = MethodDescriptor.of("rpc.testkit.FakeOtherService/Echo",
         MethodDescriptor.Kind.UNARY, StringCodec.INSTANCE, StringCodec.INSTANCE);

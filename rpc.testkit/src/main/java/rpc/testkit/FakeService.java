@@ -20,12 +20,12 @@ import rpc.api.Status;
 import rpc.api.StatusException;
 
 /**
- * The service the conformance suite calls: one method per behaviour under test (echo, generate,
- * absorb slowly, wait until cancelled, fail with a status, crash, …), recording what its handlers
- * saw so a test can check the server side of a call.
+ * The service the conformance suite calls, recording what its handlers saw. Thread-safe: handlers
+ * run at once, each on its own thread, and the recording state is concurrent.
  *
- * <p>Thread-safe: handlers run at once, each on its own thread, and the recording state is
- * concurrent. Make one instance per test; the method descriptors are shared constants.
+ * <p>It has one method per behaviour under test (echo, generate, absorb slowly, wait until
+ * cancelled, fail with a status, crash, …), so a test can check the server side of a call. Make
+ * one instance per test; the method descriptors are shared constants.
  */
 public final class FakeService {
 
@@ -81,6 +81,8 @@ public final class FakeService {
   public static final MethodDescriptor<String, String> METADATA = strings("Metadata", Kind.SERVER_STREAMING);
   /** Unary: the nanoseconds left before the call's deadline as the handler sees it, or {@code "none"}. */
   public static final MethodDescriptor<String, String> DEADLINE = strings("Deadline", Kind.UNARY);
+  /** Unary: what the context says about the call, {@code method full name + "\n" + peer}. */
+  public static final MethodDescriptor<String, String> CONTEXT = strings("Context", Kind.UNARY);
   /** Bidi: sends {@code "first"}, waits for one request, then cancels the call from the server. */
   public static final MethodDescriptor<String, String> SERVER_CANCEL = strings("ServerCancel", Kind.BIDI_STREAMING);
   /**
@@ -142,6 +144,10 @@ public final class FakeService {
         .unary(DEADLINE, (request, ctx) -> {
           entered(request);
           return ctx.deadline() == null ? "none" : Long.toString(ctx.deadline().remainingNanos());
+        })
+        .unary(CONTEXT, (request, ctx) -> {
+          entered(request);
+          return ctx.method().fullName() + "\n" + ctx.peer();
         })
         .bidiStreaming(SERVER_CANCEL, this::serverCancel)
         .bidiStreaming(SEND_RECEIVE, new ConcurrentHandlers(this)::sendReceive)

@@ -5,10 +5,10 @@ import rpc.api.Metadata;
 import rpc.api.Status;
 
 /**
- * What one handler of {@link FakeService} saw by the time it ended: recorded so a test can check
- * the server side of a call after the client side has finished.
+ * What one handler of {@link FakeService} saw by the time it ended. Immutable: the headers are
+ * copied on the way in and out.
  *
- * <p>Immutable: the headers are copied on the way in and out.
+ * <p>Recorded so a test can check the server side of a call after the client side has finished.
  *
  * @param method the method's simple name ({@code "Wait"})
  * @param streamName the server stream's {@link rpc.api.Stream#name()}

@@ -10,12 +10,12 @@ import rpc.api.Metadata;
 import rpc.api.MethodDescriptor;
 import rpc.api.Status;
 import rpc.api.spi.ClientCall;
+import rpc.api.spi.ForwardingClientCall;
 
 /**
  * A client interceptor that adds fixed headers to every call and records the status each call
- * ended with, as an interceptor for authentication or metrics would.
- *
- * <p>Thread-safe: it serves every call of a channel at once.
+ * ended with, as one for authentication or metrics would. Thread-safe: it serves every call of a
+ * channel at once.
  */
 public final class RecordingClientInterceptor implements ClientInterceptor {
   private final Metadata headers;
@@ -46,67 +46,20 @@ public final class RecordingClientInterceptor implements ClientInterceptor {
   }
 
   /** Passes everything through; reports the final status on the way back. */
-  private final class Observed<Req, Resp> implements ClientCall<Req, Resp> {
-    private final ClientCall<Req, Resp> delegate;
-
+  private final class Observed<Req, Resp> extends ForwardingClientCall<Req, Resp> {
     Observed(ClientCall<Req, Resp> delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
     public void start(Listener<Resp> listener, Metadata requestHeaders) {
-      delegate.start(new Listener<>() {
-        @Override
-        public void onHeaders(Metadata h) {
-          listener.onHeaders(h);
-        }
-
-        @Override
-        public void onMessage(Resp message) {
-          listener.onMessage(message);
-        }
-
+      super.start(new ForwardingListener<>(listener) {
         @Override
         public void onClose(Status status, Metadata trailers) {
           statuses.add(status);
-          listener.onClose(status, trailers);
-        }
-
-        @Override
-        public void onReady() {
-          listener.onReady();
+          super.onClose(status, trailers);
         }
       }, requestHeaders);
-    }
-
-    @Override
-    public void request(int n) {
-      delegate.request(n);
-    }
-
-    @Override
-    public void send(Req message) {
-      delegate.send(message);
-    }
-
-    @Override
-    public boolean isReady() {
-      return delegate.isReady();
-    }
-
-    @Override
-    public void halfClose() {
-      delegate.halfClose();
-    }
-
-    @Override
-    public void cancel(Status status) {
-      delegate.cancel(status);
-    }
-
-    @Override
-    public MethodDescriptor<Req, Resp> method() {
-      return delegate.method();
     }
   }
 }

@@ -6,9 +6,7 @@ import rpc.api.Codec;
 
 /**
  * A codec of {@link String} messages in UTF-8 that declares its messages immutable, so a transport
- * that can may hand them across by reference.
- *
- * <p>Thread-safe and stateless; use {@link #INSTANCE}.
+ * that can may hand them across by reference. Thread-safe and stateless: use {@link #INSTANCE}.
  */
 public final class StringCodec implements Codec<String> {
 

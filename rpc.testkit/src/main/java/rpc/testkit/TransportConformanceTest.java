@@ -5,22 +5,24 @@ import rpc.api.Channel;
 import rpc.api.Server;
 
 /**
- * The conformance suite every transport runs. A transport subclasses this class once and says
- * where servers listen and how a channel reaches them; every test group below then runs against
- * it as a JUnit {@link Nested} class:
+ * The conformance suite every transport runs. Not thread-safe: JUnit makes an instance per test
+ * and calls the hooks from the test's thread.
+ *
+ * <p>A transport subclasses this class once and says where servers listen and how a channel
+ * reaches them; every test group below then runs against it as a JUnit {@link Nested} class:
  *
  * <pre>{@code
  * class InProcessConformanceTest extends TransportConformanceTest {
- *   @Override protected String listenAddress() { return "inprocess:" + UUID.randomUUID(); }
- *   @Override protected String targetFor(Server server) { return server.address(); }
+ *   protected String listenAddress() { return "inprocess:" + UUID.randomUUID(); }
+ *   protected String targetFor(Server server) { return server.address(); }
  * }
  * }</pre>
  *
  * <p>A variant of a transport (TLS, say) subclasses again and overrides
  * {@link #configureServer} and {@link #configureChannel}.
  *
- * <p>Not thread-safe: JUnit makes an instance per test; the hooks may be called from the test's
- * thread only, and must return a fresh address each time.
+ * <p>{@link #listenAddress()} must return a fresh address each time: every test starts its own
+ * servers.
  */
 public abstract class TransportConformanceTest {
 
