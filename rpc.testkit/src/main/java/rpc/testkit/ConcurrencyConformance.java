@@ -82,6 +82,22 @@ abstract class ConcurrencyConformance extends AbstractTransportTest {
   }
 
   @Test
+  void callsOnOneChannelRunInParallel() throws Exception {
+    Channel channel = fakeChannel();
+    int count = 50;
+    List<CompletableFuture<String>> calls = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      calls.add(channel.callAsync(FakeService.WAIT, "parallel-" + i));
+    }
+    // every handler is running at once before any may finish: nothing queues calls behind others
+    assertTrue(service.awaitStarted(count, WAIT), "not all calls reached their handlers at once");
+    service.release();
+    for (int i = 0; i < count; i++) {
+      assertEquals("released:parallel-" + i, calls.get(i).get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+  }
+
+  @Test
   void clientSendsOnOneThreadWhileAnotherReceives() throws Exception {
     Channel channel = fakeChannel();
     int count = 2000;
