@@ -7,7 +7,7 @@
  * needs only {@code rpc.api} and {@code rpc.codec.protobuf} at compile time and run time.
  */
 module rpc.codegen {
-  requires com.google.protobuf;
+  requires transitive com.google.protobuf;
 
   exports rpc.codegen;
 }
