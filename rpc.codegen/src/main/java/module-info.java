@@ -7,7 +7,7 @@
  * needs only {@code rpc.api} and {@code rpc.codec.protobuf} at compile time and run time.
  */
 module rpc.codegen {
-  requires transitive com.google.protobuf;
+  requires com.google.protobuf;
 
   exports rpc.codegen;
 }

@@ -1,22 +1,16 @@
 package rpc.codegen;
 
-import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.compiler.PluginProtos.CodeGeneratorRequest;
-import com.google.protobuf.compiler.PluginProtos.CodeGeneratorResponse;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.HashMap;
-import java.util.Map;
-import rpc.codegen.internal.JavaNames;
-import rpc.codegen.internal.Javadoc;
-import rpc.codegen.internal.ServiceGenerator;
+import rpc.codegen.internal.Generator;
 
 /**
  * The protoc plugin: for every {@code service} in the files protoc asks for, one
  * {@code <Service>Rpc.java} in the Java package of that file's messages.
  *
- * <p>Thread-safe: {@link #generate} keeps no state between calls.
+ * <p>Thread-safe: it has no state.
  *
  * <p>Run by protoc as {@code protoc-gen-NAME}: {@link #main} reads a {@code CodeGeneratorRequest}
  * from standard input and writes the {@code CodeGeneratorResponse} to standard output. Problems
@@ -40,50 +34,7 @@ public final class ProtocPlugin {
   public static void main(String[] args) throws IOException {
     CodeGeneratorRequest request = CodeGeneratorRequest.parseFrom(System.in);
     OutputStream out = new BufferedOutputStream(System.out);
-    generate(request).writeTo(out);
+    Generator.generate(request).writeTo(out);
     out.flush();
-  }
-
-  /** Generates the files for {@code request}; failures are reported in the response's {@code error}. */
-  public static CodeGeneratorResponse generate(CodeGeneratorRequest request) {
-    CodeGeneratorResponse.Builder response = CodeGeneratorResponse.newBuilder()
-        .setSupportedFeatures(CodeGeneratorResponse.Feature.FEATURE_PROTO3_OPTIONAL_VALUE);
-    try {
-      boolean lite = parseLite(request.getParameter());
-      Map<String, FileDescriptorProto> files = new HashMap<>();
-      for (FileDescriptorProto file : request.getProtoFileList()) {
-        files.put(file.getName(), file);
-      }
-      JavaNames names = new JavaNames(request.getProtoFileList());
-      for (String fileName : request.getFileToGenerateList()) {
-        FileDescriptorProto file = files.get(fileName);
-        if (file == null) {
-          throw new IllegalArgumentException(fileName + " is to be generated but its descriptor is missing");
-        }
-        Javadoc docs = new Javadoc(file);
-        for (int i = 0; i < file.getServiceCount(); i++) {
-          ServiceGenerator generator = new ServiceGenerator(file, i, names, docs, lite);
-          response.addFile(CodeGeneratorResponse.File.newBuilder()
-              .setName(generator.fileName())
-              .setContent(generator.generate()));
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      return response.clearFile().setError(e.getMessage()).build();
-    }
-    return response.build();
-  }
-
-  private static boolean parseLite(String parameter) {
-    boolean lite = false;
-    for (String option : parameter.split(",")) {
-      String o = option.strip();
-      if (o.equals("lite")) {
-        lite = true;
-      } else if (!o.isEmpty()) {
-        throw new IllegalArgumentException("unknown option '" + o + "' (rpc.codegen knows: lite)");
-      }
-    }
-    return lite;
   }
 }

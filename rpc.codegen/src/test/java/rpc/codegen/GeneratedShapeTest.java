@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import rpc.codegen.internal.Generator;
 import org.junit.jupiter.api.Test;
 
 /** Checks the properties the golden files must have, so a careless golden update cannot lose them. */
@@ -20,7 +21,7 @@ class GeneratedShapeTest {
 
   @BeforeAll
   static void generate() throws IOException {
-    CodeGeneratorResponse response = ProtocPlugin.generate(GoldenFiles.request(GoldenFiles.descriptors()));
+    CodeGeneratorResponse response = Generator.generate(GoldenFiles.request(GoldenFiles.descriptors()));
     for (CodeGeneratorResponse.File f : response.getFileList()) {
       SOURCES.put(f.getName(), f.getContent());
     }

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import rpc.codegen.internal.Generator;
 
 /**
  * Compares the generator's output for the protos in {@code src/test/proto} with the files under
@@ -22,7 +23,7 @@ class GoldenTest {
 
   @Test
   void generatedSourcesMatchGoldenFiles() throws IOException {
-    CodeGeneratorResponse response = ProtocPlugin.generate(GoldenFiles.request(GoldenFiles.descriptors()));
+    CodeGeneratorResponse response = Generator.generate(GoldenFiles.request(GoldenFiles.descriptors()));
     assertFalse(response.hasError(), response.getError());
 
     TreeMap<String, String> generated = new TreeMap<>();
@@ -50,7 +51,7 @@ class GoldenTest {
 
   @Test
   void oneFilePerServiceInTheMessagesPackage() throws IOException {
-    CodeGeneratorResponse response = ProtocPlugin.generate(GoldenFiles.request(GoldenFiles.descriptors()));
+    CodeGeneratorResponse response = Generator.generate(GoldenFiles.request(GoldenFiles.descriptors()));
     List<String> names = response.getFileList().stream().map(CodeGeneratorResponse.File::getName).sorted().toList();
     assertEquals(List.of(
         "dev/rpc/golden/lite/TinyRpc.java",

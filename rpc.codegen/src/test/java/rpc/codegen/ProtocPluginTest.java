@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
+import rpc.codegen.internal.Generator;
 
 class ProtocPluginTest {
 
@@ -36,7 +37,7 @@ class ProtocPluginTest {
 
   @Test
   void fileWithoutPackageGoesToTheDefaultPackage() {
-    CodeGeneratorResponse response = ProtocPlugin.generate(request(bareFile("Go"), ""));
+    CodeGeneratorResponse response = Generator.generate(request(bareFile("Go"), ""));
     assertFalse(response.hasError(), response.getError());
     assertEquals("BareRpc.java", response.getFile(0).getName());
     String source = response.getFile(0).getContent();
@@ -48,7 +49,7 @@ class ProtocPluginTest {
 
   @Test
   void liteOptionLeavesOutDescriptors() {
-    CodeGeneratorResponse response = ProtocPlugin.generate(request(bareFile("Go"), "lite"));
+    CodeGeneratorResponse response = Generator.generate(request(bareFile("Go"), "lite"));
     assertFalse(response.hasError(), response.getError());
     String source = response.getFile(0).getContent();
     assertFalse(source.replace("MethodDescriptor", "").contains("Descriptor"), source);
@@ -57,16 +58,26 @@ class ProtocPluginTest {
 
   @Test
   void unknownOptionIsAnError() {
-    CodeGeneratorResponse response = ProtocPlugin.generate(request(bareFile("Go"), "lite,fast"));
+    CodeGeneratorResponse response = Generator.generate(request(bareFile("Go"), "lite,fast"));
     assertTrue(response.getError().contains("unknown option 'fast'"), response.getError());
     assertEquals(0, response.getFileCount());
   }
 
   @Test
   void methodsWithTheSameJavaNameAreAnError() {
-    CodeGeneratorResponse response = ProtocPlugin.generate(request(bareFile("get_thing", "GetThing"), ""));
+    CodeGeneratorResponse response = Generator.generate(request(bareFile("get_thing", "GetThing"), ""));
     assertTrue(response.getError().contains("get_thing and GetThing"), response.getError());
     assertTrue(response.getError().contains("bare.proto"), response.getError());
+    assertEquals(0, response.getFileCount());
+  }
+
+  @Test
+  void rpcClassNamedLikeAProtocClassIsAnError() {
+    FileDescriptorProto file = bareFile("Go").toBuilder()
+        .setOptions(com.google.protobuf.DescriptorProtos.FileOptions.newBuilder().setJavaOuterClassname("BareRpc"))
+        .build();
+    CodeGeneratorResponse response = Generator.generate(request(file, ""));
+    assertTrue(response.getError().contains("needs the class BareRpc"), response.getError());
     assertEquals(0, response.getFileCount());
   }
 
@@ -76,7 +87,7 @@ class ProtocPluginTest {
         .setService(0, ServiceDescriptorProto.newBuilder().setName("Bare")
             .addMethod(MethodDescriptorProto.newBuilder().setName("Go").setInputType(".Nope").setOutputType(".Msg")))
         .build();
-    CodeGeneratorResponse response = ProtocPlugin.generate(request(file, ""));
+    CodeGeneratorResponse response = Generator.generate(request(file, ""));
     assertTrue(response.getError().contains(".Nope"), response.getError());
   }
 

@@ -5,6 +5,7 @@ import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,6 +45,7 @@ public final class JavaNames {
   private static final Set<String> RESERVED_CONSTANTS = Set.of("SERVICE_NAME");
 
   private final Map<String, String> classByProtoName = new HashMap<>();
+  private final Set<String> topLevelClasses = new HashSet<>();
 
   /** Indexes every message of {@code files} (the request's files, imports included). */
   public JavaNames(List<FileDescriptorProto> files) {
@@ -54,6 +56,11 @@ public final class JavaNames {
       String protoPrefix = file.getPackage().isEmpty() ? "" : "." + file.getPackage();
       for (DescriptorProto message : file.getMessageTypeList()) {
         index(message, protoPrefix, javaPrefix);
+      }
+      topLevelClasses.add(qualify(javaPackage(file), outerClassName(file)));
+      if (file.getOptions().getJavaMultipleFiles()) {
+        file.getMessageTypeList().forEach(m -> topLevelClasses.add(qualify(javaPackage(file), m.getName())));
+        file.getEnumTypeList().forEach(e -> topLevelClasses.add(qualify(javaPackage(file), e.getName())));
       }
     }
   }
@@ -79,6 +86,15 @@ public final class JavaNames {
       throw new IllegalArgumentException("message type " + protoTypeName + " is not declared in any file of the request");
     }
     return name;
+  }
+
+  /**
+   * Whether protoc's Java generator writes a top-level class with this fully-qualified name for one
+   * of the request's files (an outer class, or a message or enum of a {@code java_multiple_files}
+   * file).
+   */
+  public boolean isProtocClass(String qualifiedName) {
+    return topLevelClasses.contains(qualifiedName);
   }
 
   /** The Java package of the classes generated for {@code file}; empty for the default package. */

@@ -68,6 +68,10 @@ public final class ServiceGenerator {
     this.javaPackage = JavaNames.javaPackage(file);
     this.withSchema = !lite && file.getOptions().getOptimizeFor() != FileOptions.OptimizeMode.LITE_RUNTIME;
     this.serviceComment = docs.service(serviceIndex);
+    if (names.isProtocClass(JavaNames.qualify(javaPackage, className))) {
+      throw new IllegalArgumentException(file.getName() + ": service " + serviceName + " needs the class "
+          + JavaNames.qualify(javaPackage, className) + ", which protoc's Java generator also writes");
+    }
     Map<String, String> seenJava = new HashMap<>();
     Map<String, String> seenConstants = new HashMap<>();
     for (int i = 0; i < service.getMethodCount(); i++) {
