@@ -1,0 +1,28 @@
+package rpc.services;
+
+import rpc.api.Server;
+
+/** Where a test's server listens and how its client reaches it, per transport. */
+interface ServicesTransport {
+  /** The address to listen on. */
+  String listenAddress();
+
+  /** The target a channel uses to reach {@code server}. */
+  String target(Server server);
+
+  /** In-process: a fresh {@code inprocess:} name per server. */
+  static ServicesTransport inProcess() {
+    String name = "inprocess:services-" + System.nanoTime();
+    return new ServicesTransport() {
+      @Override
+      public String listenAddress() {
+        return name;
+      }
+
+      @Override
+      public String target(Server server) {
+        return name;
+      }
+    };
+  }
+}
