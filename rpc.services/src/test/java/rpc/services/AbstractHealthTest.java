@@ -27,6 +27,7 @@ import rpc.services.testing.greet.GreeterRpc;
 abstract class AbstractHealthTest {
   private static final String GREETER = GreeterRpc.SERVICE_NAME;
 
+  private final RecordingInterceptor calls = new RecordingInterceptor();
   private HealthService health;
   private Server server;
   private Channel channel;
@@ -39,7 +40,7 @@ abstract class AbstractHealthTest {
   void start() throws Exception {
     ServicesTransport transport = transport();
     health = HealthService.create();
-    server = Fixtures.start(transport.listenAddress(), health, ReflectionService.create());
+    server = Fixtures.start(transport.listenAddress(), health, ReflectionService.create(), calls);
     channel = Channel.open(transport.target(server));
     client = HealthRpc.newClient(channel);
   }
@@ -143,11 +144,12 @@ abstract class AbstractHealthTest {
     health.setStatus(GREETER, ServingStatus.SERVING); // ignored once shutdown has begun
     assertEquals(ServingStatus.NOT_SERVING, health.status(GREETER));
 
-    // The open watch is a call in flight: the server drains it rather than cutting it off.
-    assertFalse(server.awaitTermination(Duration.ofMillis(300)));
+    // The open watch is a call in flight: a graceful shutdown drains it rather than cutting it off.
+    assertFalse(calls.awaitIdle(Duration.ofMillis(300)));
+    assertEquals(1, calls.active());
     assertNull(watch.status());
     watch.cancel();
-    assertTrue(server.awaitTermination(Duration.ofSeconds(10)), "the watch ended when its client went");
+    assertTrue(calls.awaitIdle(Duration.ofSeconds(10)), "the watch ended when its client went");
   }
 
   @Test
@@ -156,6 +158,7 @@ abstract class AbstractHealthTest {
     assertEquals(ServingStatus.SERVING, next(watch));
     server.shutdownNow();
     assertTrue(server.awaitTermination(Duration.ofSeconds(10)));
+    assertEquals(0, calls.active());
     // Depending on the transport the client sees NOT_SERVING first or the call ends at once; either
     // way the call ends with an error status, not with a hang.
     StatusException e = assertThrows(StatusException.class, () -> {
@@ -170,8 +173,8 @@ abstract class AbstractHealthTest {
   void aWatchTheClientCancelsEndsOnTheServer() throws Exception {
     ClientStream<HealthCheckRequest, HealthCheckResponse> watch = client.watch(ask(GREETER));
     assertEquals(ServingStatus.SERVICE_UNKNOWN, next(watch));
+    assertEquals(1, calls.active());
     watch.cancel();
-    server.shutdown();
-    assertTrue(server.awaitTermination(Duration.ofSeconds(10)), "no watch handler left running");
+    assertTrue(calls.awaitIdle(Duration.ofSeconds(10)), "no watch handler left running");
   }
 }

@@ -3,6 +3,7 @@ package rpc.services;
 import rpc.api.MethodDescriptor;
 import rpc.api.Server;
 import rpc.api.ServerContext;
+import rpc.api.ServerInterceptor;
 import rpc.api.ServiceDefinition;
 import rpc.codec.protobuf.ProtobufCodec;
 import rpc.services.testing.greet.GreeterRpc;
@@ -34,9 +35,11 @@ final class Fixtures {
   }
 
   /** A started server at {@code address} serving everything above, both services attached. */
-  static Server start(String address, HealthService health, ReflectionService reflection) throws Exception {
+  static Server start(String address, HealthService health, ReflectionService reflection,
+      ServerInterceptor... interceptors) throws Exception {
     Server server = Server.newBuilder()
         .listen(address)
+        .intercept(interceptors)
         .addService(new Greeter().bindService())
         .addService(handBuilt())
         .addService(health.definition())
