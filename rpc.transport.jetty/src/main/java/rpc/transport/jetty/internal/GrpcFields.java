@@ -18,7 +18,12 @@ final class GrpcFields {
 
   private GrpcFields() {}
 
-  /** Adds every entry of {@code metadata} that may be sent; binary values go base64. */
+  /**
+   * Adds every entry of {@code metadata} that may be sent; binary values go base64.
+   *
+   * @throws IllegalArgumentException if a value cannot travel in HTTP/2 (see
+   *     {@link GrpcHeaders#isHttp2Value}); the message names the key
+   */
   static void addMetadata(HttpFields.Mutable fields, Metadata metadata) {
     if (metadata == null || metadata.isEmpty()) {
       return;
@@ -30,7 +35,12 @@ final class GrpcFields {
       if (value instanceof byte[] bytes) {
         fields.add(key, GrpcHeaders.encodeBinary(bytes));
       } else {
-        fields.add(key, (String) value);
+        String v = (String) value;
+        if (!GrpcHeaders.isHttp2Value(v)) {
+          throw new IllegalArgumentException("metadata value of '" + key
+              + "' starts or ends with whitespace, which HTTP/2 does not allow (RFC 9113 section 8.2.1)");
+        }
+        fields.add(key, v);
       }
     });
   }

@@ -41,7 +41,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   private final MethodDescriptor<Req, Resp> method;
   private final CallOptions options;
   private volatile Listener<Resp> listener;
-  private Metadata requestHeaders;
+  private HttpFields.Mutable requestFields;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean slotReleased = new AtomicBoolean();
   private volatile ClientConnection connection;
@@ -71,7 +71,6 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   @Override
   public void start(Listener<Resp> listener, Metadata headers) {
     this.listener = java.util.Objects.requireNonNull(listener, "listener");
-    this.requestHeaders = headers;
     String compression = options.compression();
     if (compression != null && !MessageCompression.IDENTITY.equalsIgnoreCase(compression)) {
       if (!MessageCompression.isSupported(compression)) {
@@ -79,6 +78,12 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
         return;
       }
       outboundEncoding = compression.toLowerCase(java.util.Locale.ROOT);
+    }
+    try {
+      requestFields = requestFields(headers);
+    } catch (IllegalArgumentException e) {
+      closeWith(Status.INTERNAL.withDescription(e.getMessage()), new Metadata(), false);
+      return;
     }
     Status refused = transport.register(this);
     if (refused != null) {
@@ -184,21 +189,28 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
     }, this);
   }
 
-  private MetaData.Request requestMetaData() {
-    HttpFields.Mutable f = HttpFields.build(8 + (requestHeaders == null ? 0 : requestHeaders.size()));
+  /** The request headers but {@code grpc-timeout}, built (and checked) when the call starts. */
+  private HttpFields.Mutable requestFields(Metadata headers) {
+    HttpFields.Mutable f = HttpFields.build(8 + (headers == null ? 0 : headers.size()));
     f.add(GrpcFields.CONTENT_TYPE);
     f.add(GrpcFields.TE_TRAILERS);
     f.add(transport.userAgent());
-    Deadline deadline = options.deadline();
-    if (deadline != null) {
-      f.add(GrpcHeaders.GRPC_TIMEOUT, GrpcTimeout.encode(deadline.remainingNanos()));
-    }
     String encoding = outboundEncoding;
     if (encoding != null) {
       f.add(GrpcHeaders.GRPC_ENCODING, encoding);
     }
     f.add(GrpcFields.ACCEPT_ENCODING);
-    GrpcFields.addMetadata(f, requestHeaders);
+    GrpcFields.addMetadata(f, headers);
+    return f;
+  }
+
+  private MetaData.Request requestMetaData() {
+    HttpFields.Mutable f = requestFields;
+    Deadline deadline = options.deadline();
+    if (deadline != null) {
+      // Measured as late as possible, so the server sees what is really left.
+      f.add(GrpcHeaders.GRPC_TIMEOUT, GrpcTimeout.encode(deadline.remainingNanos()));
+    }
     HttpURI uri = HttpURI.build(transport.baseUri()).path(method.path());
     return new MetaData.Request("POST", uri, HttpVersion.HTTP_2, f, -1);
   }

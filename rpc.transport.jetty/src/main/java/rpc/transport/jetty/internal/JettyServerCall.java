@@ -95,15 +95,26 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   @Override
   public void sendHeaders(Metadata headers) {
+    String invalid = null;
     lock.lock();
     try {
       if (headersQueued || sendClosed) {
         return;
       }
-      headersQueued = true;
-      pendingHeaders = responseHeaders(headers);
+      try {
+        pendingHeaders = responseHeaders(headers);
+        headersQueued = true;
+      } catch (IllegalArgumentException e) {
+        invalid = e.getMessage();
+      }
     } finally {
       lock.unlock();
+    }
+    if (invalid != null) {
+      Status status = Status.INTERNAL.withDescription("invalid response headers: " + invalid);
+      close(status, new Metadata());
+      notifyCancel(status);
+      return;
     }
     flush();
   }
@@ -177,20 +188,18 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
     lock.lock();
     try {
       sendClosed = true;
-      HttpFields.Mutable f = HttpFields.build(4 + (trailers == null ? 0 : trailers.size()));
-      MetaData md;
-      if (!headersQueued) {
-        // Trailers-only: one HEADERS frame with the status, as gRPC allows when nothing was sent.
-        headersQueued = true;
-        f.add(GrpcFields.CONTENT_TYPE);
-        GrpcFields.addStatus(f, status);
-        GrpcFields.addMetadata(f, trailers);
-        md = new MetaData.Response(200, null, HttpVersion.HTTP_2, f);
-      } else {
-        GrpcFields.addStatus(f, status);
-        GrpcFields.addMetadata(f, trailers);
-        md = new MetaData(HttpVersion.HTTP_2, f);
+      boolean trailersOnly = !headersQueued;
+      headersQueued = true;
+      HttpFields.Mutable f;
+      try {
+        f = trailerFields(trailersOnly, status, trailers);
+      } catch (IllegalArgumentException e) {
+        f = trailerFields(trailersOnly, Status.INTERNAL.withDescription("invalid response trailers: " + e.getMessage()),
+            null);
       }
+      // Trailers-only: one HEADERS frame with the status, as gRPC allows when nothing was sent.
+      MetaData md = trailersOnly ? new MetaData.Response(200, null, HttpVersion.HTTP_2, f)
+          : new MetaData(HttpVersion.HTTP_2, f);
       pendingTrailers = new HeadersFrame(stream.getId(), md, null, true);
     } finally {
       lock.unlock();
@@ -200,6 +209,16 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
       discardInbound(stream);
     });
     flush();
+  }
+
+  private static HttpFields.Mutable trailerFields(boolean trailersOnly, Status status, Metadata trailers) {
+    HttpFields.Mutable f = HttpFields.build(4 + (trailers == null ? 0 : trailers.size()));
+    if (trailersOnly) {
+      f.add(GrpcFields.CONTENT_TYPE);
+    }
+    GrpcFields.addStatus(f, status);
+    GrpcFields.addMetadata(f, trailers);
+    return f;
   }
 
   // ---- Jetty stream events ----
@@ -247,16 +266,15 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
     notifyCancel(status);
   }
 
-  /** Ends the call from the transport (shutdownNow): resets the stream and tells the listener. */
+  /**
+   * Ends the call from the transport (shutdownNow) and tells the listener. The stream is not reset:
+   * the transport closes the connection next, which the client reports as UNAVAILABLE.
+   */
   void abort(Status status) {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
     abandonOutbound();
-    Stream s = stream;
-    if (!s.isReset()) {
-      s.reset(new ResetFrame(s.getId(), ErrorCode.CANCEL_STREAM_ERROR.code), Callback.NOOP);
-    }
     notifyCancel(status);
   }
 
