@@ -150,6 +150,7 @@ abstract class AbstractHealthTest {
     assertNull(watch.status());
     watch.cancel();
     assertTrue(calls.awaitIdle(Duration.ofSeconds(10)), "the watch ended when its client went");
+    assertTrue(server.awaitTermination(Duration.ofSeconds(10)), "and the server finished draining");
   }
 
   @Test
@@ -176,5 +177,7 @@ abstract class AbstractHealthTest {
     assertEquals(1, calls.active());
     watch.cancel();
     assertTrue(calls.awaitIdle(Duration.ofSeconds(10)), "no watch handler left running");
+    server.shutdown();
+    assertTrue(server.awaitTermination(Duration.ofSeconds(10)));
   }
 }

@@ -10,6 +10,21 @@ interface ServicesTransport {
   /** The target a channel uses to reach {@code server}. */
   String target(Server server);
 
+  /** HTTP/2 (h2c) on an ephemeral port of the loopback address. */
+  static ServicesTransport jetty() {
+    return new ServicesTransport() {
+      @Override
+      public String listenAddress() {
+        return "127.0.0.1:0";
+      }
+
+      @Override
+      public String target(Server server) {
+        return "127.0.0.1:" + server.port();
+      }
+    };
+  }
+
   /** In-process: a fresh {@code inprocess:} name per server. */
   static ServicesTransport inProcess() {
     String name = "inprocess:services-" + System.nanoTime();
