@@ -7,6 +7,7 @@ module rpc.examples {
   requires rpc.api;
   requires rpc.codec.protobuf;
   requires rpc.transport.inprocess;
+  requires rpc.transport.jetty;
 
   exports rpc.examples;
 }

@@ -9,6 +9,7 @@
 module rpc.interop {
   requires transitive rpc.api;
   requires transitive rpc.codec.protobuf;
+  requires rpc.transport.jetty;
 
   exports rpc.interop;
   exports rpc.interop.testing;

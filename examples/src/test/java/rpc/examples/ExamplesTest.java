@@ -31,7 +31,7 @@ class ExamplesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"inprocess"})
+  @ValueSource(strings = {"inprocess", "jetty"})
   void helloworldSharesOneChannelAmongThreads(String transport) throws Exception {
     Run r = run("helloworld", "--transport", transport, "--threads", "16", "--calls", "20");
     assertEquals(0, r.status(), r.out() + r.err());
@@ -45,7 +45,7 @@ class ExamplesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"inprocess"})
+  @ValueSource(strings = {"inprocess", "jetty"})
   void routeguideMakesAllFourKindsOfCall(String transport) throws Exception {
     Run r = run("routeguide", "--transport", transport);
     assertEquals(0, r.status(), r.out() + r.err());
@@ -58,7 +58,7 @@ class ExamplesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"inprocess"})
+  @ValueSource(strings = {"inprocess", "jetty"})
   void multiplexUsesTwoServicesOnOneChannel(String transport) throws Exception {
     Run r = run("multiplex", "--transport", transport, "--threads", "4", "--calls", "10");
     assertEquals(0, r.status(), r.out() + r.err());
