@@ -8,6 +8,7 @@ module rpc.examples {
   requires rpc.codec.protobuf;
   requires rpc.transport.inprocess;
   requires rpc.transport.jetty;
+  requires rpc.services;
 
   exports rpc.examples;
 }

@@ -86,8 +86,9 @@ public final class Demo implements AutoCloseable {
     }
     services.forEach(builder::addService);
     builder.intercept(new PeerRecorder(peers));
-    StandardServices.addTo(builder);
-    return builder.build().start();
+    StandardServices standard = new StandardServices();
+    standard.addTo(builder);
+    return standard.attach(builder.build(), services).start();
   }
 
   /** The channel to the example's server. */

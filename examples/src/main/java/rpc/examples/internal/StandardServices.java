@@ -1,25 +1,39 @@
 package rpc.examples.internal;
 
+import java.util.List;
 import rpc.api.Server;
+import rpc.api.ServiceDefinition;
+import rpc.services.HealthService;
+import rpc.services.ReflectionService;
+import rpc.services.health.v1.HealthCheckResponse.ServingStatus;
 
 /**
- * The standard services every example server offers beside its own.
+ * The standard services every example server offers beside its own: health checking and server
+ * reflection, so {@code grpcurl} and {@code grpc_health_probe} work against it.
  *
- * <p>Thread-safe (stateless).
+ * <p>Thread-safe: the services it holds are.
  */
 final class StandardServices {
-  private StandardServices() {}
+  private final HealthService health = HealthService.create();
+  private final ReflectionService reflection = ReflectionService.create();
+
+  /** Adds health and reflection (v1 and v1alpha) to a server builder. */
+  void addTo(Server.Builder builder) {
+    builder.addService(health.definition())
+        .addService(reflection.definition())
+        .addService(reflection.v1alphaDefinition());
+  }
 
   /**
-   * Adds the standard services to an example server before it is built.
-   *
-   * <p>=== STANDARD SERVICES: health checking and server reflection (module rpc.services) ===
-   * <br>When {@code rpc.services} is available, this is the one place to enable them: add
-   * {@code HealthService} and {@code ReflectionService} definitions here (and {@code requires
-   * rpc.services;} to module-info), so that {@code grpcurl} and {@code grpc_health_probe} work
-   * against every example server.
+   * Connects the services to the built server (reflection lists its services; health turns
+   * NOT_SERVING when shutdown begins) and marks the example's own services SERVING.
    */
-  static void addTo(Server.Builder builder) {
-    // intentionally empty until rpc.services is part of the build; see the javadoc above
+  Server attach(Server server, List<ServiceDefinition> services) {
+    health.attach(server);
+    reflection.attach(server);
+    for (ServiceDefinition s : services) {
+      health.setStatus(s.name(), ServingStatus.SERVING);
+    }
+    return server;
   }
 }
