@@ -26,21 +26,31 @@ public final class Metadata {
   /** The suffix of keys whose values are binary (sent base64-encoded on HTTP/2). */
   public static final String BINARY_SUFFIX = "-bin";
 
-  private final List<String> keys;
-  private final List<Object> values; // String or byte[]
+  // Empty until the first entry: most calls carry no custom metadata, so an empty instance costs
+  // no lists.
+  private List<String> keys = List.of();
+  private List<Object> values = List.of(); // String or byte[]
 
   /** An empty metadata. */
-  public Metadata() {
-    keys = new ArrayList<>(4);
-    values = new ArrayList<>(4);
-  }
+  public Metadata() {}
 
   private Metadata(Metadata other) {
-    keys = new ArrayList<>(other.keys);
-    values = new ArrayList<>(other.values.size());
-    for (Object v : other.values) {
-      values.add(v instanceof byte[] b ? b.clone() : v);
+    if (!other.keys.isEmpty()) {
+      keys = new ArrayList<>(other.keys);
+      values = new ArrayList<>(other.values.size());
+      for (Object v : other.values) {
+        values.add(v instanceof byte[] b ? b.clone() : v);
+      }
     }
+  }
+
+  private void add(String key, Object value) {
+    if (keys.isEmpty() && !(keys instanceof ArrayList)) {
+      keys = new ArrayList<>(4);
+      values = new ArrayList<>(4);
+    }
+    keys.add(key);
+    values.add(value);
   }
 
   /** Whether {@code key} names a binary entry (it ends in {@value #BINARY_SUFFIX}). */
@@ -97,8 +107,7 @@ public final class Metadata {
     if (!isValidAsciiValue(value)) {
       throw new IllegalArgumentException("value for '" + k + "' is not printable ASCII");
     }
-    keys.add(k);
-    values.add(value);
+    add(k, value);
     return this;
   }
 
@@ -113,8 +122,7 @@ public final class Metadata {
     if (!isBinaryKey(k)) {
       throw new IllegalArgumentException("binary key '" + k + "' must end in " + BINARY_SUFFIX);
     }
-    keys.add(k);
-    values.add(value.clone());
+    add(k, value.clone());
     return this;
   }
 
@@ -191,9 +199,8 @@ public final class Metadata {
   /** Appends every entry of {@code other} to this metadata. */
   public Metadata merge(Metadata other) {
     for (int i = 0; i < other.keys.size(); i++) {
-      keys.add(other.keys.get(i));
       Object v = other.values.get(i);
-      values.add(v instanceof byte[] b ? b.clone() : v);
+      add(other.keys.get(i), v instanceof byte[] b ? b.clone() : v);
     }
     return this;
   }

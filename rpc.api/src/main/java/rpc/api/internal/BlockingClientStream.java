@@ -16,11 +16,13 @@ import rpc.api.spi.ClientCall;
  * at once; callbacks from the transport only take the lock briefly.
  */
 final class BlockingClientStream<Req, Resp> implements ClientStream<Req, Resp>, ClientCall.Listener<Resp> {
-  static final int PREFETCH = 8;
+  // Messages fetched ahead of receive(); credit returns in batches of half, so a fast stream wakes
+  // the receiver once per batch rather than once per message.
+  static final int PREFETCH = 32;
   private static final AtomicLong IDS = new AtomicLong();
 
   private final ClientCall<Req, Resp> call;
-  private final String name;
+  private final long id;
   private final StreamGuard sendGuard = new StreamGuard("send");
   private final StreamGuard receiveGuard = new StreamGuard("receive");
   private final ReentrantLock lock = new ReentrantLock();
@@ -35,7 +37,7 @@ final class BlockingClientStream<Req, Resp> implements ClientStream<Req, Resp>, 
 
   BlockingClientStream(ClientCall<Req, Resp> call) {
     this.call = call;
-    this.name = call.method().fullName() + "#" + IDS.incrementAndGet();
+    this.id = IDS.incrementAndGet();
   }
 
   void start(CallOptions options) {
@@ -45,7 +47,7 @@ final class BlockingClientStream<Req, Resp> implements ClientStream<Req, Resp>, 
 
   @Override
   public String name() {
-    return name;
+    return call.method().fullName() + "#" + id; // built only when needed, not per call
   }
 
   // ---- listener (transport threads, serialized) ----
@@ -101,12 +103,12 @@ final class BlockingClientStream<Req, Resp> implements ClientStream<Req, Resp>, 
   @Override
   public void send(Req message) {
     java.util.Objects.requireNonNull(message, "message");
-    sendGuard.enter(name);
+    sendGuard.enter(this);
     try {
       lock.lock();
       try {
         if (halfClosed) {
-          throw new IllegalStateException("stream " + name + ": send after halfClose");
+          throw new IllegalStateException("stream " + name() + ": send after halfClose");
         }
         while (status == null && !call.isReady()) {
           awaitOrCancel("send");
@@ -129,7 +131,7 @@ final class BlockingClientStream<Req, Resp> implements ClientStream<Req, Resp>, 
 
   @Override
   public void halfClose() {
-    sendGuard.enter(name);
+    sendGuard.enter(this);
     try {
       lock.lock();
       try {
@@ -151,7 +153,7 @@ final class BlockingClientStream<Req, Resp> implements ClientStream<Req, Resp>, 
 
   @Override
   public Resp receive() {
-    receiveGuard.enter(name);
+    receiveGuard.enter(this);
     try {
       int toRequest = 0;
       Resp message;
@@ -237,12 +239,12 @@ final class BlockingClientStream<Req, Resp> implements ClientStream<Req, Resp>, 
         lock.lock();
       }
       Thread.currentThread().interrupt();
-      throw Status.CANCELLED.withDescription("stream " + name + ": interrupted in " + op).withCause(e).asException();
+      throw Status.CANCELLED.withDescription("stream " + name() + ": interrupted in " + op).withCause(e).asException();
     }
   }
 
   @Override
   public String toString() {
-    return "ClientStream{" + name + ", status=" + status + "}";
+    return "ClientStream{" + name() + ", status=" + status + "}";
   }
 }

@@ -23,14 +23,15 @@ import rpc.api.spi.ServerCall;
  */
 final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, ServerContext,
     ServerCall.Listener<Req>, Runnable {
-  static final int PREFETCH = 8;
+  // Requests fetched ahead of receive(); credit returns in batches of half.
+  static final int PREFETCH = 32;
   private static final AtomicLong IDS = new AtomicLong();
 
   private final ServerCore core;
   private final ServerCall<Req, Resp> call;
   private final ServerCallHandler<Req, Resp> handler;
   private final Metadata requestHeaders;
-  private final String name;
+  private final long id;
   private final StreamGuard sendGuard = new StreamGuard("send");
   private final StreamGuard receiveGuard = new StreamGuard("receive");
   private final ReentrantLock lock = new ReentrantLock();
@@ -60,7 +61,7 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
     this.call = call;
     this.handler = handler;
     this.requestHeaders = requestHeaders;
-    this.name = call.method().fullName() + "#s" + IDS.incrementAndGet();
+    this.id = IDS.incrementAndGet();
   }
 
   /**
@@ -126,7 +127,7 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
       extra = e.trailers();
     } catch (Throwable t) {
       if (cancelStatus == null) {
-        core.reportHandlerFailure(name, t);
+        core.reportHandlerFailure(name(), t);
       }
       status = Status.UNKNOWN.withDescription("Application error processing RPC").withCause(t);
     } finally {
@@ -209,7 +210,7 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
         try {
           r.run();
         } catch (RuntimeException e) {
-          core.reportHandlerFailure(name + " onCancel action", e);
+          core.reportHandlerFailure(name() + " onCancel action", e);
         }
       }
     }
@@ -263,13 +264,13 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
 
   @Override
   public String name() {
-    return name;
+    return call.method().fullName() + "#s" + id; // built only when needed, not per call
   }
 
   @Override
   public void send(Resp message) {
     java.util.Objects.requireNonNull(message, "message");
-    sendGuard.enter(name);
+    sendGuard.enter(this);
     try {
       lock.lock();
       try {
@@ -280,7 +281,7 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
           throw new StatusException(cancelStatus);
         }
         if (closed) {
-          throw new IllegalStateException("stream " + name + ": send after the call ended");
+          throw new IllegalStateException("stream " + name() + ": send after the call ended");
         }
         headersSent = true;
       } finally {
@@ -294,7 +295,7 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
 
   @Override
   public Req receive() {
-    receiveGuard.enter(name);
+    receiveGuard.enter(this);
     try {
       int toRequest = 0;
       Req message;
@@ -357,7 +358,7 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
     lock.lock();
     try {
       if (headersSent) {
-        throw new IllegalStateException("stream " + name + ": headers already sent");
+        throw new IllegalStateException("stream " + name() + ": headers already sent");
       }
       if (cancelStatus != null) {
         throw new StatusException(cancelStatus);
@@ -441,6 +442,6 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
 
   @Override
   public String toString() {
-    return "ServerStream{" + name + "}";
+    return "ServerStream{" + name() + "}";
   }
 }

@@ -14,15 +14,15 @@ final class StreamGuard {
     this.operation = operation;
   }
 
-  void enter(String streamName) {
+  void enter(rpc.api.Stream<?, ?> stream) {
     Thread me = Thread.currentThread();
     if (!owner.compareAndSet(null, me)) {
       Thread other = owner.get();
       if (other == me) {
-        throw new IllegalStateException("stream " + streamName + ": " + operation
+        throw new IllegalStateException("stream " + stream.name() + ": " + operation
             + " re-entered on the same thread");
       }
-      throw new IllegalStateException("stream " + streamName + ": concurrent " + operation + " — thread '"
+      throw new IllegalStateException("stream " + stream.name() + ": concurrent " + operation + " — thread '"
           + (other == null ? "?" : other.getName()) + "' is already in " + operation
           + "; a stream allows one sender and one receiver at a time");
     }

@@ -22,7 +22,9 @@ import rpc.api.spi.ServerCall;
  */
 final class InProcessCall<Req, Resp> {
   /** Messages that may wait undelivered in each direction before the sender is told to wait. */
-  static final int WINDOW = 16;
+  static final int WINDOW = 32;
+  /** A waiting sender is woken once the queue has drained to this, not at the first free slot. */
+  static final int RESUME = WINDOW / 2;
 
   private final InProcessClientTransport clientTransport;
   private final MethodDescriptor<Req, Resp> clientMethod;
@@ -145,7 +147,7 @@ final class InProcessCall<Req, Resp> {
       halfCloseDelivered = true;
       toServer.enqueue(() -> serverListener.onHalfClose());
     }
-    if (clientWantsReady && toServerQueue.size() < WINDOW) {
+    if (clientWantsReady && toServerQueue.size() <= RESUME) {
       clientWantsReady = false;
       toClient.enqueue(() -> clientListener.onReady());
     }
@@ -165,7 +167,7 @@ final class InProcessCall<Req, Resp> {
       toClient.enqueue(() -> clientListener.onClose(s, t));
       toClient.enqueue(this::unregister);
     }
-    if (serverWantsReady && toClientQueue.size() < WINDOW) {
+    if (serverWantsReady && toClientQueue.size() <= RESUME) {
       serverWantsReady = false;
       toServer.enqueue(() -> serverListener.onReady());
     }
