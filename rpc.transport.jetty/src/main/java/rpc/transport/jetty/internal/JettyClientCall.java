@@ -105,7 +105,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   @Override
   public void request(int n) {
     if (n > 0) {
-      addDemand(n);
+      inbound.demand(n);
     }
   }
 
@@ -223,7 +223,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
       return;
     }
     onWriteSucceeded();
-    schedulePump();
+    inbound.schedule();
   }
 
   private void onOpenFailed(ClientConnection conn, Throwable x) {
@@ -279,7 +279,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
           failFromServer(Status.INTERNAL.withDescription("response uses unsupported grpc-encoding: " + encoding));
           return;
         }
-        inboundEncoding = encoding;
+        inbound.encoding = encoding;
       }
       responseStarted = true;
       Metadata headers = GrpcFields.toMetadata(fields);
@@ -297,8 +297,8 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
     }
     trailerMetadata = GrpcFields.toMetadata(fields);
     trailerStatus = status;
-    stashDataBeforeEnd(s);
-    schedulePump();
+    inbound.stashBeforeEnd(s);
+    inbound.schedule();
   }
 
   private void onTrailersOnly(int httpStatus, HttpFields fields) {
@@ -323,7 +323,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   public void onReset(Stream s, ResetFrame frame, Callback callback) {
     callback.succeeded();
     if (trailerStatus != null) {
-      schedulePump(); // the trailers came first: finish from them
+      inbound.schedule(); // the trailers came first: finish from them
       return;
     }
     fail(HttpStatusMapping.forHttp2ErrorCode(frame.getError()).augmentDescription("stream reset by the server"));
@@ -333,7 +333,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   public void onFailure(Stream s, int error, String reason, Throwable failure, Callback callback) {
     callback.succeeded();
     if (trailerStatus != null) {
-      schedulePump();
+      inbound.schedule();
       return;
     }
     fail(Status.UNAVAILABLE.withDescription("connection to " + transport.authority() + " failed: "
@@ -437,8 +437,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
       resetStream(ErrorCode.CANCEL_STREAM_ERROR);
     }
     serial.execute(() -> {
-      inboundDone = true;
-      discardInbound(stream);
+      inbound.stop();
       Listener<Resp> l = listener;
       if (l != null) {
         l.onClose(status, trailers);

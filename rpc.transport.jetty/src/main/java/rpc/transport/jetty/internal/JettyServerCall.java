@@ -50,7 +50,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
     this.peer = peer;
     this.authority = authority;
     this.acceptEncoding = acceptEncoding;
-    this.inboundEncoding = requestEncoding;
+    this.inbound.encoding = requestEncoding;
   }
 
   /** Hands the call to the library; runs serialized so no event reaches a listener not yet known. */
@@ -89,7 +89,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
   @Override
   public void request(int n) {
     if (n > 0) {
-      addDemand(n);
+      inbound.demand(n);
     }
   }
 
@@ -205,8 +205,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
       lock.unlock();
     }
     serial.execute(() -> {
-      inboundDone = true;
-      discardInbound(stream);
+      inbound.stop();
     });
     flush();
   }
@@ -226,8 +225,8 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
   @Override
   public void onHeaders(Stream s, HeadersFrame frame) {
     // Request trailers (rare in gRPC): the request ends after the DATA before them.
-    stashDataBeforeEnd(s);
-    schedulePump();
+    inbound.stashBeforeEnd(s);
+    inbound.schedule();
   }
 
   @Override
@@ -280,8 +279,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   private void notifyCancel(Status status) {
     serial.execute(() -> {
-      inboundDone = true;
-      discardInbound(stream);
+      inbound.stop();
       Listener<Req> l = listener;
       if (l != null) {
         l.onCancel(status);
