@@ -78,9 +78,10 @@ abstract class CallStream implements Stream.Listener {
     }
   };
 
-  CallStream(ByteBufferPool pool, int maxInboundMessageSize) {
+  /** {@code readAtOnce}: servers read requests at once; clients wait for the response headers. */
+  CallStream(ByteBufferPool pool, int maxInboundMessageSize, boolean readAtOnce) {
     this.pool = pool;
-    this.inbound = new InboundReader(this, maxInboundMessageSize);
+    this.inbound = new InboundReader(this, maxInboundMessageSize, readAtOnce);
   }
 
   // =====================================================================================

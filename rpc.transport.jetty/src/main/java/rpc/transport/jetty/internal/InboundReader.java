@@ -37,10 +37,13 @@ final class InboundReader {
   /** The peer's {@code grpc-encoding}, or null for identity. */
   volatile String encoding;
   private final Runnable pumpTask = this::pump;
+  /** Whether DATA may be read yet (clients wait for the response headers). */
+  private volatile boolean open;
   private final boolean[] eofFlag = new boolean[1];
 
-  InboundReader(CallStream call, int maxInboundMessageSize) {
+  InboundReader(CallStream call, int maxInboundMessageSize, boolean open) {
     this.call = call;
+    this.open = open;
     this.maxInboundMessageSize = maxInboundMessageSize;
     this.deframer = new MessageDeframer(maxInboundMessageSize);
   }
@@ -52,6 +55,16 @@ final class InboundReader {
       requested = (int) Math.min(Integer.MAX_VALUE, r);
       pump();
     });
+  }
+
+  /**
+   * Allows reading DATA. A client opens its reader once the response headers have been handled:
+   * Jetty queues the end of a trailers-only response before it reports the headers, and reading
+   * that end first would end the call without its status.
+   */
+  void open() {
+    open = true;
+    schedule();
   }
 
   /** Runs the pump (Jetty has data, the stream opened, or the end came in early). */
@@ -109,8 +122,8 @@ final class InboundReader {
       discardInbound(s);
       return;
     }
-    if (s == null) {
-      return; // the client's stream is not open yet: the pump runs again when it is
+    if (s == null || !open) {
+      return; // the client's response has not started: the pump runs again when it does
     }
     boolean[] eof = eofFlag;
     eof[0] = false;

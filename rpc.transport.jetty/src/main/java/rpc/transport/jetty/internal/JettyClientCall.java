@@ -52,7 +52,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
 
   JettyClientCall(JettyClientTransport transport, MethodDescriptor<Req, Resp> method, CallOptions options,
       int maxInboundMessageSize) {
-    super(transport.bufferPool(), maxInboundMessageSize);
+    super(transport.bufferPool(), maxInboundMessageSize, false);
     this.transport = transport;
     this.method = method;
     this.options = options;
@@ -223,7 +223,6 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
       return;
     }
     onWriteSucceeded();
-    inbound.schedule();
   }
 
   private void onOpenFailed(ClientConnection conn, Throwable x) {
@@ -288,6 +287,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
           listener.onHeaders(headers);
         }
       });
+      inbound.open();
       return;
     }
     // Trailers: they end the response; keep what DATA came before them, deliver it, then close.
@@ -298,7 +298,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
     trailerMetadata = GrpcFields.toMetadata(fields);
     trailerStatus = status;
     inbound.stashBeforeEnd(s);
-    inbound.schedule();
+    inbound.open();
   }
 
   private void onTrailersOnly(int httpStatus, HttpFields fields) {

@@ -42,7 +42,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   JettyServerCall(JettyServerTransport transport, Stream stream, MethodDescriptor<Req, Resp> method, Deadline deadline,
       String peer, String authority, String acceptEncoding, String requestEncoding, int maxInboundMessageSize) {
-    super(transport.bufferPool(), maxInboundMessageSize);
+    super(transport.bufferPool(), maxInboundMessageSize, true);
     this.transport = transport;
     this.stream = stream;
     this.method = method;
