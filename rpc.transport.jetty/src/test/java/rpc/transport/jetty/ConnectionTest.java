@@ -167,6 +167,35 @@ class ConnectionTest {
   }
 
   @Test
+  void burstOfCancellationsDoesNotCostTheConnection() throws Exception {
+    Server server = server("127.0.0.1:0", Server.newBuilder());
+    Channel channel = channel(Channel.newBuilder("127.0.0.1:" + server.port()));
+    try (rpc.api.ClientStream<String, String> canary = channel.newStream(Fixtures.BIDI)) {
+      canary.send("before");
+      assertEquals("re:before", canary.receive());
+      // Far more RST_STREAMs in a second than Jetty's default rate control (128/s) tolerates.
+      List<CompletableFuture<String>> doomed = new ArrayList<>();
+      for (int i = 0; i < 600; i++) {
+        doomed.add(channel.callAsync(HOLD, "d" + i));
+      }
+      for (CompletableFuture<String> f : doomed) {
+        f.cancel(true);
+      }
+      await(running, 0);
+      canary.send("after");
+      assertEquals("re:after", canary.receive(), "the connection survived the burst");
+      canary.halfClose();
+    }
+  }
+
+  @Test
+  void secondServerOnABoundPortFailsToStart() throws Exception {
+    Server first = server("127.0.0.1:0", Server.newBuilder());
+    Server second = Server.newBuilder().listen("127.0.0.1:" + first.port()).addService(Fixtures.echoService()).build();
+    assertThrows(java.io.IOException.class, second::start);
+  }
+
+  @Test
   void idleConnectionClosesAndTheNextCallReconnects() throws Exception {
     Server server = server("127.0.0.1:0", Server.newBuilder());
     Channel channel = channel(Channel.newBuilder("127.0.0.1:" + server.port()).idleTimeout(Duration.ofMillis(200)));
