@@ -44,6 +44,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   private HttpFields.Mutable requestFields;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean slotReleased = new AtomicBoolean();
+  private int openAttempts;
   private volatile ClientConnection connection;
   private volatile boolean openRequested;
   private volatile boolean responseStarted;
@@ -167,13 +168,25 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   /** Opens the stream on {@code conn}, where the transport reserved a slot for it. */
   void openOn(ClientConnection conn) {
     connection = conn;
+    slotReleased.set(false);
+    openAttempts++;
     if (closed.get()) {
       releaseSlot();
       return;
     }
+    MetaData.Request request = requestMetaData();
+    int max = GrpcFields.maxHeaderListSize(conn.session());
+    long size = GrpcFields.headerListSize(request.getHttpFields(), ":method", "POST", ":scheme", "https",
+        ":authority", transport.authority(), ":path", method.path());
+    if (max >= 0 && size > max) {
+      releaseSlot();
+      fail(Status.INTERNAL.withDescription("request headers of " + method.fullName() + " are " + size
+          + " bytes, more than the " + max + " the server accepts"));
+      return;
+    }
     boolean[] end = new boolean[1];
     Chunk first = takeOpeningChunk(end);
-    HeadersFrame headers = new HeadersFrame(requestMetaData(), null, first == null && end[0]);
+    HeadersFrame headers = new HeadersFrame(request, null, first == null && end[0]);
     HTTP2Stream.FrameList frames = first == null ? new HTTP2Stream.FrameList(headers)
         : new HTTP2Stream.FrameList(headers, new DataFrame(first.seal(), end[0]), null);
     ((HTTP2Session) conn.session()).newStream(frames, new Promise<>() {
@@ -226,8 +239,12 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   }
 
   private void onOpenFailed(ClientConnection conn, Throwable x) {
-    if (!closed.get() && x instanceof IllegalStateException && stream == null) {
-      // Jetty counted the server's stream limit differently (a SETTINGS frame raced us): wait.
+    // Jetty refused the stream before writing anything of it: the server's stream limit dropped (a
+    // SETTINGS frame raced us) or the connection is closing. Nothing was sent, so the call can
+    // safely wait for a slot or a new connection, a few times.
+    boolean notSent = stream == null
+        && (x instanceof IllegalStateException || x instanceof java.nio.channels.ClosedChannelException);
+    if (!closed.get() && notSent && openAttempts < 3) {
       restoreOpeningChunk();
       transport.requeue(this, conn);
       return;
@@ -245,6 +262,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
 
   /** Forgets the slot of a failed open so the call can be opened again elsewhere. */
   void clearSlot() {
+    slotReleased.set(true);
     connection = null;
   }
 

@@ -102,7 +102,9 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
         return;
       }
       try {
-        pendingHeaders = responseHeaders(headers);
+        HeadersFrame frame = responseHeaders(headers);
+        checkSize(frame.getMetaData().getHttpFields(), "response headers");
+        pendingHeaders = frame;
         headersQueued = true;
       } catch (IllegalArgumentException e) {
         invalid = e.getMessage();
@@ -193,6 +195,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
       HttpFields.Mutable f;
       try {
         f = trailerFields(trailersOnly, status, trailers);
+        checkSize(f, "response trailers");
       } catch (IllegalArgumentException e) {
         f = trailerFields(trailersOnly, Status.INTERNAL.withDescription("invalid response trailers: " + e.getMessage()),
             null);
@@ -208,6 +211,19 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
       inbound.stop();
     });
     flush();
+  }
+
+  /**
+   * Refuses headers larger than the client accepts: Jetty would fail the whole connection trying to
+   * encode them, taking every other call on it down too.
+   */
+  private void checkSize(HttpFields fields, String what) {
+    int max = GrpcFields.maxHeaderListSize(stream.getSession());
+    long size = GrpcFields.headerListSize(fields, ":status", "200");
+    if (max >= 0 && size > max) {
+      throw new IllegalArgumentException(what + " are " + size + " bytes, more than the " + max
+          + " the client accepts");
+    }
   }
 
   private static HttpFields.Mutable trailerFields(boolean trailersOnly, Status status, Metadata trailers) {
