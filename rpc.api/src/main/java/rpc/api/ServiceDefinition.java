@@ -52,7 +52,10 @@ public final class ServiceDefinition {
     return methods.get(fullMethodName);
   }
 
-  /** The schema object set on the builder (generated code sets the protobuf file descriptor), or null. */
+  /**
+   * A schema object set on the builder, or null: generated code sets the protobuf
+   * {@code Descriptors.ServiceDescriptor}, which server reflection reads.
+   */
   public Object schema() {
     return schema;
   }

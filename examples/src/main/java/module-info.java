@@ -1,0 +1,14 @@
+/**
+ * Runnable examples of rpc: {@code helloworld} (one channel and one client shared by many
+ * threads), {@code routeguide} (all four call kinds) and {@code multiplex} (two services on one
+ * server, two clients on one channel). {@link rpc.examples.Examples} runs them by name.
+ */
+module rpc.examples {
+  requires rpc.api;
+  requires rpc.codec.protobuf;
+  requires rpc.transport.inprocess;
+  requires rpc.transport.jetty;
+  requires rpc.services;
+
+  exports rpc.examples;
+}

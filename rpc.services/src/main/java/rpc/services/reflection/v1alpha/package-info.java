@@ -1,0 +1,9 @@
+/**
+ * Generated from {@code grpc/reflection/v1alpha/reflection.proto}: the messages of
+ * {@code grpc.reflection.v1alpha} and {@link rpc.services.reflection.v1alpha.ServerReflectionRpc}, whose
+ * {@code newClient(channel)} asks any gRPC server with reflection about its services. Servers use
+ * {@link rpc.services.ReflectionService} instead of implementing {@code ServerReflectionRpc.Service}.
+ *
+ * <p>Messages are immutable; the client is thread-safe.
+ */
+package rpc.services.reflection.v1alpha;
