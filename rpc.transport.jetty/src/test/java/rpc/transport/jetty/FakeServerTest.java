@@ -135,6 +135,12 @@ class FakeServerTest {
         }
         yield f.thenCompose(x -> x.headers(trailers(x, "grpc-status", "0")));
       }
+      case "Drop" -> s.headers(response(s, 200, false, "content-type", "application/grpc"))
+          .thenCompose(x -> x.data(data(x, message("partial"), false)))
+          .thenApply(x -> {
+            ((org.eclipse.jetty.http2.HTTP2Session) x.getSession()).getEndPoint().close(); // no GOAWAY
+            return x;
+          });
       default -> s.headers(response(s, 500, true));
     };
   }
@@ -200,6 +206,20 @@ class FakeServerTest {
       assertNull(s.receive());
       assertEquals(Status.Code.OK, s.status().code());
       assertEquals("yes", s.trailers().get("x-done"));
+    }
+  }
+
+  @Test
+  void connectionLossIsUnavailableAndTheChannelRecovers() {
+    try (ClientStream<String, String> s = channel.newStream(method("Drop"))) {
+      s.sendAndClose("x");
+      assertEquals("partial", s.receive());
+      StatusException e = assertThrows(StatusException.class, s::receive);
+      assertEquals(Status.Code.UNAVAILABLE, e.status().code(), e.toString());
+    }
+    try (ClientStream<String, String> s = channel.newStream(method("OneByteFrames"))) {
+      s.sendAndClose("x");
+      assertEquals("split", s.receive(), "a new connection serves the next call");
     }
   }
 
