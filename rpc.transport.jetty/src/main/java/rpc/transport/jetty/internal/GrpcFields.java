@@ -79,6 +79,34 @@ final class GrpcFields {
     return md;
   }
 
+  /**
+   * The HPACK header list size of {@code fields} plus {@code pseudoHeaders} (RFC 7541 section 4.1:
+   * name and value octets plus 32 per field), which the peer's SETTINGS_MAX_HEADER_LIST_SIZE limits.
+   */
+  static long headerListSize(HttpFields fields, String... pseudoHeaders) {
+    long size = 0;
+    for (String p : pseudoHeaders) {
+      size += p.length() + 32;
+    }
+    for (HttpField f : fields) {
+      String v = f.getValue();
+      size += f.getName().length() + (v == null ? 0 : v.length()) + 32;
+    }
+    return size;
+  }
+
+  /**
+   * The largest header list the peer of {@code session} accepts, or -1 for no limit. Jetty fails the
+   * whole connection when it is asked to encode more, so calls check first.
+   */
+  static int maxHeaderListSize(org.eclipse.jetty.http2.api.Session session) {
+    if (session instanceof org.eclipse.jetty.http2.HTTP2Session h) {
+      int max = h.getGenerator().getHpackEncoder().getMaxHeaderListSize();
+      return max > 0 ? max : -1;
+    }
+    return -1;
+  }
+
   /** Adds {@code grpc-status} and, when there is a description, {@code grpc-message}. */
   static void addStatus(HttpFields.Mutable fields, Status status) {
     fields.add(GrpcHeaders.GRPC_STATUS, Integer.toString(status.code().value()));

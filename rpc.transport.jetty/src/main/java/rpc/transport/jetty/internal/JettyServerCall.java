@@ -42,7 +42,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   JettyServerCall(JettyServerTransport transport, Stream stream, MethodDescriptor<Req, Resp> method, Deadline deadline,
       String peer, String authority, String acceptEncoding, String requestEncoding, int maxInboundMessageSize) {
-    super(transport.bufferPool(), maxInboundMessageSize);
+    super(transport.bufferPool(), maxInboundMessageSize, true);
     this.transport = transport;
     this.stream = stream;
     this.method = method;
@@ -50,7 +50,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
     this.peer = peer;
     this.authority = authority;
     this.acceptEncoding = acceptEncoding;
-    this.inboundEncoding = requestEncoding;
+    this.inbound.encoding = requestEncoding;
   }
 
   /** Hands the call to the library; runs serialized so no event reaches a listener not yet known. */
@@ -89,7 +89,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
   @Override
   public void request(int n) {
     if (n > 0) {
-      addDemand(n);
+      inbound.demand(n);
     }
   }
 
@@ -102,7 +102,9 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
         return;
       }
       try {
-        pendingHeaders = responseHeaders(headers);
+        HeadersFrame frame = responseHeaders(headers);
+        checkSize(frame.getMetaData().getHttpFields(), "response headers");
+        pendingHeaders = frame;
         headersQueued = true;
       } catch (IllegalArgumentException e) {
         invalid = e.getMessage();
@@ -193,6 +195,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
       HttpFields.Mutable f;
       try {
         f = trailerFields(trailersOnly, status, trailers);
+        checkSize(f, "response trailers");
       } catch (IllegalArgumentException e) {
         f = trailerFields(trailersOnly, Status.INTERNAL.withDescription("invalid response trailers: " + e.getMessage()),
             null);
@@ -205,10 +208,22 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
       lock.unlock();
     }
     serial.execute(() -> {
-      inboundDone = true;
-      discardInbound(stream);
+      inbound.stop();
     });
     flush();
+  }
+
+  /**
+   * Refuses headers larger than the client accepts: Jetty would fail the whole connection trying to
+   * encode them, taking every other call on it down too.
+   */
+  private void checkSize(HttpFields fields, String what) {
+    int max = GrpcFields.maxHeaderListSize(stream.getSession());
+    long size = GrpcFields.headerListSize(fields, ":status", "200");
+    if (max >= 0 && size > max) {
+      throw new IllegalArgumentException(what + " are " + size + " bytes, more than the " + max
+          + " the client accepts");
+    }
   }
 
   private static HttpFields.Mutable trailerFields(boolean trailersOnly, Status status, Metadata trailers) {
@@ -226,8 +241,8 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
   @Override
   public void onHeaders(Stream s, HeadersFrame frame) {
     // Request trailers (rare in gRPC): the request ends after the DATA before them.
-    stashDataBeforeEnd(s);
-    schedulePump();
+    inbound.stashBeforeEnd(s);
+    inbound.schedule();
   }
 
   @Override
@@ -280,8 +295,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   private void notifyCancel(Status status) {
     serial.execute(() -> {
-      inboundDone = true;
-      discardInbound(stream);
+      inbound.stop();
       Listener<Req> l = listener;
       if (l != null) {
         l.onCancel(status);

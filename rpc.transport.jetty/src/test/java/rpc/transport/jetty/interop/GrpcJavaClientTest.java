@@ -62,6 +62,10 @@ class GrpcJavaClientTest {
   @Test
   void unary() {
     assertEquals("hello", text(ClientCalls.blockingUnaryCall(channel, InteropService.G_ECHO, opts(), bytes("hello"))));
+    String left = text(ClientCalls.blockingUnaryCall(channel, InteropService.G_ECHO, opts(), bytes("deadline?")));
+    assertTrue(left.equals("19s") || left.equals("18s") || left.equals("17s"), "our server saw " + left);
+    assertEquals("none", text(ClientCalls.blockingUnaryCall(channel, InteropService.G_ECHO, CallOptions.DEFAULT,
+        bytes("deadline?"))));
   }
 
   @Test

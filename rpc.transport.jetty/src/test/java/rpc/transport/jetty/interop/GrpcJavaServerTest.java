@@ -56,6 +56,13 @@ class GrpcJavaServerTest {
   @Test
   void unary() {
     assertEquals("hello", text(channel.call(InteropService.ECHO, bytes("hello"), opts())));
+    assertTrue(service.lastDeadlineSeconds >= 15 && service.lastDeadlineSeconds <= 20,
+        "grpc-java saw our deadline: " + service.lastDeadlineSeconds + " s, grpc-timeout "
+            + service.lastRequestHeaders.get(InteropService.GRPC_TIMEOUT));
+    assertTrue(service.lastRequestHeaders.get(InteropService.USER_AGENT).contains("rpc-java/"),
+        service.lastRequestHeaders.get(InteropService.USER_AGENT));
+    channel.call(InteropService.ECHO, bytes("no deadline"));
+    assertEquals(-1, service.lastDeadlineSeconds);
   }
 
   @Test

@@ -23,8 +23,9 @@ import rpc.codec.protobuf.ProtobufCodec;
  * {@code BytesValue}s; grpc-java needs no code generation for that.
  *
  * <ul>
- *   <li>{@code Echo} (unary): returns the request. A request header {@code x-compress: gzip} makes the
- *       server compress its response.
+ *   <li>{@code Echo} (unary): returns the request ({@code deadline?}: what is left of the call's
+ *       deadline, on our server). A request header {@code x-compress: gzip} makes the server compress
+ *       its response.
  *   <li>{@code Meta} (unary): sends response headers {@code x-echo} (the request's {@code x-req})
  *       and {@code x-echo-bin} (the request's {@code x-req-bin}), then the request, then trailers
  *       {@code x-trailer} and {@code x-trailer-bin}.
@@ -73,6 +74,9 @@ final class InteropService {
         .unary(ECHO, (req, ctx) -> {
           if ("gzip".equals(ctx.requestHeaders().get("x-compress"))) {
             ctx.setResponseCompression("gzip");
+          }
+          if (text(req).equals("deadline?")) {
+            return bytes(ctx.deadline() == null ? "none" : ctx.deadline().remaining().toSeconds() + "s");
           }
           return req;
         })
@@ -171,6 +175,13 @@ final class InteropService {
       io.grpc.Metadata.Key.of("x-trailer-bin", io.grpc.Metadata.BINARY_BYTE_MARSHALLER);
   static final io.grpc.Metadata.Key<String> GRPC_ENCODING =
       io.grpc.Metadata.Key.of("grpc-encoding", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+  static final io.grpc.Metadata.Key<String> GRPC_TIMEOUT =
+      io.grpc.Metadata.Key.of("grpc-timeout", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+  static final io.grpc.Metadata.Key<String> USER_AGENT =
+      io.grpc.Metadata.Key.of("user-agent", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+
+  /** The deadline grpc-java's last Echo call had, in whole seconds left, or -1 for none. */
+  volatile long lastDeadlineSeconds = -2;
 
   /** The request headers the last grpc-java server call saw (set by {@link #theirService}). */
   volatile io.grpc.Metadata lastRequestHeaders;
@@ -206,6 +217,8 @@ final class InteropService {
       public io.grpc.ServerCall.Listener<BytesValue> startCall(io.grpc.ServerCall<BytesValue, BytesValue> call,
           io.grpc.Metadata headers) {
         lastRequestHeaders = headers;
+        io.grpc.Deadline d = io.grpc.Context.current().getDeadline();
+        lastDeadlineSeconds = d == null ? -1 : d.timeRemaining(TimeUnit.SECONDS);
         call.request(1);
         return new io.grpc.ServerCall.Listener<>() {
           @Override
