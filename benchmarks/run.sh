@@ -50,7 +50,7 @@ case "$profile" in
     timing=(-f 1 -wi 1 -w 200ms -i 1 -r 300ms)
     unary_k=1,64,1024; latency_k=1,64; stream_sizes=64; other_sizes=64 ;;
   short)
-    timing=(-f 1 -wi 3 -w 1s -i 3 -r 1s)
+    timing=(-f 1 -wi 5 -w 1s -i 3 -r 1s)
     unary_k=1,16,64,256,1024; latency_k=1,64; stream_sizes=64,1024; other_sizes=64 ;;
   full)
     timing=(-f 2 -wi 5 -w 2s -i 5 -r 2s)
