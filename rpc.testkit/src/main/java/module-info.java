@@ -2,6 +2,7 @@
 module rpc.testkit {
   requires transitive rpc.api;
   requires transitive org.junit.jupiter.api;
+  requires org.junit.jupiter.params;
 
   exports rpc.testkit;
   opens rpc.testkit to org.junit.platform.commons;

@@ -1,7 +1,23 @@
 /**
- * The conformance suite every transport runs: subclass {@link rpc.testkit.TransportConformanceTest}
- * and say how to open a server and a channel. Also test fixtures (codecs, a test service).
+ * The conformance suite every transport runs, and the fixtures it uses.
  *
- * <p>Null arguments throw {@link java.lang.NullPointerException}.
+ * <p><b>Running the suite.</b> Subclass {@link rpc.testkit.TransportConformanceTest} once per
+ * transport (or transport variant) and implement two hooks: {@code listenAddress()} (a fresh
+ * address per server) and {@code targetFor(Server)}; override {@code configureServer} and
+ * {@code configureChannel} to add TLS or transport options. The suite's test groups are JUnit
+ * {@code @Nested} classes of {@code TransportConformanceTest}, so that one subclass runs them all:
+ * call kinds, concurrency, deadlines and cancellation, metadata and status, flow control, and
+ * lifecycle. Each group extends {@link rpc.testkit.AbstractTransportTest}, which starts servers and
+ * opens channels through the hooks and shuts them all down after each test. Every test has a
+ * timeout, so a hanging transport fails instead of blocking the build.
+ *
+ * <p><b>Fixtures.</b> {@link rpc.testkit.FakeService} is a service with one method per behaviour
+ * under test that records what its handlers saw ({@link rpc.testkit.Observation});
+ * {@link rpc.testkit.StringCodec} declares its messages immutable, {@link rpc.testkit.BytesCodec}
+ * does not (so a transport must copy them); {@link rpc.testkit.RecordingClientInterceptor} adds
+ * headers and records each call's status.
+ *
+ * <p>Handlers run on the server's handler threads; everything else on the test's threads. Null
+ * arguments throw {@link java.lang.NullPointerException}.
  */
 package rpc.testkit;

@@ -46,17 +46,27 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
   private List<Runnable> cancelActions;
   private int consumedSinceRequest;
   private ScheduledFuture<?> deadlineTimer;
+  private final java.util.function.Consumer<Runnable> launcher;
+  private final boolean launchOnHalfClose;
+  private boolean launched;
 
   ServerCallRunner(ServerCore core, ServerCall<Req, Resp> call, ServerCallHandler<Req, Resp> handler,
-      Metadata requestHeaders) {
+      Metadata requestHeaders, java.util.function.Consumer<Runnable> launcher) {
     this.core = core;
+    this.launcher = launcher;
+    // Calls with one request start their handler once it has fully arrived, so the handler never
+    // parks waiting for it: one thread start and no hand-off per unary call.
+    this.launchOnHalfClose = !call.method().kind().clientStreams();
     this.call = call;
     this.handler = handler;
     this.requestHeaders = requestHeaders;
     this.name = call.method().fullName() + "#s" + IDS.incrementAndGet();
   }
 
-  /** Requests the first messages and arms the deadline; called before the handler task is started. */
+  /**
+   * Requests the first messages, arms the deadline, and starts the handler (now, or for calls with a
+   * single request when the client half-closes).
+   */
   void begin() {
     Deadline deadline = call.deadline();
     if (deadline != null) {
@@ -70,7 +80,28 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
         lock.unlock();
       }
     }
-    call.request(call.method().kind().clientStreams() ? PREFETCH : 2);
+    call.request(launchOnHalfClose ? 2 : PREFETCH);
+    if (!launchOnHalfClose) {
+      launch();
+    }
+  }
+
+  private void launch() {
+    lock.lock();
+    try {
+      if (launched) {
+        return;
+      }
+      launched = true;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      launcher.accept(this);
+    } catch (RuntimeException e) {
+      cancel(Status.UNAVAILABLE.withDescription("server could not start a handler: " + e), true);
+      core.callEnded(this);
+    }
   }
 
   @Override
@@ -142,11 +173,14 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
     List<Runnable> actions;
     ScheduledFuture<?> timer;
     boolean closeCall;
+    boolean neverLaunched;
     lock.lock();
     try {
       if (cancelStatus != null || closed) {
         return;
       }
+      neverLaunched = !launched;
+      launched = true;
       cancelStatus = status;
       closeCall = tellPeer;
       closed = true;
@@ -166,6 +200,9 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
     }
     if (closeCall) {
       call.close(status, new Metadata());
+    }
+    if (neverLaunched) {
+      core.callEnded(this);
     }
     if (actions != null) {
       for (Runnable r : actions) {
@@ -201,6 +238,9 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
       changed.signalAll();
     } finally {
       lock.unlock();
+    }
+    if (launchOnHalfClose) {
+      launch();
     }
   }
 

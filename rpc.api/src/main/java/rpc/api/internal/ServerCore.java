@@ -34,15 +34,14 @@ public final class ServerCore implements ServerCallAcceptor {
   private final List<ServiceDefinition> services;
   private final Map<String, ServiceDefinition.Method<?, ?>> methods = new HashMap<>();
   private final List<ServerInterceptor> interceptors;
-  private final Executor executor;
+  private final java.util.function.Consumer<Runnable> launcher;
   private final Set<ServerCallRunner<?, ?>> active = ConcurrentHashMap.newKeySet();
   private final AtomicInteger activeCount = new AtomicInteger();
   private final ReentrantLock stateLock = new ReentrantLock();
-  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final CountDownLatch handlersDone = new CountDownLatch(1);
   private final List<Runnable> shutdownActions = new ArrayList<>();
   private volatile boolean started;
   private volatile boolean shutdown;
-  private volatile boolean transportStopped;
 
   public ServerCore(ServerTransportConfig config, String transportName, List<ServiceDefinition> services,
       List<ServerInterceptor> interceptors, Executor executor) {
@@ -54,7 +53,7 @@ public final class ServerCore implements ServerCallAcceptor {
       }
     }
     this.interceptors = interceptors;
-    this.executor = executor;
+    this.launcher = executor == null ? task -> VIRTUAL.newThread(task).start() : executor::execute;
     this.transport = provider.newServerTransport(config);
   }
 
@@ -107,20 +106,11 @@ public final class ServerCore implements ServerCallAcceptor {
           new Metadata());
       return NoopListener.instance();
     }
-    ServerCallRunner<Req, Resp> runner = new ServerCallRunner<>(this, call, withInterceptors(m.handler()), headers);
+    ServerCallRunner<Req, Resp> runner =
+        new ServerCallRunner<>(this, call, withInterceptors(m.handler()), headers, launcher);
     activeCount.incrementAndGet();
     active.add(runner);
     runner.begin();
-    try {
-      if (executor == null) {
-        VIRTUAL.newThread(runner).start();
-      } else {
-        executor.execute(runner);
-      }
-    } catch (RuntimeException e) {
-      runner.cancel(Status.UNAVAILABLE.withDescription("server could not start a handler: " + e), true);
-      callEnded(runner);
-    }
     return runner;
   }
 
@@ -187,42 +177,26 @@ public final class ServerCore implements ServerCallAcceptor {
   }
 
   public void shutdown() {
-    if (beginShutdown()) {
-      if (started) {
-        transport.shutdown();
-      }
+    if (beginShutdown() && started) {
+      transport.shutdown();
     }
     maybeTerminate();
   }
 
   public void shutdownNow() {
     beginShutdown();
-    stopTransport();
+    if (started) {
+      transport.shutdownNow();
+    }
     for (ServerCallRunner<?, ?> r : active) {
       r.cancel(Status.UNAVAILABLE.withDescription("server shutting down"), true);
     }
     maybeTerminate();
   }
 
-  private void stopTransport() {
-    stateLock.lock();
-    try {
-      if (transportStopped) {
-        return;
-      }
-      transportStopped = true;
-    } finally {
-      stateLock.unlock();
-    }
-    if (started) {
-      transport.shutdownNow();
-    }
-  }
-
   private void maybeTerminate() {
     if (activeCount.get() == 0) {
-      stopTransport();
-      terminated.countDown();
+      handlersDone.countDown();
     }
   }
 
@@ -231,12 +205,17 @@ public final class ServerCore implements ServerCallAcceptor {
   }
 
   public boolean isTerminated() {
-    return terminated.getCount() == 0;
+    try {
+      return handlersDone.getCount() == 0 && (!started || transport.awaitTermination(0, TimeUnit.NANOSECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
-    if (!terminated.await(timeout, unit)) {
+    if (!handlersDone.await(timeout, unit)) {
       return false;
     }
     return !started || transport.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

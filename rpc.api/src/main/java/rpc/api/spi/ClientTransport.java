@@ -18,7 +18,10 @@ public interface ClientTransport {
    */
   <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options);
 
-  /** Stops taking new calls (they fail {@code UNAVAILABLE}); calls in flight go on. Idempotent. */
+  /**
+   * Stops taking new calls (they fail {@code UNAVAILABLE}); calls in flight go on, and the
+   * transport terminates (closes its connections) once the last of them has ended. Idempotent.
+   */
   void shutdown();
 
   /** Fails calls in flight with {@code UNAVAILABLE} and releases every resource. Idempotent. */

@@ -21,16 +21,17 @@ public interface ServerTransport {
   int port();
 
   /**
-   * Stops accepting new calls (on HTTP/2: sends GOAWAY); calls in flight go on. Idempotent.
+   * Stops accepting new calls (on HTTP/2: sends GOAWAY); calls in flight go on, and the transport
+   * terminates (releases its port and threads) once the last of them has ended. Idempotent.
    */
   void shutdown();
 
   /**
    * Cancels calls still in flight ({@code UNAVAILABLE} to their listeners) and releases every
-   * resource, including the listening port. Idempotent.
+   * resource, including the listening port. Idempotent; may follow {@link #shutdown}.
    */
   void shutdownNow();
 
-  /** Waits until every resource is released after {@link #shutdownNow}; true if in time. */
+  /** Waits until the transport has terminated after a shutdown; true if in time. */
   boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException;
 }

@@ -58,6 +58,21 @@ public final class InProcessServerTransport implements ServerTransport {
 
   void callEnded(InProcessCall<?, ?> call) {
     calls.remove(call);
+    maybeTerminate();
+  }
+
+  private void maybeTerminate() {
+    boolean done;
+    lock.lock();
+    try {
+      done = shutdown && calls.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+    if (done) {
+      Registry.unregister(name, this);
+      terminated.countDown();
+    }
   }
 
   @Override
@@ -79,6 +94,7 @@ public final class InProcessServerTransport implements ServerTransport {
       lock.unlock();
     }
     Registry.unregister(name, this);
+    maybeTerminate();
   }
 
   @Override
@@ -88,7 +104,7 @@ public final class InProcessServerTransport implements ServerTransport {
       c.shutdownCancel(Status.UNAVAILABLE.withDescription("in-process server '" + name + "' shut down"));
     }
     calls.clear();
-    terminated.countDown();
+    maybeTerminate();
   }
 
   @Override

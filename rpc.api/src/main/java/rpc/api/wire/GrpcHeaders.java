@@ -1,0 +1,113 @@
+package rpc.api.wire;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The HTTP/2 headers of the gRPC protocol: their names, the {@code content-type} rule, which keys a
+ * transport must not send as custom metadata (and which it must not hand up as metadata), and the
+ * base64 form of binary ({@code -bin}) metadata values.
+ *
+ * <p>Thread-safe (stateless).
+ */
+public final class GrpcHeaders {
+
+  /** {@code content-type} of gRPC requests and responses. */
+  public static final String CONTENT_TYPE_GRPC = "application/grpc";
+  /** The request's relative timeout, see {@link GrpcTimeout}. */
+  public static final String GRPC_TIMEOUT = "grpc-timeout";
+  /** The message encoding ({@code gzip}) of the messages this side sends. */
+  public static final String GRPC_ENCODING = "grpc-encoding";
+  /** The message encodings this side can decode, comma-separated. */
+  public static final String GRPC_ACCEPT_ENCODING = "grpc-accept-encoding";
+  /** The status code in the trailers, a decimal number. */
+  public static final String GRPC_STATUS = "grpc-status";
+  /** The status description in the trailers, see {@link StatusMessage}. */
+  public static final String GRPC_MESSAGE = "grpc-message";
+  /** {@code te}; gRPC requests carry {@code te: trailers}. */
+  public static final String TE = "te";
+  /** The value of {@code te} in gRPC requests. */
+  public static final String TE_TRAILERS = "trailers";
+
+  // Connection-specific headers are illegal in HTTP/2 (RFC 9113 §8.2.2).
+  private static final Set<String> CONNECTION_SPECIFIC =
+      Set.of("connection", "host", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade");
+  private static final Set<String> PROTOCOL_OWNED = Set.of("content-type", "te", GRPC_TIMEOUT, GRPC_ENCODING,
+      GRPC_ACCEPT_ENCODING, GRPC_STATUS, GRPC_MESSAGE);
+  private static final Base64.Encoder ENCODER = Base64.getEncoder().withoutPadding();
+
+  private GrpcHeaders() {}
+
+  /**
+   * Whether a {@code content-type} value names gRPC: {@code application/grpc}, optionally followed by
+   * {@code +suffix} (such as {@code +proto}) or {@code ;parameters}. Case-insensitive; null is not.
+   */
+  public static boolean isGrpcContentType(String contentType) {
+    if (contentType == null || contentType.length() < CONTENT_TYPE_GRPC.length()
+        || !contentType.regionMatches(true, 0, CONTENT_TYPE_GRPC, 0, CONTENT_TYPE_GRPC.length())) {
+      return false;
+    }
+    if (contentType.length() == CONTENT_TYPE_GRPC.length()) {
+      return true;
+    }
+    char next = contentType.charAt(CONTENT_TYPE_GRPC.length());
+    return next == '+' || next == ';';
+  }
+
+  /**
+   * Whether a transport must not send {@code key} as custom metadata: pseudo-headers, every
+   * {@code grpc-} key, {@code content-type}, {@code te}, {@code user-agent} and the
+   * connection-specific HTTP headers.
+   */
+  public static boolean isReservedKey(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.startsWith(":") || k.startsWith("grpc-") || k.equals("content-type") || k.equals("te")
+        || k.equals("user-agent") || CONNECTION_SPECIFIC.contains(k);
+  }
+
+  /**
+   * Whether a received header belongs to the protocol rather than to the application, so a transport
+   * does not hand it up as metadata: pseudo-headers, {@code content-type}, {@code te},
+   * {@code grpc-timeout}, {@code grpc-encoding}, {@code grpc-accept-encoding}, {@code grpc-status},
+   * {@code grpc-message} and the connection-specific HTTP headers. Other {@code grpc-} keys (such as
+   * {@code grpc-status-details-bin}) and {@code user-agent} are passed up.
+   */
+  public static boolean isProtocolHeader(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.startsWith(":") || PROTOCOL_OWNED.contains(k) || CONNECTION_SPECIFIC.contains(k);
+  }
+
+  /** The header value of a binary metadata value: base64 without padding, as gRPC recommends. */
+  public static String encodeBinary(byte[] value) {
+    return ENCODER.encodeToString(value);
+  }
+
+  /**
+   * Decodes one binary header value; padded and unpadded base64 are both accepted.
+   *
+   * @throws IllegalArgumentException if the value is not base64
+   */
+  public static byte[] decodeBinary(String value) {
+    return Base64.getDecoder().decode(value.strip());
+  }
+
+  /**
+   * Decodes a binary header value that may hold several values joined with commas (as HTTP allows
+   * for repeated headers).
+   *
+   * @throws IllegalArgumentException if a part is not base64
+   */
+  public static List<byte[]> decodeBinaryValues(String value) {
+    if (value.indexOf(',') < 0) {
+      return List.of(decodeBinary(value));
+    }
+    List<byte[]> out = new ArrayList<>(2);
+    for (String part : value.split(",", -1)) {
+      out.add(decodeBinary(part));
+    }
+    return out;
+  }
+}

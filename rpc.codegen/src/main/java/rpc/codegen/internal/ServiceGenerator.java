@@ -1,0 +1,410 @@
+package rpc.codegen.internal;
+
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileOptions;
+import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
+import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the {@code <Service>Rpc} class of one protobuf service: method descriptor constants, the
+ * descriptor accessors, a typed {@code Client} and the {@code Service} interface a server
+ * implements.
+ *
+ * <p>Every type outside the generated class is written fully qualified ({@code java.lang.String}
+ * too), so no message, enum or service name in the user's package can shadow it.
+ *
+ * <p>Not thread-safe: one instance writes one file.
+ */
+public final class ServiceGenerator {
+
+  private static final String MD = "rpc.api.MethodDescriptor";
+
+  /** What the generator needs to know about one RPC. */
+  private record Rpc(String protoName, String fullName, String javaName, String asyncName, String constant, String kind,
+      String request, String response, List<String> comment, boolean deprecated) {
+
+    boolean clientStreams() {
+      return kind.equals("CLIENT_STREAMING") || kind.equals("BIDI_STREAMING");
+    }
+
+    boolean serverStreams() {
+      return kind.equals("SERVER_STREAMING") || kind.equals("BIDI_STREAMING");
+    }
+
+    String streamType() {
+      return "rpc.api.ClientStream<" + request + ", " + response + ">";
+    }
+
+    String serverStreamType() {
+      return "rpc.api.ServerStream<" + response + ", " + request + ">";
+    }
+  }
+
+  private final FileDescriptorProto file;
+  private final ServiceDescriptorProto service;
+  private final String serviceName;
+  private final String className;
+  private final String javaPackage;
+  private final boolean withSchema;
+  private final List<String> serviceComment;
+  private final List<Rpc> rpcs = new ArrayList<>();
+
+  /**
+   * Prepares the class for service {@code serviceIndex} of {@code file}.
+   *
+   * @param lite true to leave out protobuf descriptors (lite runtime: messages have none)
+   * @throws IllegalArgumentException if a message type is unknown or two RPCs would get the same
+   *     Java name
+   */
+  public ServiceGenerator(FileDescriptorProto file, int serviceIndex, JavaNames names, Javadoc docs, boolean lite) {
+    this.file = file;
+    this.service = file.getService(serviceIndex);
+    this.serviceName = JavaNames.qualify(file.getPackage(), service.getName());
+    this.className = service.getName() + "Rpc";
+    this.javaPackage = JavaNames.javaPackage(file);
+    this.withSchema = !lite && file.getOptions().getOptimizeFor() != FileOptions.OptimizeMode.LITE_RUNTIME;
+    this.serviceComment = docs.service(serviceIndex);
+    if (names.isProtocClass(JavaNames.qualify(javaPackage, className))) {
+      throw new IllegalArgumentException(file.getName() + ": service " + serviceName + " needs the class "
+          + JavaNames.qualify(javaPackage, className) + ", which protoc's Java generator also writes");
+    }
+    Map<String, String> seenJava = new HashMap<>();
+    Map<String, String> seenConstants = new HashMap<>();
+    for (int i = 0; i < service.getMethodCount(); i++) {
+      MethodDescriptorProto m = service.getMethod(i);
+      String javaName = JavaNames.methodName(m.getName());
+      String constant = JavaNames.constantName(m.getName());
+      String kind = m.getClientStreaming()
+          ? (m.getServerStreaming() ? "BIDI_STREAMING" : "CLIENT_STREAMING")
+          : (m.getServerStreaming() ? "SERVER_STREAMING" : "UNARY");
+      String asyncName = JavaNames.asyncMethodName(m.getName());
+      List<String> javaNames = kind.equals("UNARY") ? List.of(javaName, asyncName) : List.of(javaName);
+      for (String n : javaNames) {
+        String other = seenJava.putIfAbsent(n, m.getName());
+        if (other != null) {
+          throw new IllegalArgumentException(collision(m.getName(), other, "Java method " + n));
+        }
+      }
+      String other = seenConstants.putIfAbsent(constant, m.getName());
+      if (other != null) {
+        throw new IllegalArgumentException(collision(m.getName(), other, "constant " + constant));
+      }
+      rpcs.add(new Rpc(m.getName(), serviceName + "/" + m.getName(), javaName, asyncName, constant, kind,
+          names.messageClass(m.getInputType()), names.messageClass(m.getOutputType()), docs.method(serviceIndex, i),
+          m.getOptions().getDeprecated()));
+    }
+  }
+
+  private String collision(String method, String other, String what) {
+    return file.getName() + ": methods " + other + " and " + method + " of service " + serviceName
+        + " both map to the " + what;
+  }
+
+  /** The path of the generated file, relative to the output directory. */
+  public String fileName() {
+    return (javaPackage.isEmpty() ? "" : javaPackage.replace('.', '/') + "/") + className + ".java";
+  }
+
+  /** The generated source. */
+  public String generate() {
+    SourceWriter w = new SourceWriter();
+    w.line("// Generated by rpc.codegen from " + Javadoc.escape(file.getName()) + ". Do not edit.");
+    if (!javaPackage.isEmpty()) {
+      w.line("package " + javaPackage + ";");
+    }
+    w.blank();
+    List<String> doc = new ArrayList<>();
+    doc.add("The {@code " + serviceName + "} service: its method descriptors, a typed {@link Client} and the");
+    doc.add("{@link Service} interface a server implements. Thread-safe: this class holds only constants");
+    doc.add("and static factories.");
+    appendParagraphs(doc, serviceComment);
+    w.javadoc(doc);
+    if (service.getOptions().getDeprecated()) {
+      w.line("@java.lang.Deprecated");
+    }
+    w.open("public final class " + className + " {");
+    w.blank();
+    w.line("/** The full name of the service. */");
+    w.line("public static final java.lang.String SERVICE_NAME = \"" + serviceName + "\";");
+    for (Rpc rpc : rpcs) {
+      w.blank();
+      writeConstant(w, rpc);
+    }
+    w.blank();
+    w.line("private " + className + "() {}");
+    if (withSchema) {
+      writeDescriptorAccessors(w);
+    }
+    writeFactories(w);
+    writeClient(w);
+    writeService(w);
+    w.close("}");
+    return w.toString();
+  }
+
+  private void writeConstant(SourceWriter w, Rpc rpc) {
+    List<String> doc = new ArrayList<>();
+    doc.add(kindText(rpc) + " {@code " + rpc.fullName() + "}.");
+    appendParagraphs(doc, rpc.comment());
+    w.javadoc(doc);
+    deprecated(w, rpc);
+    w.line("public static final " + MD + "<" + rpc.request() + ", " + rpc.response() + "> " + rpc.constant() + " =");
+    w.line("    " + MD + ".of(\"" + rpc.fullName() + "\", " + MD + ".Kind." + rpc.kind() + ",");
+    w.line("        rpc.codec.protobuf.ProtobufCodec.of(" + rpc.request() + ".getDefaultInstance()),");
+    if (withSchema) {
+      w.line("        rpc.codec.protobuf.ProtobufCodec.of(" + rpc.response() + ".getDefaultInstance()))");
+      w.line("        .withSchema(getServiceDescriptor().findMethodByName(\"" + rpc.protoName() + "\"));");
+    } else {
+      w.line("        rpc.codec.protobuf.ProtobufCodec.of(" + rpc.response() + ".getDefaultInstance()));");
+    }
+  }
+
+  private void writeDescriptorAccessors(SourceWriter w) {
+    String outer = JavaNames.qualify(javaPackage, JavaNames.outerClassName(file));
+    w.blank();
+    w.line("/** The protobuf descriptor of {@code " + Javadoc.escape(file.getName()) + "}, the file that declares this service. */");
+    w.open("public static com.google.protobuf.Descriptors.FileDescriptor getFileDescriptor() {");
+    w.line("return " + outer + ".getDescriptor();");
+    w.close("}");
+    w.blank();
+    w.line("/** The protobuf descriptor of this service (server reflection reads it from the service definition). */");
+    w.open("public static com.google.protobuf.Descriptors.ServiceDescriptor getServiceDescriptor() {");
+    w.line("return getFileDescriptor().findServiceByName(\"" + service.getName() + "\");");
+    w.close("}");
+  }
+
+  private void writeFactories(SourceWriter w) {
+    w.blank();
+    w.javadoc(List.of("A client that calls this service on {@code channel} with the channel's default call options."));
+    w.open("public static Client newClient(rpc.api.Channel channel) {");
+    w.line("return new Client(channel, channel.defaultCallOptions());");
+    w.close("}");
+    w.blank();
+    w.javadoc(List.of("A client that calls this service on {@code channel} with {@code options}."));
+    w.open("public static Client newClient(rpc.api.Channel channel, rpc.api.CallOptions options) {");
+    w.line("return new Client(channel, options);");
+    w.close("}");
+    w.blank();
+    w.javadoc(List.of(
+        "The service definition that routes every method of this service to {@code impl}, ready for",
+        "{@code Server.Builder.addService}."));
+    w.open("public static rpc.api.ServiceDefinition serviceDefinition(Service impl) {");
+    w.line("java.util.Objects.requireNonNull(impl, \"impl\");");
+    w.line("return rpc.api.ServiceDefinition.newBuilder(SERVICE_NAME)");
+    for (Rpc rpc : rpcs) {
+      String builderMethod = switch (rpc.kind()) {
+        case "UNARY" -> "unary";
+        case "CLIENT_STREAMING" -> "clientStreaming";
+        case "SERVER_STREAMING" -> "serverStreaming";
+        default -> "bidiStreaming";
+      };
+      w.line("    ." + builderMethod + "(" + rpc.constant() + ", impl::" + rpc.javaName() + ")");
+    }
+    if (withSchema) {
+      w.line("    .schema(getServiceDescriptor())");
+    }
+    w.line("    .build();");
+    w.close("}");
+  }
+
+  private void writeClient(SourceWriter w) {
+    w.blank();
+    w.javadoc(List.of(
+        "The typed client of {@code " + serviceName + "}.",
+        "",
+        "<p>Thread-safe. Cheap to create; many clients may share one channel. Immutable: the",
+        "{@code with...} methods return a new client and leave this one as it is."));
+    w.open("public static final class Client {");
+    w.line("private final rpc.api.Channel channel;");
+    w.line("private final rpc.api.CallOptions options;");
+    w.blank();
+    w.open("private Client(rpc.api.Channel channel, rpc.api.CallOptions options) {");
+    w.line("this.channel = java.util.Objects.requireNonNull(channel, \"channel\");");
+    w.line("this.options = java.util.Objects.requireNonNull(options, \"options\");");
+    w.close("}");
+    w.blank();
+    w.line("/** The channel this client calls on. */");
+    w.open("public rpc.api.Channel channel() {");
+    w.line("return channel;");
+    w.close("}");
+    w.blank();
+    w.line("/** The options of every call this client makes. */");
+    w.open("public rpc.api.CallOptions callOptions() {");
+    w.line("return options;");
+    w.close("}");
+    w.blank();
+    w.line("/** A client on the same channel whose calls use {@code options}. */");
+    w.open("public Client withOptions(rpc.api.CallOptions options) {");
+    w.line("return new Client(channel, options);");
+    w.close("}");
+    w.blank();
+    w.line("/** A client whose calls have {@code deadline} (null for none). */");
+    w.open("public Client withDeadline(rpc.api.Deadline deadline) {");
+    w.line("return new Client(channel, options.withDeadline(deadline));");
+    w.close("}");
+    w.blank();
+    w.javadoc(List.of(
+        "A client whose calls have the deadline {@code timeout} from now. The deadline is fixed when",
+        "this method is called, so call it again for each call or batch of calls."));
+    w.open("public Client withTimeout(java.time.Duration timeout) {");
+    w.line("return new Client(channel, options.withTimeout(timeout));");
+    w.close("}");
+    for (Rpc rpc : rpcs) {
+      switch (rpc.kind()) {
+        case "UNARY" -> writeUnaryClient(w, rpc);
+        case "SERVER_STREAMING" -> writeServerStreamingClient(w, rpc);
+        default -> writeStreamClient(w, rpc);
+      }
+    }
+    w.blank();
+    w.line("@java.lang.Override");
+    w.open("public java.lang.String toString() {");
+    w.line("return \"" + className + ".Client{\" + channel + \", \" + options + \"}\";");
+    w.close("}");
+    w.close("}");
+  }
+
+  private void writeUnaryClient(SourceWriter w, Rpc rpc) {
+    w.blank();
+    List<String> doc = new ArrayList<>(commentOr(rpc, "Calls {@code " + rpc.fullName() + "}."));
+    doc.add("");
+    doc.add("<p>Blocks until the response arrives.");
+    doc.add("");
+    doc.add("@throws rpc.api.StatusException if the call ends with a status other than OK");
+    w.javadoc(doc);
+    deprecated(w, rpc);
+    w.open("public " + rpc.response() + " " + rpc.javaName() + "(" + rpc.request() + " request) {");
+    w.line("return channel.call(" + rpc.constant() + ", request, options);");
+    w.close("}");
+    w.blank();
+    doc = new ArrayList<>(commentOr(rpc, "Calls {@code " + rpc.fullName() + "}."));
+    doc.add("");
+    doc.add("<p>Returns at once; the future completes with the response, or exceptionally with a");
+    doc.add("{@link rpc.api.StatusException}. Cancelling the future cancels the call.");
+    w.javadoc(doc);
+    deprecated(w, rpc);
+    w.open("public java.util.concurrent.CompletableFuture<" + rpc.response() + "> " + rpc.asyncName()
+        + "(" + rpc.request() + " request) {");
+    w.line("return channel.callAsync(" + rpc.constant() + ", request, options);");
+    w.close("}");
+  }
+
+  private void writeServerStreamingClient(SourceWriter w, Rpc rpc) {
+    w.blank();
+    List<String> doc = new ArrayList<>(commentOr(rpc, "Calls {@code " + rpc.fullName() + "}."));
+    doc.add("");
+    doc.add("<p>Sends {@code request} and half-closes; read the responses with {@code receive()} until it");
+    doc.add("returns null (the call ended OK) or throws {@link rpc.api.StatusException}. Closing the stream");
+    doc.add("before the end cancels the call, so try-with-resources is the safe way to use it.");
+    doc.add("");
+    doc.add("@throws rpc.api.StatusException if the call fails before the request is sent");
+    w.javadoc(doc);
+    deprecated(w, rpc);
+    w.open("public " + rpc.streamType() + " " + rpc.javaName() + "(" + rpc.request() + " request) {");
+    w.line("var stream = channel.newStream(" + rpc.constant() + ", options);");
+    w.open("try {");
+    w.line("stream.sendAndClose(request);");
+    w.reopen("} catch (java.lang.RuntimeException | java.lang.Error e) {");
+    w.line("stream.cancel();");
+    w.line("throw e;");
+    w.close("}");
+    w.line("return stream;");
+    w.close("}");
+  }
+
+  private void writeStreamClient(SourceWriter w, Rpc rpc) {
+    w.blank();
+    List<String> doc = new ArrayList<>(commentOr(rpc, "Calls {@code " + rpc.fullName() + "}."));
+    doc.add("");
+    if (rpc.serverStreams()) {
+      doc.add("<p>Starts the call: send requests (and {@code halfClose()} after the last) while receiving");
+      doc.add("responses until {@code receive()} returns null; one thread may send while another receives.");
+    } else {
+      doc.add("<p>Starts the call: send the requests, then {@code halfClose()} (or {@code sendAndClose} the");
+      doc.add("last one), then {@code receive()} the one response.");
+    }
+    doc.add("Closing the stream before the end cancels the call.");
+    w.javadoc(doc);
+    deprecated(w, rpc);
+    w.open("public " + rpc.streamType() + " " + rpc.javaName() + "() {");
+    w.line("return channel.newStream(" + rpc.constant() + ", options);");
+    w.close("}");
+  }
+
+  private void writeService(SourceWriter w) {
+    w.blank();
+    w.javadoc(List.of(
+        "The server side of {@code " + serviceName + "}: implement the methods the service supports and",
+        "add {@link #bindService()} to a server. A method left as it is fails with {@code UNIMPLEMENTED}.",
+        "",
+        "<p>Implementations must be thread-safe: calls run at once, each on its own virtual thread, where",
+        "blocking is fine. A method ends its call OK by returning, or with a status by throwing",
+        "{@link rpc.api.StatusException}; any other exception ends it with {@code UNKNOWN}."));
+    w.open("public interface Service {");
+    for (Rpc rpc : rpcs) {
+      w.blank();
+      List<String> doc = new ArrayList<>(commentOr(rpc, "Serves {@code " + rpc.fullName() + "}."));
+      doc.add("");
+      switch (rpc.kind()) {
+        case "UNARY" -> doc.add("<p>Returns the response to {@code request}.");
+        case "CLIENT_STREAMING" ->
+            doc.add("<p>Receives the requests until {@code receive()} returns null, then returns the response.");
+        case "SERVER_STREAMING" ->
+            doc.add("<p>Sends the responses to {@code request}; must not return before the last is sent.");
+        default -> doc.add("<p>Receives requests and sends responses; must not return before the last is sent.");
+      }
+      w.javadoc(doc);
+      deprecated(w, rpc);
+      String signature = switch (rpc.kind()) {
+        case "UNARY" -> rpc.response() + " " + rpc.javaName() + "(" + rpc.request()
+            + " request, rpc.api.ServerContext context)";
+        case "CLIENT_STREAMING" -> rpc.response() + " " + rpc.javaName() + "(" + rpc.serverStreamType() + " requests)";
+        case "SERVER_STREAMING" -> "void " + rpc.javaName() + "(" + rpc.request() + " request, "
+            + rpc.serverStreamType() + " responses)";
+        default -> "void " + rpc.javaName() + "(" + rpc.serverStreamType() + " stream)";
+      };
+      w.open("default " + signature + " throws java.lang.Exception {");
+      w.line("throw new rpc.api.StatusException(");
+      w.line("    rpc.api.Status.UNIMPLEMENTED.withDescription(\"Method " + rpc.fullName() + " is unimplemented\"));");
+      w.close("}");
+    }
+    w.blank();
+    w.line("/** This implementation as a service definition, ready for {@code Server.Builder.addService}. */");
+    w.open("default rpc.api.ServiceDefinition bindService() {");
+    w.line("return " + className + ".serviceDefinition(this);");
+    w.close("}");
+    w.close("}");
+  }
+
+  private static List<String> commentOr(Rpc rpc, String fallback) {
+    return rpc.comment().isEmpty() ? List.of(fallback) : rpc.comment();
+  }
+
+  private static void appendParagraphs(List<String> doc, List<String> comment) {
+    if (comment.isEmpty()) {
+      return;
+    }
+    doc.add("");
+    doc.add("<p>" + comment.get(0));
+    doc.addAll(comment.subList(1, comment.size()));
+  }
+
+  private static String kindText(Rpc rpc) {
+    return switch (rpc.kind()) {
+      case "UNARY" -> "Unary";
+      case "CLIENT_STREAMING" -> "Client-streaming";
+      case "SERVER_STREAMING" -> "Server-streaming";
+      default -> "Bidi-streaming";
+    };
+  }
+
+  private static void deprecated(SourceWriter w, Rpc rpc) {
+    if (rpc.deprecated()) {
+      w.line("@java.lang.Deprecated");
+    }
+  }
+}

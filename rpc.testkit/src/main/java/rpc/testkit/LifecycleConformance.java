@@ -1,0 +1,129 @@
+package rpc.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import rpc.api.Channel;
+import rpc.api.ClientStream;
+import rpc.api.Server;
+import rpc.api.Status;
+import rpc.api.StatusException;
+
+/**
+ * Graceful and immediate shutdown of servers and channels with calls in flight: graceful lets
+ * them finish and refuses new ones with {@code UNAVAILABLE}; immediate ends them.
+ */
+abstract class LifecycleConformance extends AbstractTransportTest {
+  private static final int IN_FLIGHT = 3;
+  private static final Duration BRIEFLY = Duration.ofMillis(200);
+
+  LifecycleConformance(TransportConformanceTest transport) {
+    super(transport);
+  }
+
+  @Test
+  void serverShutdownLetsCallsInFlightFinish() throws Exception {
+    Server server = startServer(service.definition());
+    Channel channel = openChannel(server);
+    List<CompletableFuture<String>> calls = startWaitingCalls(channel);
+    ClientStream<String, String> stream = channel.newStream(FakeService.BIDI_ECHO);
+    stream.send("before");
+    assertEquals("before", stream.receive());
+
+    server.shutdown();
+    assertTrue(server.isShutdown());
+    assertStatus(Status.Code.UNAVAILABLE, () -> channel.call(FakeService.ECHO, "too late"));
+    assertFalse(server.awaitTermination(BRIEFLY), "terminated with calls in flight");
+
+    stream.send("during shutdown");
+    assertEquals("during shutdown", stream.receive(), "a stream in flight keeps working");
+    stream.halfClose();
+    assertNull(stream.receive());
+    service.release();
+    for (int i = 0; i < IN_FLIGHT; i++) {
+      assertEquals("released:call-" + i, calls.get(i).get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+    assertTrue(server.awaitTermination(WAIT), "did not terminate once its calls finished");
+    assertTrue(server.isTerminated());
+  }
+
+  @Test
+  void channelCloseLetsCallsInFlightFinish() throws Exception {
+    Server server = startServer(service.definition());
+    Channel channel = openChannel(server);
+    List<CompletableFuture<String>> calls = startWaitingCalls(channel);
+    ClientStream<String, String> stream = channel.newStream(FakeService.BIDI_ECHO);
+    stream.send("before");
+    assertEquals("before", stream.receive());
+
+    channel.close();
+    assertTrue(channel.isShutdown());
+    assertStatus(Status.Code.UNAVAILABLE, () -> channel.call(FakeService.ECHO, "too late"));
+    try (ClientStream<String, String> late = channel.newStream(FakeService.BIDI_ECHO)) {
+      assertStatus(Status.Code.UNAVAILABLE, late::receive);
+    }
+    assertFalse(channel.awaitTermination(BRIEFLY), "terminated with calls in flight");
+
+    stream.send("during close");
+    assertEquals("during close", stream.receive(), "a stream in flight keeps working");
+    stream.halfClose();
+    assertNull(stream.receive());
+    service.release();
+    for (int i = 0; i < IN_FLIGHT; i++) {
+      assertEquals("released:call-" + i, calls.get(i).get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+    assertTrue(channel.awaitTermination(WAIT), "did not terminate once its calls finished");
+    assertEquals("other channel", openChannel(server).call(FakeService.ECHO, "other channel"),
+        "closing a channel leaves the server serving");
+  }
+
+  @Test
+  void serverShutdownNowEndsCallsInFlight() throws Exception {
+    Server server = startServer(service.definition());
+    Channel channel = openChannel(server);
+    CompletableFuture<String> call = channel.callAsync(FakeService.WAIT, "doomed");
+    assertTrue(service.awaitStarted(1, WAIT));
+    server.shutdownNow();
+    assertEquals(Status.Code.UNAVAILABLE, failureOf(call).status().code());
+    assertTrue(service.nextObservation(WAIT).cancelled(), "the handler was not told");
+    assertTrue(server.awaitTermination(WAIT));
+  }
+
+  @Test
+  void channelShutdownNowEndsCallsInFlight() throws Exception {
+    Server server = startServer(service.definition());
+    Channel channel = openChannel(server);
+    CompletableFuture<String> call = channel.callAsync(FakeService.WAIT, "doomed");
+    assertTrue(service.awaitStarted(1, WAIT));
+    channel.shutdownNow();
+    assertEquals(Status.Code.UNAVAILABLE, failureOf(call).status().code());
+    assertTrue(service.nextObservation(WAIT).cancelled(), "the handler was not told");
+    assertTrue(channel.awaitTermination(WAIT));
+  }
+
+  private List<CompletableFuture<String>> startWaitingCalls(Channel channel) throws InterruptedException {
+    List<CompletableFuture<String>> calls = new ArrayList<>();
+    for (int i = 0; i < IN_FLIGHT; i++) {
+      calls.add(channel.callAsync(FakeService.WAIT, "call-" + i));
+    }
+    assertTrue(service.awaitStarted(IN_FLIGHT, WAIT), "the calls never reached their handlers");
+    return calls;
+  }
+
+  private static StatusException failureOf(CompletableFuture<String> call) {
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> call.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    return assertInstanceOf(StatusException.class, e.getCause());
+  }
+}

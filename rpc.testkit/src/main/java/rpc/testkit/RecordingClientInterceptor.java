@@ -1,0 +1,65 @@
+package rpc.testkit;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import rpc.api.CallOptions;
+import rpc.api.ClientInterceptor;
+import rpc.api.Metadata;
+import rpc.api.MethodDescriptor;
+import rpc.api.Status;
+import rpc.api.spi.ClientCall;
+import rpc.api.spi.ForwardingClientCall;
+
+/**
+ * A client interceptor that adds fixed headers to every call and records the status each call
+ * ended with, as one for authentication or metrics would. Thread-safe: it serves every call of a
+ * channel at once.
+ */
+public final class RecordingClientInterceptor implements ClientInterceptor {
+  private final Metadata headers;
+  private final BlockingQueue<Status> statuses = new LinkedBlockingQueue<>();
+
+  /** An interceptor that adds a copy of {@code headers} to every call. */
+  public RecordingClientInterceptor(Metadata headers) {
+    this.headers = headers.copy();
+  }
+
+  @Override
+  public <Req, Resp> ClientCall<Req, Resp> intercept(MethodDescriptor<Req, Resp> method, CallOptions options,
+      Next next) {
+    return new Observed<>(next.newCall(method, options.withHeaders(headers)));
+  }
+
+  /**
+   * The status of the next call to end, waiting up to {@code timeout}.
+   *
+   * @throws AssertionError if no call ends in time
+   */
+  public Status nextStatus(Duration timeout) throws InterruptedException {
+    Status s = statuses.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    if (s == null) {
+      throw new AssertionError("no call ended within " + timeout);
+    }
+    return s;
+  }
+
+  /** Passes everything through; reports the final status on the way back. */
+  private final class Observed<Req, Resp> extends ForwardingClientCall<Req, Resp> {
+    Observed(ClientCall<Req, Resp> delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public void start(Listener<Resp> listener, Metadata requestHeaders) {
+      super.start(new ForwardingListener<>(listener) {
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+          statuses.add(status);
+          super.onClose(status, trailers);
+        }
+      }, requestHeaders);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package rpc.transport.jetty;
+
+/**
+ * The option keys the Jetty transport reads from {@code Channel.Builder.option(key, value)} and
+ * {@code Server.Builder.option(key, value)}, with their defaults. Sizes are bytes, durations
+ * milliseconds, both as decimal text.
+ *
+ * <p>Immutable (constants only).
+ */
+public final class JettyTransportOptions {
+
+  /**
+   * HTTP/2 connection-level receive window (default 8 MiB). The sum of unread data of all calls on
+   * one connection never exceeds it.
+   */
+  public static final String SESSION_RECEIVE_WINDOW = "jetty.sessionReceiveWindow";
+
+  /**
+   * HTTP/2 stream-level receive window (default 1 MiB): how much a peer may send a call ahead of
+   * what its reader has consumed.
+   */
+  public static final String STREAM_RECEIVE_WINDOW = "jetty.streamReceiveWindow";
+
+  /** Largest header block (request headers, response headers or trailers) accepted (default 16 KiB). */
+  public static final String MAX_HEADER_LIST_SIZE = "jetty.maxHeaderListSize";
+
+  /**
+   * Server: how many rate-limited frames (RST_STREAM, PING, SETTINGS, PRIORITY, empty DATA and
+   * headers that fail to decode) one connection may send per second before it is closed with
+   * GOAWAY {@code ENHANCE_YOUR_CALM} (default 10000; Jetty's own default of 128 is tripped by
+   * ordinary bursts of cancellations).
+   */
+  public static final String RESET_RATE_LIMIT = "jetty.resetRateLimit";
+
+  /** Client: how long a connection attempt may take (default 20000). */
+  public static final String CONNECT_TIMEOUT = "jetty.connectTimeout";
+
+  /**
+   * Client: the delay before the first reconnect after a failed connection attempt (default 1000);
+   * later delays grow by 1.6× with ±20% jitter.
+   */
+  public static final String INITIAL_BACKOFF = "jetty.initialBackoff";
+
+  /** Client: the longest reconnect delay (default 120000). */
+  public static final String MAX_BACKOFF = "jetty.maxBackoff";
+
+  /**
+   * Client: with a keepalive time set on the channel, how long to wait for the PING's answer
+   * before the connection is considered dead and closed (default 20000).
+   */
+  public static final String KEEPALIVE_TIMEOUT = "jetty.keepAliveTimeout";
+
+  private JettyTransportOptions() {}
+}

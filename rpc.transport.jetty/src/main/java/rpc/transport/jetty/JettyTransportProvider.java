@@ -1,0 +1,55 @@
+package rpc.transport.jetty;
+
+import java.util.Set;
+import rpc.api.spi.ClientTransport;
+import rpc.api.spi.ClientTransportConfig;
+import rpc.api.spi.ServerTransport;
+import rpc.api.spi.ServerTransportConfig;
+import rpc.api.spi.TransportProvider;
+import rpc.transport.jetty.internal.JettyClientTransport;
+import rpc.transport.jetty.internal.JettyServerTransport;
+
+/**
+ * The HTTP/2 transport, speaking the gRPC wire protocol on Jetty's low-level HTTP/2 client and
+ * server: plaintext h2c with prior knowledge for {@code host:port}, {@code dns:///host:port} and
+ * {@code http://} targets, TLS with ALPN {@code h2} for {@code https://} targets and for servers
+ * given an {@code SSLContext}. Interoperates with grpc-java, grpc-go and the other gRPC
+ * implementations. Tuning options are listed in {@link JettyTransportOptions}.
+ *
+ * <p>Thread-safe. Found by {@link java.util.ServiceLoader}; name {@code "jetty"}, priority 10.
+ */
+public final class JettyTransportProvider implements TransportProvider {
+
+  /** Creates the provider; cheap, and never throws. */
+  public JettyTransportProvider() {}
+
+  @Override
+  public String name() {
+    return "jetty";
+  }
+
+  @Override
+  public Set<String> schemes() {
+    return Set.of("dns", "http", "https");
+  }
+
+  @Override
+  public int priority() {
+    return 10;
+  }
+
+  @Override
+  public ClientTransport newClientTransport(ClientTransportConfig config) {
+    return new JettyClientTransport(config);
+  }
+
+  @Override
+  public ServerTransport newServerTransport(ServerTransportConfig config) {
+    return new JettyServerTransport(config);
+  }
+
+  @Override
+  public String toString() {
+    return "JettyTransportProvider";
+  }
+}

@@ -1,0 +1,615 @@
+package rpc.transport.jetty.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jetty.http2.HTTP2Stream;
+import org.eclipse.jetty.http2.api.Stream;
+import org.eclipse.jetty.http2.frames.DataFrame;
+import org.eclipse.jetty.http2.frames.HeadersFrame;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import rpc.api.Codec;
+import rpc.api.Status;
+import rpc.api.StatusException;
+import rpc.api.wire.MessageCompression;
+import rpc.api.wire.MessageDeframer;
+import rpc.api.wire.MessageFraming;
+
+/**
+ * What client and server calls share: the outbound write chain and the inbound message pump of one
+ * HTTP/2 stream.
+ *
+ * <p>Outbound: messages are framed and encoded straight into {@link Chunk}s; exactly one Jetty
+ * write is pending at a time (Jetty allows no more per stream), and each completed write starts the
+ * next, so headers, data and trailers leave in order. {@link #isReady()} turns false while more than
+ * {@link #READY_THRESHOLD} bytes wait, and {@link #notifyReady()} fires when they drain below it.
+ *
+ * <p>Inbound: DATA is read from Jetty only while the application has demand (plus one frame of
+ * look-ahead); unread frames stay in Jetty, so their flow-control credit is not returned and a slow
+ * reader holds the sender back. Messages are decoded and delivered on the thread that made them
+ * deliverable, inside the call's {@link SerialExecutor}.
+ *
+ * <p>Thread-safe as the SPI requires: outbound state under {@link #lock}; inbound state confined to
+ * {@link #serial}.
+ */
+abstract class CallStream implements Stream.Listener {
+  /** Outbound bytes queued beyond which {@link #isReady()} is false (as grpc-java). */
+  static final int READY_THRESHOLD = 32 * 1024;
+
+  final ReentrantLock lock = new ReentrantLock();
+  final SerialExecutor serial = new SerialExecutor();
+  final ByteBufferPool pool;
+  private final MessageDeframer deframer;
+  private final int maxInboundMessageSize;
+
+  volatile Stream stream;
+
+  // ---- outbound, guarded by lock ----
+  private final ArrayDeque<Chunk> queue = new ArrayDeque<>(2);
+  private Chunk inFlight;
+  private int inFlightBytes;
+  private boolean writing;
+  private boolean writeEnds;
+  private volatile long queuedBytes;
+  /** Response headers not yet written (server). */
+  HeadersFrame pendingHeaders;
+  /** Trailers not yet written (server). */
+  HeadersFrame pendingTrailers;
+  /** END_STREAM goes on the last DATA frame (client half-close). */
+  boolean endWithData;
+  /** No more messages are accepted (half-closed or closed). */
+  boolean sendClosed;
+  /** The stream's outbound side has ended or failed: nothing more is written. */
+  boolean outboundFinished;
+  volatile String outboundEncoding;
+
+  // ---- inbound: confined to serial, except the stash (under readLock) ----
+  private final ReentrantLock readLock = new ReentrantLock();
+  private final ArrayDeque<Stream.Data> stash = new ArrayDeque<>(0);
+  private boolean endReceived;
+  private Stream.Data current;
+  private ByteBuffer currentBuffer;
+  private boolean inboundEof;
+  /** Inbound delivery has ended (end of stream delivered, or the call finished): discard. */
+  boolean inboundDone;
+  private int requested;
+  volatile String inboundEncoding;
+  private final Runnable pumpTask = this::pump;
+  private final boolean[] eofFlag = new boolean[1];
+
+  private final Callback writeDone = new Callback() {
+    @Override
+    public void succeeded() {
+      onWriteSucceeded();
+    }
+
+    @Override
+    public void failed(Throwable x) {
+      onWriteFailed(x);
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+      return InvocationType.NON_BLOCKING;
+    }
+  };
+
+  CallStream(ByteBufferPool pool, int maxInboundMessageSize) {
+    this.pool = pool;
+    this.maxInboundMessageSize = maxInboundMessageSize;
+    this.deframer = new MessageDeframer(maxInboundMessageSize);
+  }
+
+  // =====================================================================================
+  // hooks
+
+  /** Decodes one inbound message. */
+  abstract Object decode(ByteBuffer payload);
+
+  /** Delivers one decoded message to the listener (serialized). */
+  abstract void deliverMessage(Object message);
+
+  /** The peer ended its side cleanly after the last delivered message (serialized). */
+  abstract void onInboundEnd();
+
+  /** Reading failed with {@code status} (bad framing, decode failure, too large; serialized). */
+  abstract void onInboundError(Status status);
+
+  /** Tells the listener that {@link #isReady()} may have turned true. */
+  abstract void notifyReady();
+
+  /** The last outbound frame (END_STREAM) was written. Not under the lock. */
+  abstract void onOutboundComplete();
+
+  /** A write failed: the stream is reset or the connection is gone. Not under the lock. */
+  abstract void onWriteFailure(Throwable failure);
+
+  // =====================================================================================
+  // outbound
+
+  /** Whether a send now stays within the outbound buffer. */
+  final boolean outboundReady() {
+    return queuedBytes < READY_THRESHOLD;
+  }
+
+  /**
+   * Frames, encodes and queues {@code message}, then writes if no write is pending.
+   *
+   * @return false if the outbound side is finished and the message was dropped
+   * @throws RuntimeException what the codec threw, or IllegalStateException if it broke its contract
+   */
+  final <T> boolean queueMessage(Codec<T> codec, T message) {
+    String encoding = outboundEncoding;
+    if (encoding != null) {
+      return queueCompressed(codec, message, encoding);
+    }
+    int size = codec.encodedSize(message);
+    if (size < 0) {
+      throw new IllegalStateException("codec " + codec + " reported a negative size " + size);
+    }
+    int framed = MessageFraming.HEADER_LENGTH + size;
+    if (framed <= Chunk.SHARED_CAPACITY) {
+      // Small: encode into the shared tail chunk under the lock (microseconds), so messages sent
+      // while a write is pending coalesce into the next DATA frame.
+      lock.lock();
+      try {
+        if (sendClosed || outboundFinished) {
+          return false;
+        }
+        Chunk tail = queue.peekLast();
+        boolean fresh = tail == null || !tail.hasRoom(framed);
+        if (fresh) {
+          tail = Chunk.allocate(pool, Chunk.SHARED_CAPACITY);
+        }
+        try {
+          encodeFramed(codec, message, size, tail.fill());
+        } catch (RuntimeException e) {
+          if (fresh) {
+            tail.release();
+          }
+          throw e;
+        }
+        if (fresh) {
+          queue.add(tail);
+        }
+        queuedBytes += framed;
+      } finally {
+        lock.unlock();
+      }
+    } else {
+      Chunk own = Chunk.allocate(pool, framed);
+      try {
+        encodeFramed(codec, message, size, own.fill());
+      } catch (RuntimeException e) {
+        own.release();
+        throw e;
+      }
+      own.seal();
+      if (!append(own, framed)) {
+        return false;
+      }
+    }
+    flush();
+    return true;
+  }
+
+  private <T> boolean queueCompressed(Codec<T> codec, T message, String encoding) {
+    int size = codec.encodedSize(message);
+    ByteBuffer plain = ByteBuffer.allocate(size);
+    codec.encode(message, plain);
+    if (plain.position() != size) {
+      throw new IllegalStateException("codec " + codec + " wrote " + plain.position() + " bytes, promised " + size);
+    }
+    byte[] compressed = MessageCompression.compress(encoding, plain.flip());
+    int framed = MessageFraming.HEADER_LENGTH + compressed.length;
+    Chunk own = Chunk.allocate(pool, framed);
+    ByteBuffer b = own.fill();
+    MessageFraming.writeHeader(b, true, compressed.length);
+    b.put(compressed);
+    own.seal();
+    if (!append(own, framed)) {
+      return false;
+    }
+    flush();
+    return true;
+  }
+
+  private boolean append(Chunk chunk, int bytes) {
+    lock.lock();
+    try {
+      if (!sendClosed && !outboundFinished) {
+        queue.add(chunk);
+        queuedBytes += bytes;
+        return true;
+      }
+    } finally {
+      lock.unlock();
+    }
+    chunk.release();
+    return false;
+  }
+
+  private static <T> void encodeFramed(Codec<T> codec, T message, int size, ByteBuffer target) {
+    int start = target.position();
+    try {
+      MessageFraming.writeHeader(target, false, size);
+      codec.encode(message, target);
+    } catch (RuntimeException e) {
+      target.position(start);
+      throw e;
+    }
+    int written = target.position() - start - MessageFraming.HEADER_LENGTH;
+    if (written != size) {
+      target.position(start);
+      throw new IllegalStateException("codec " + codec + " wrote " + written + " bytes, promised " + size);
+    }
+  }
+
+  /** Starts the next write if none is pending and there is something to write. */
+  final void flush() {
+    Stream s;
+    HeadersFrame headers;
+    HeadersFrame trailers = null;
+    Chunk chunk;
+    boolean endData;
+    lock.lock();
+    try {
+      s = stream;
+      if (writing || s == null || outboundFinished) {
+        return;
+      }
+      headers = pendingHeaders;
+      chunk = queue.poll();
+      if (chunk == null) {
+        // Trailers never share a write with DATA: Jetty lets a HEADERS frame overtake DATA that
+        // waits for flow-control credit. After HEADERS alone (no DATA between) they may.
+        trailers = pendingTrailers;
+        if (headers == null && trailers == null && !endWithData) {
+          return;
+        }
+        pendingTrailers = null;
+        inFlightBytes = 0;
+        endData = trailers == null && endWithData;
+      } else {
+        inFlightBytes = chunk.size();
+        chunk.seal();
+        endData = endWithData && queue.isEmpty();
+      }
+      pendingHeaders = null;
+      inFlight = chunk;
+      writing = true;
+      writeEnds = trailers != null || endData;
+    } finally {
+      lock.unlock();
+    }
+    int id = s.getId();
+    DataFrame data = chunk != null ? new DataFrame(id, chunk.seal(), endData)
+        : (endData ? new DataFrame(id, BufferUtil.EMPTY_BUFFER, true) : null);
+    if (headers != null && (data != null || trailers != null)) {
+      ((HTTP2Stream) s).send(new HTTP2Stream.FrameList(headers, data, trailers), writeDone);
+    } else if (headers != null) {
+      s.headers(headers, writeDone);
+    } else if (data != null) {
+      s.data(data, writeDone);
+    } else {
+      s.headers(trailers, writeDone);
+    }
+  }
+
+  /**
+   * For the client's opening write: marks a write as pending and hands over the first chunk (or
+   * null) that goes out with the request headers; {@code end[0]} tells whether it ends the stream.
+   */
+  final Chunk takeOpeningChunk(boolean[] end) {
+    lock.lock();
+    try {
+      Chunk chunk = queue.poll();
+      if (chunk != null) {
+        inFlightBytes = chunk.size();
+        chunk.seal();
+        end[0] = endWithData && queue.isEmpty();
+      } else {
+        inFlightBytes = 0;
+        end[0] = endWithData;
+      }
+      inFlight = chunk;
+      writing = true;
+      writeEnds = end[0];
+      return chunk;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Completes the pending write (Jetty's callback, or the client's stream promise). */
+  final void onWriteSucceeded() {
+    Chunk done;
+    boolean ready;
+    boolean ended;
+    lock.lock();
+    try {
+      done = inFlight;
+      inFlight = null;
+      writing = false;
+      long before = queuedBytes;
+      long after = before - inFlightBytes;
+      queuedBytes = after;
+      inFlightBytes = 0;
+      ready = before >= READY_THRESHOLD && after < READY_THRESHOLD && !outboundFinished;
+      ended = writeEnds;
+      if (ended) {
+        outboundFinished = true;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (done != null) {
+      done.release();
+    }
+    if (ready) {
+      notifyReady();
+    }
+    if (ended) {
+      onOutboundComplete();
+    } else {
+      flush();
+    }
+  }
+
+  final void onWriteFailed(Throwable failure) {
+    Chunk flying;
+    lock.lock();
+    try {
+      flying = inFlight;
+      inFlight = null;
+      inFlightBytes = 0;
+      writing = false;
+    } finally {
+      lock.unlock();
+    }
+    if (flying != null) {
+      flying.release();
+    }
+    abandonOutbound();
+    onWriteFailure(failure);
+  }
+
+  /**
+   * Drops everything not yet handed to Jetty; later sends are refused. A chunk Jetty is writing is
+   * freed by its write callback, which Jetty always completes.
+   */
+  final void abandonOutbound() {
+    ArrayDeque<Chunk> dropped;
+    lock.lock();
+    try {
+      outboundFinished = true;
+      sendClosed = true;
+      if (queue.isEmpty()) {
+        dropped = null;
+      } else {
+        dropped = new ArrayDeque<>(queue);
+        queue.clear();
+      }
+      queuedBytes = inFlightBytes;
+      pendingHeaders = null;
+      pendingTrailers = null;
+    } finally {
+      lock.unlock();
+    }
+    if (dropped != null) {
+      dropped.forEach(Chunk::release);
+    }
+  }
+
+  /** Puts the chunk of a failed opening write back at the head of the queue (the call is retried). */
+  final void restoreOpeningChunk() {
+    lock.lock();
+    try {
+      if (inFlight != null) {
+        queue.addFirst(inFlight);
+      }
+      inFlight = null;
+      inFlightBytes = 0;
+      writing = false;
+      writeEnds = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // =====================================================================================
+  // inbound
+
+  /** Adds demand for {@code n} messages and delivers what is available. */
+  final void addDemand(int n) {
+    serial.execute(() -> {
+      long r = (long) requested + n;
+      requested = (int) Math.min(Integer.MAX_VALUE, r);
+      pump();
+    });
+  }
+
+  @Override
+  public void onDataAvailable(Stream s) {
+    serial.execute(pumpTask);
+  }
+
+  /** Schedules the pump (for example after the inbound side ended early). */
+  final void schedulePump() {
+    serial.execute(pumpTask);
+  }
+
+  /**
+   * Called from Jetty's onHeaders for an end-of-stream HEADERS frame (trailers), before Jetty could
+   * see a following RST_STREAM: moves every DATA frame Jetty still holds into our own queue, because
+   * a reset makes Jetty drop what it holds and the messages before the trailers must still be
+   * delivered.
+   */
+  final void stashDataBeforeEnd(Stream s) {
+    readLock.lock();
+    try {
+      Stream.Data d;
+      while ((d = s.readData()) != null) {
+        if (d.frame().remaining() == 0 && d.frame().isEndStream()) {
+          d.release();
+          break;
+        }
+        stash.add(d);
+        if (d.frame().isEndStream()) {
+          break;
+        }
+      }
+      endReceived = true;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** The next DATA from the stash or from Jetty; null with {@code eof[0]} set at the end. */
+  private Stream.Data nextData(Stream s, boolean[] eof) {
+    readLock.lock();
+    try {
+      Stream.Data d = stash.poll();
+      if (d != null) {
+        return d;
+      }
+      if (endReceived) {
+        eof[0] = true;
+        return null;
+      }
+      return s.readData();
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private void pump() {
+    Stream s = stream;
+    if (inboundDone) {
+      discardInbound(s);
+      return;
+    }
+    if (s == null) {
+      return; // the client's stream is not open yet: the pump runs again when it is
+    }
+    boolean[] eof = eofFlag;
+    eof[0] = false;
+    while (true) {
+      if (currentBuffer == null || !currentBuffer.hasRemaining()) {
+        releaseCurrent();
+        if (inboundEof) {
+          endOfInbound();
+          return;
+        }
+        if (requested == 0 && !deframer.isAtMessageBoundary()) {
+          return; // a message is half read: read on when there is demand
+        }
+        Stream.Data d = nextData(s, eof);
+        if (d == null) {
+          if (eof[0]) {
+            inboundEof = true;
+            continue;
+          }
+          s.demand();
+          return;
+        }
+        current = d;
+        currentBuffer = d.frame().getByteBuffer();
+        if (d.frame().isEndStream()) {
+          inboundEof = true;
+        }
+        continue;
+      }
+      if (requested == 0) {
+        return; // holding one frame of look-ahead; its credit returns when read on
+      }
+      MessageDeframer.Frame frame;
+      Object message;
+      try {
+        frame = deframer.next(currentBuffer);
+        if (frame == null) {
+          continue;
+        }
+        message = decodeFrame(frame);
+      } catch (StatusException e) {
+        failInbound(e.status());
+        return;
+      } catch (RuntimeException e) {
+        failInbound(Status.INTERNAL.withDescription("could not decode message: " + e).withCause(e));
+        return;
+      }
+      requested--;
+      deliverMessage(message);
+      if (inboundDone) {
+        discardInbound(s);
+        return;
+      }
+    }
+  }
+
+  private Object decodeFrame(MessageDeframer.Frame frame) {
+    ByteBuffer payload = frame.payload();
+    if (frame.compressed()) {
+      String encoding = inboundEncoding;
+      if (encoding == null) {
+        throw Status.INTERNAL.withDescription("compressed message received without grpc-encoding").asException();
+      }
+      payload = MessageCompression.decompress(encoding, payload, maxInboundMessageSize);
+    }
+    return decode(payload);
+  }
+
+  private void endOfInbound() {
+    if (!deframer.isAtMessageBoundary()) {
+      failInbound(Status.INTERNAL.withDescription("stream ended in the middle of a message"));
+      return;
+    }
+    inboundDone = true;
+    onInboundEnd();
+  }
+
+  private void failInbound(Status status) {
+    inboundDone = true;
+    discardInbound(stream);
+    onInboundError(status);
+  }
+
+  private void releaseCurrent() {
+    if (current != null) {
+      current.release();
+      current = null;
+      currentBuffer = null;
+    }
+  }
+
+  /** Releases every buffered frame and keeps reading and dropping what arrives. Serialized. */
+  final void discardInbound(Stream s) {
+    releaseCurrent();
+    deframer.reset();
+    boolean more = false;
+    readLock.lock();
+    try {
+      Stream.Data d;
+      while ((d = stash.poll()) != null) {
+        d.release();
+      }
+      if (s != null && !endReceived && !inboundEof) {
+        while ((d = s.readData()) != null) {
+          d.release();
+          if (d.frame().isEndStream()) {
+            endReceived = true;
+            break;
+          }
+        }
+        more = !endReceived;
+      }
+    } finally {
+      readLock.unlock();
+    }
+    if (more && !s.isReset()) {
+      s.demand(); // keep returning credit so a finished call never stalls its connection
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package rpc.transport.jetty.internal;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.HTTP2Session;
+import org.eclipse.jetty.http2.api.Session;
+import org.eclipse.jetty.http2.frames.GoAwayFrame;
+import org.eclipse.jetty.http2.frames.PingFrame;
+import org.eclipse.jetty.http2.frames.SettingsFrame;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * One HTTP/2 connection of a channel and the events of its session. Its stream slots are counted by
+ * the {@link JettyClientTransport} (under the transport's lock), so calls beyond the server's
+ * MAX_CONCURRENT_STREAMS wait in the transport's queue instead of failing.
+ *
+ * <p>Thread-safe.
+ */
+final class ClientConnection implements Session.Listener {
+  private final JettyClientTransport transport;
+  private volatile Session session;
+  /** Streams opened and not yet closed; guarded by the transport's lock. */
+  int active;
+  /** GOAWAY received or the session closed: no new streams; guarded by the transport's lock. */
+  boolean draining;
+  private volatile boolean closed;
+  private volatile long pingSentNanos;
+  private volatile long lastPingAckNanos;
+  private volatile Scheduler.Task keepAliveTask;
+
+  ClientConnection(JettyClientTransport transport) {
+    this.transport = transport;
+  }
+
+  Session session() {
+    return session;
+  }
+
+  void attach(Session s, Duration idleTimeout) {
+    this.session = s;
+    if (idleTimeout != null && s instanceof HTTP2Session h) {
+      h.getEndPoint().setIdleTimeout(idleTimeout.toMillis());
+    }
+  }
+
+  /** Whether one more stream may be opened now. Under the transport's lock. */
+  boolean hasSlot() {
+    if (draining || closed || session == null) {
+      return false;
+    }
+    int max = session instanceof HTTP2Session h ? h.getMaxLocalStreams() : -1;
+    return max < 0 || active < max;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Closes the connection (GOAWAY NO_ERROR, then the socket). */
+  void close(String reason) {
+    Session s = session;
+    stopKeepAlive();
+    if (s != null) {
+      s.close(ErrorCode.NO_ERROR.code, reason, Callback.NOOP);
+    }
+  }
+
+  // ---- keepalive ----
+
+  void startKeepAlive(Scheduler scheduler, Duration every, Duration timeout) {
+    if (every == null || every.isZero() || every.isNegative()) {
+      return;
+    }
+    long periodNanos = every.toNanos();
+    Runnable[] tick = new Runnable[1];
+    tick[0] = () -> {
+      Session s = session;
+      if (closed || s == null) {
+        return;
+      }
+      long sent = pingSentNanos;
+      if (sent != 0 && lastPingAckNanos - sent < 0 && System.nanoTime() - sent >= timeout.toNanos()) {
+        s.close(ErrorCode.NO_ERROR.code, "keepalive ping not answered", Callback.NOOP);
+        return;
+      }
+      // Like grpc's default, ping only while calls are open: idle pings make servers send GOAWAY.
+      if (!s.getStreams().isEmpty() && (sent == 0 || lastPingAckNanos - sent >= 0)) {
+        pingSentNanos = System.nanoTime();
+        s.ping(new PingFrame(pingSentNanos, false), Callback.NOOP);
+      }
+      long next = Math.min(periodNanos, timeout.toNanos());
+      keepAliveTask = scheduler.schedule(tick[0], next, TimeUnit.NANOSECONDS);
+    };
+    keepAliveTask = scheduler.schedule(tick[0], periodNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void stopKeepAlive() {
+    Scheduler.Task t = keepAliveTask;
+    if (t != null) {
+      t.cancel();
+    }
+  }
+
+  // ---- Session.Listener ----
+
+  @Override
+  public void onSettings(Session s, SettingsFrame frame) {
+    if (frame.getSettings().containsKey(SettingsFrame.MAX_CONCURRENT_STREAMS)) {
+      transport.drainWaiting();
+    }
+  }
+
+  @Override
+  public void onPing(Session s, PingFrame frame) {
+    if (frame.isReply()) {
+      lastPingAckNanos = System.nanoTime();
+    }
+  }
+
+  @Override
+  public void onGoAway(Session s, GoAwayFrame frame) {
+    transport.onGoAway(this);
+  }
+
+  @Override
+  public void onClose(Session s, GoAwayFrame frame, Callback callback) {
+    markClosed();
+    callback.succeeded();
+  }
+
+  @Override
+  public void onFailure(Session s, Throwable failure, Callback callback) {
+    markClosed();
+    callback.succeeded();
+  }
+
+  @Override
+  public boolean onIdleTimeout(Session s) {
+    // Close only a connection without calls; quiet calls keep theirs open.
+    return s.getStreams().isEmpty();
+  }
+
+  private void markClosed() {
+    if (!closed) {
+      closed = true;
+      stopKeepAlive();
+      transport.onConnectionClosed(this);
+    }
+  }
+}

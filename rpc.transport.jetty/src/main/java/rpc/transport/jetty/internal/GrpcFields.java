@@ -1,0 +1,96 @@
+package rpc.transport.jetty.internal;
+
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import rpc.api.Metadata;
+import rpc.api.Status;
+import rpc.api.wire.GrpcHeaders;
+import rpc.api.wire.MessageCompression;
+import rpc.api.wire.StatusMessage;
+
+/** Converts between rpc metadata and status and Jetty's header fields. Thread-safe (stateless). */
+final class GrpcFields {
+  static final HttpField CONTENT_TYPE = new HttpField(HttpHeader.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
+  static final HttpField TE_TRAILERS = new HttpField(HttpHeader.TE, GrpcHeaders.TE_TRAILERS);
+  static final HttpField ACCEPT_ENCODING =
+      new HttpField(GrpcHeaders.GRPC_ACCEPT_ENCODING, MessageCompression.ACCEPT_ENCODING);
+
+  private GrpcFields() {}
+
+  /** Adds every entry of {@code metadata} that may be sent; binary values go base64. */
+  static void addMetadata(HttpFields.Mutable fields, Metadata metadata) {
+    if (metadata == null || metadata.isEmpty()) {
+      return;
+    }
+    metadata.forEach((key, value) -> {
+      if (GrpcHeaders.isReservedKey(key)) {
+        return;
+      }
+      if (value instanceof byte[] bytes) {
+        fields.add(key, GrpcHeaders.encodeBinary(bytes));
+      } else {
+        fields.add(key, (String) value);
+      }
+    });
+  }
+
+  /**
+   * The application metadata in received fields: protocol headers are left out, binary values
+   * decoded, and entries that are not valid metadata (bad base64, non-ASCII) skipped rather than
+   * failing the call.
+   */
+  static Metadata toMetadata(HttpFields fields) {
+    Metadata md = new Metadata();
+    if (fields == null) {
+      return md;
+    }
+    for (HttpField f : fields) {
+      String name = f.getLowerCaseName();
+      if (GrpcHeaders.isProtocolHeader(name)) {
+        continue;
+      }
+      String value = f.getValue();
+      if (value == null) {
+        continue;
+      }
+      try {
+        if (Metadata.isBinaryKey(name)) {
+          for (byte[] b : GrpcHeaders.decodeBinaryValues(value)) {
+            md.putBinary(name, b);
+          }
+        } else {
+          md.put(name, value);
+        }
+      } catch (IllegalArgumentException e) {
+        // not representable as metadata: drop this entry only
+      }
+    }
+    return md;
+  }
+
+  /** Adds {@code grpc-status} and, when there is a description, {@code grpc-message}. */
+  static void addStatus(HttpFields.Mutable fields, Status status) {
+    fields.add(GrpcHeaders.GRPC_STATUS, Integer.toString(status.code().value()));
+    String d = status.description();
+    if (d != null && !d.isEmpty()) {
+      fields.add(GrpcHeaders.GRPC_MESSAGE, StatusMessage.encode(d));
+    }
+  }
+
+  /** The status in received trailers, or null when they carry no {@code grpc-status}. */
+  static Status status(HttpFields fields) {
+    String code = fields == null ? null : fields.get(GrpcHeaders.GRPC_STATUS);
+    if (code == null) {
+      return null;
+    }
+    Status status;
+    try {
+      status = Status.fromCodeValue(Integer.parseInt(code.strip()));
+    } catch (NumberFormatException e) {
+      return Status.UNKNOWN.withDescription("invalid grpc-status: " + code);
+    }
+    String message = fields.get(GrpcHeaders.GRPC_MESSAGE);
+    return message == null ? status : status.withDescription(StatusMessage.decode(message));
+  }
+}

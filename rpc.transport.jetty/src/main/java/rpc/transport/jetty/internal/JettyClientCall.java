@@ -1,0 +1,450 @@
+package rpc.transport.jetty.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.HTTP2Session;
+import org.eclipse.jetty.http2.HTTP2Stream;
+import org.eclipse.jetty.http2.api.Stream;
+import org.eclipse.jetty.http2.frames.DataFrame;
+import org.eclipse.jetty.http2.frames.HeadersFrame;
+import org.eclipse.jetty.http2.frames.ResetFrame;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+import rpc.api.CallOptions;
+import rpc.api.Deadline;
+import rpc.api.Metadata;
+import rpc.api.MethodDescriptor;
+import rpc.api.Status;
+import rpc.api.spi.ClientCall;
+import rpc.api.wire.GrpcHeaders;
+import rpc.api.wire.GrpcTimeout;
+import rpc.api.wire.HttpStatusMapping;
+import rpc.api.wire.MessageCompression;
+
+/**
+ * One client call on an HTTP/2 stream.
+ *
+ * <p>The stream is opened when the call can first send something useful: at {@link #start} for
+ * client- and bidi-streaming calls (the server may speak first), at {@link #halfClose} for unary and
+ * server-streaming calls, so their request headers, message and END_STREAM leave in one write.
+ *
+ * <p>Thread-safe as {@link ClientCall} requires.
+ */
+final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<Req, Resp> {
+  private final JettyClientTransport transport;
+  private final MethodDescriptor<Req, Resp> method;
+  private final CallOptions options;
+  private volatile Listener<Resp> listener;
+  private Metadata requestHeaders;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean slotReleased = new AtomicBoolean();
+  private volatile ClientConnection connection;
+  private volatile boolean openRequested;
+  private volatile boolean responseStarted;
+  private volatile Status trailerStatus;
+  private volatile Metadata trailerMetadata;
+
+  JettyClientCall(JettyClientTransport transport, MethodDescriptor<Req, Resp> method, CallOptions options,
+      int maxInboundMessageSize) {
+    super(transport.bufferPool(), maxInboundMessageSize);
+    this.transport = transport;
+    this.method = method;
+    this.options = options;
+  }
+
+  boolean waitForReady() {
+    return options.waitForReady();
+  }
+
+  boolean isClosed() {
+    return closed.get();
+  }
+
+  // ---- ClientCall ----
+
+  @Override
+  public void start(Listener<Resp> listener, Metadata headers) {
+    this.listener = java.util.Objects.requireNonNull(listener, "listener");
+    this.requestHeaders = headers;
+    String compression = options.compression();
+    if (compression != null && !MessageCompression.IDENTITY.equalsIgnoreCase(compression)) {
+      if (!MessageCompression.isSupported(compression)) {
+        closeWith(Status.INTERNAL.withDescription("unsupported compression: " + compression), new Metadata(), false);
+        return;
+      }
+      outboundEncoding = compression.toLowerCase(java.util.Locale.ROOT);
+    }
+    Status refused = transport.register(this);
+    if (refused != null) {
+      closeWith(refused, new Metadata(), false);
+      return;
+    }
+    if (method.kind().clientStreams()) {
+      requestOpen();
+    }
+  }
+
+  private void requestOpen() {
+    if (!openRequested) {
+      openRequested = true;
+      transport.open(this);
+    }
+  }
+
+  @Override
+  public void request(int n) {
+    if (n > 0) {
+      addDemand(n);
+    }
+  }
+
+  @Override
+  public void send(Req message) {
+    if (closed.get()) {
+      return;
+    }
+    try {
+      queueMessage(method.requestCodec(), message);
+    } catch (RuntimeException e) {
+      cancel(Status.INTERNAL.withDescription("could not serialize request for " + method.fullName() + ": " + e)
+          .withCause(e));
+    }
+  }
+
+  @Override
+  public boolean isReady() {
+    return !closed.get() && outboundReady();
+  }
+
+  @Override
+  public void halfClose() {
+    lock.lock();
+    try {
+      if (sendClosed) {
+        return;
+      }
+      sendClosed = true;
+      endWithData = true;
+    } finally {
+      lock.unlock();
+    }
+    if (closed.get()) {
+      return;
+    }
+    if (openRequested) {
+      flush();
+    } else {
+      requestOpen();
+    }
+  }
+
+  @Override
+  public void cancel(Status status) {
+    java.util.Objects.requireNonNull(status, "status");
+    if (fail(status)) {
+      resetStream(ErrorCode.CANCEL_STREAM_ERROR);
+    }
+  }
+
+  @Override
+  public MethodDescriptor<Req, Resp> method() {
+    return method;
+  }
+
+  // ---- opening ----
+
+  /** Opens the stream on {@code conn}, where the transport reserved a slot for it. */
+  void openOn(ClientConnection conn) {
+    connection = conn;
+    if (closed.get()) {
+      releaseSlot();
+      return;
+    }
+    boolean[] end = new boolean[1];
+    Chunk first = takeOpeningChunk(end);
+    HeadersFrame headers = new HeadersFrame(requestMetaData(), null, first == null && end[0]);
+    HTTP2Stream.FrameList frames = first == null ? new HTTP2Stream.FrameList(headers)
+        : new HTTP2Stream.FrameList(headers, new DataFrame(first.seal(), end[0]), null);
+    ((HTTP2Session) conn.session()).newStream(frames, new Promise<>() {
+      @Override
+      public void succeeded(Stream s) {
+        onOpened(s);
+      }
+
+      @Override
+      public void failed(Throwable x) {
+        onOpenFailed(conn, x);
+      }
+    }, this);
+  }
+
+  private MetaData.Request requestMetaData() {
+    HttpFields.Mutable f = HttpFields.build(8 + (requestHeaders == null ? 0 : requestHeaders.size()));
+    f.add(GrpcFields.CONTENT_TYPE);
+    f.add(GrpcFields.TE_TRAILERS);
+    f.add(transport.userAgent());
+    Deadline deadline = options.deadline();
+    if (deadline != null) {
+      f.add(GrpcHeaders.GRPC_TIMEOUT, GrpcTimeout.encode(deadline.remainingNanos()));
+    }
+    String encoding = outboundEncoding;
+    if (encoding != null) {
+      f.add(GrpcHeaders.GRPC_ENCODING, encoding);
+    }
+    f.add(GrpcFields.ACCEPT_ENCODING);
+    GrpcFields.addMetadata(f, requestHeaders);
+    HttpURI uri = HttpURI.build(transport.baseUri()).path(method.path());
+    return new MetaData.Request("POST", uri, HttpVersion.HTTP_2, f, -1);
+  }
+
+  private void onOpened(Stream s) {
+    stream = s;
+    if (closed.get()) {
+      onWriteSucceeded();
+      s.reset(new ResetFrame(s.getId(), ErrorCode.CANCEL_STREAM_ERROR.code), Callback.NOOP);
+      return;
+    }
+    onWriteSucceeded();
+    schedulePump();
+  }
+
+  private void onOpenFailed(ClientConnection conn, Throwable x) {
+    if (!closed.get() && x instanceof IllegalStateException && stream == null) {
+      // Jetty counted the server's stream limit differently (a SETTINGS frame raced us): wait.
+      restoreOpeningChunk();
+      transport.requeue(this, conn);
+      return;
+    }
+    releaseSlot();
+    onWriteFailed(x);
+  }
+
+  void releaseSlot() {
+    ClientConnection c = connection;
+    if (c != null && slotReleased.compareAndSet(false, true)) {
+      transport.releaseSlot(c);
+    }
+  }
+
+  /** Forgets the slot of a failed open so the call can be opened again elsewhere. */
+  void clearSlot() {
+    connection = null;
+  }
+
+  // ---- Jetty stream events ----
+
+  @Override
+  public void onHeaders(Stream s, HeadersFrame frame) {
+    if (stream == null) {
+      stream = s;
+    }
+    MetaData md = frame.getMetaData();
+    HttpFields fields = md.getHttpFields();
+    if (md.isResponse()) {
+      int httpStatus = ((MetaData.Response) md).getStatus();
+      if (frame.isEndStream()) {
+        onTrailersOnly(httpStatus, fields);
+        return;
+      }
+      if (httpStatus != 200) {
+        failFromServer(HttpStatusMapping.forHttpStatus(httpStatus));
+        return;
+      }
+      String contentType = fields.get("content-type");
+      if (!GrpcHeaders.isGrpcContentType(contentType)) {
+        failFromServer(Status.UNKNOWN.withDescription("invalid content-type in response: " + contentType));
+        return;
+      }
+      String encoding = fields.get(GrpcHeaders.GRPC_ENCODING);
+      if (encoding != null && !MessageCompression.IDENTITY.equalsIgnoreCase(encoding)) {
+        if (!MessageCompression.isSupported(encoding)) {
+          failFromServer(Status.INTERNAL.withDescription("response uses unsupported grpc-encoding: " + encoding));
+          return;
+        }
+        inboundEncoding = encoding;
+      }
+      responseStarted = true;
+      Metadata headers = GrpcFields.toMetadata(fields);
+      serial.execute(() -> {
+        if (!closed.get()) {
+          listener.onHeaders(headers);
+        }
+      });
+      return;
+    }
+    // Trailers: they end the response; keep what DATA came before them, deliver it, then close.
+    Status status = GrpcFields.status(fields);
+    if (status == null) {
+      status = Status.UNKNOWN.withDescription("missing grpc-status in response trailers");
+    }
+    trailerMetadata = GrpcFields.toMetadata(fields);
+    trailerStatus = status;
+    stashDataBeforeEnd(s);
+    schedulePump();
+  }
+
+  private void onTrailersOnly(int httpStatus, HttpFields fields) {
+    Status status = GrpcFields.status(fields);
+    if (status == null) {
+      status = httpStatus != 200 ? HttpStatusMapping.forHttpStatus(httpStatus)
+          : Status.UNKNOWN.withDescription("missing grpc-status in trailers-only response");
+    }
+    trailerMetadata = GrpcFields.toMetadata(fields);
+    trailerStatus = status;
+    closeWith(status, trailerMetadata, true);
+  }
+
+  /** The server answered with something that is not gRPC: end the call and the stream. */
+  private void failFromServer(Status status) {
+    if (fail(status)) {
+      resetStream(ErrorCode.CANCEL_STREAM_ERROR);
+    }
+  }
+
+  @Override
+  public void onReset(Stream s, ResetFrame frame, Callback callback) {
+    callback.succeeded();
+    if (trailerStatus != null) {
+      schedulePump(); // the trailers came first: finish from them
+      return;
+    }
+    fail(HttpStatusMapping.forHttp2ErrorCode(frame.getError()).augmentDescription("stream reset by the server"));
+  }
+
+  @Override
+  public void onFailure(Stream s, int error, String reason, Throwable failure, Callback callback) {
+    callback.succeeded();
+    if (trailerStatus != null) {
+      schedulePump();
+      return;
+    }
+    fail(Status.UNAVAILABLE.withDescription("connection to " + transport.authority() + " failed: "
+        + (reason != null ? reason : ErrorCode.toString(error, "error " + error))).withCause(failure));
+  }
+
+  @Override
+  public void onIdleTimeout(Stream s, TimeoutException x, Promise<Boolean> promise) {
+    promise.succeeded(false); // a quiet call is legitimate; deadlines end calls, not idleness
+  }
+
+  @Override
+  public void onClosed(Stream s) {
+    releaseSlot();
+  }
+
+  // ---- CallStream hooks ----
+
+  @Override
+  Object decode(ByteBuffer payload) {
+    return method.responseCodec().decode(payload);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  void deliverMessage(Object message) {
+    if (!closed.get()) {
+      listener.onMessage((Resp) message);
+    }
+  }
+
+  @Override
+  void onInboundEnd() {
+    Status status = trailerStatus;
+    Metadata trailers = trailerMetadata;
+    if (status == null) {
+      status = Status.INTERNAL.withDescription(responseStarted
+          ? "response stream ended without trailers" : "response ended without headers");
+      trailers = new Metadata();
+    }
+    closeWith(status, trailers, true);
+  }
+
+  @Override
+  void onInboundError(Status status) {
+    if (fail(status)) {
+      resetStream(ErrorCode.CANCEL_STREAM_ERROR);
+    }
+  }
+
+  @Override
+  void notifyReady() {
+    serial.execute(() -> {
+      if (!closed.get()) {
+        listener.onReady();
+      }
+    });
+  }
+
+  @Override
+  void onOutboundComplete() {
+    // END_STREAM is out; the response decides the rest.
+  }
+
+  @Override
+  void onWriteFailure(Throwable failure) {
+    Stream s = stream;
+    if (s != null && s.isReset()) {
+      return; // onReset or onFailure reports why
+    }
+    fail(Status.UNAVAILABLE.withDescription("could not write to " + transport.authority() + ": " + failure)
+        .withCause(failure));
+  }
+
+  // ---- ending ----
+
+  /** Ends the call with an error; true if this ended it. */
+  boolean fail(Status status) {
+    return closeWith(status, new Metadata(), false);
+  }
+
+  /**
+   * Ends the call once: delivers {@code onClose} after anything already queued for the listener
+   * and releases the call's buffers. {@code fromServer} means the server finished the response, so a
+   * request still being sent is cut short with RST_STREAM.
+   */
+  private boolean closeWith(Status status, Metadata trailers, boolean fromServer) {
+    if (!closed.compareAndSet(false, true)) {
+      return false;
+    }
+    boolean stillSending;
+    lock.lock();
+    try {
+      stillSending = !outboundFinished && stream != null;
+    } finally {
+      lock.unlock();
+    }
+    abandonOutbound();
+    transport.forget(this);
+    if (fromServer && stillSending) {
+      resetStream(ErrorCode.CANCEL_STREAM_ERROR);
+    }
+    serial.execute(() -> {
+      inboundDone = true;
+      discardInbound(stream);
+      Listener<Resp> l = listener;
+      if (l != null) {
+        l.onClose(status, trailers);
+      }
+      transport.callEnded(this);
+    });
+    return true;
+  }
+
+  private void resetStream(ErrorCode code) {
+    Stream s = stream;
+    if (s != null && !s.isReset()) {
+      s.reset(new ResetFrame(s.getId(), code.code), Callback.NOOP);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JettyClientCall{" + method.fullName() + ", stream=" + stream + "}";
+  }
+}

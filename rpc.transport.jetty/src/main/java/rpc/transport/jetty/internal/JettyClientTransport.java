@@ -1,0 +1,475 @@
+package rpc.transport.jetty.internal;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http2.api.Session;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.Scheduler;
+import rpc.api.CallOptions;
+import rpc.api.MethodDescriptor;
+import rpc.api.Status;
+import rpc.api.spi.ClientCall;
+import rpc.api.spi.ClientTransport;
+import rpc.api.spi.ClientTransportConfig;
+import rpc.api.spi.Target;
+
+/**
+ * A channel's client transport: one HTTP/2 connection to the target at a time, shared by all calls
+ * as streams, with a queue for calls waiting for the connection or for a stream slot.
+ *
+ * <p>Connection states follow grpc's: IDLE (connect on the next call), CONNECTING, READY,
+ * TRANSIENT_FAILURE (after a failed attempt, for a backoff delay: calls fail fast with
+ * {@code UNAVAILABLE} unless they wait for ready), SHUTDOWN. A connection that drops or receives
+ * GOAWAY is left to finish its streams while new calls go to a new connection.
+ *
+ * <p>Thread-safe.
+ */
+public final class JettyClientTransport implements ClientTransport {
+  private static final String VERSION = "0.1.0";
+
+  private enum State { IDLE, CONNECTING, READY, TRANSIENT_FAILURE }
+
+  private final ClientTransportConfig config;
+  private final TransportSettings settings;
+  private final HTTP2Client client;
+  private final SslContextFactory.Client ssl;
+  private final String host;
+  private final int port;
+  private final String authority;
+  private final HttpURI baseUri;
+  private final HttpField userAgent;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private State state = State.IDLE;
+  private ClientConnection current;
+  private Status lastFailure;
+  private final ArrayDeque<JettyClientCall<?, ?>> waiting = new ArrayDeque<>();
+  private final Set<JettyClientCall<?, ?>> live = ConcurrentHashMap.newKeySet();
+  private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
+  private long backoffNanos;
+  private Scheduler.Task retryTask;
+  private boolean shutdown;
+  private boolean terminating;
+  private final CountDownLatch terminated = new CountDownLatch(1);
+
+  /**
+   * Creates the transport; does not connect yet.
+   *
+   * @throws IllegalArgumentException if the target has no valid port or TLS cannot be set up
+   */
+  public JettyClientTransport(ClientTransportConfig config) {
+    this.config = config;
+    this.settings = TransportSettings.from(config.options(), config.idleTimeout(), java.time.Duration.ofMinutes(30));
+    Target target = config.target();
+    boolean tls = target.scheme().equals("https");
+    this.host = target.host();
+    this.port = target.port(tls ? 443 : 80);
+    this.authority = target.authority();
+    this.baseUri = HttpURI.build().scheme(tls ? "https" : "http").host(host).port(port).asImmutable();
+    String ua = "rpc-java/" + VERSION;
+    this.userAgent = new HttpField(HttpHeader.USER_AGENT, config.userAgent() == null ? ua : config.userAgent() + " " + ua);
+    this.ssl = tls ? newSslFactory(config.sslContext()) : null;
+    this.client = SharedHttp2Client.acquire(settings);
+  }
+
+  private static SslContextFactory.Client newSslFactory(SSLContext context) {
+    SslContextFactory.Client f = new SslContextFactory.Client();
+    try {
+      f.setSslContext(context != null ? context : SSLContext.getDefault());
+      f.setEndpointIdentificationAlgorithm("HTTPS");
+      f.start();
+    } catch (Exception e) {
+      throw new IllegalArgumentException("cannot set up TLS: " + e, e);
+    }
+    return f;
+  }
+
+  ByteBufferPool bufferPool() {
+    return client.getByteBufferPool();
+  }
+
+  HttpURI baseUri() {
+    return baseUri;
+  }
+
+  HttpField userAgent() {
+    return userAgent;
+  }
+
+  String authority() {
+    return authority;
+  }
+
+  @Override
+  public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
+    int max = options.maxInboundMessageSize() >= 0 ? options.maxInboundMessageSize() : config.maxInboundMessageSize();
+    return new JettyClientCall<>(this, method, options, max);
+  }
+
+  // ---- calls ----
+
+  /** Admits a starting call; returns why it must fail instead, or null. */
+  Status register(JettyClientCall<?, ?> call) {
+    lock.lock();
+    try {
+      if (shutdown) {
+        return Status.UNAVAILABLE.withDescription("channel to " + authority + " is shut down");
+      }
+      if (state == State.TRANSIENT_FAILURE && !call.waitForReady()) {
+        return lastFailure;
+      }
+      live.add(call);
+      if (state == State.IDLE) {
+        startConnect();
+      }
+      return null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Opens the call's stream now if a connection has a free slot, or queues it. */
+  void open(JettyClientCall<?, ?> call) {
+    ClientConnection conn = null;
+    Status failure = null;
+    lock.lock();
+    try {
+      if (call.isClosed()) {
+        return;
+      }
+      if (state == State.READY && current != null && current.hasSlot() && waiting.isEmpty()) {
+        conn = current;
+        conn.active++;
+      } else if (state == State.TRANSIENT_FAILURE && !call.waitForReady()) {
+        failure = lastFailure;
+      } else {
+        waiting.add(call);
+        if (state == State.IDLE) {
+          startConnect();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (conn != null) {
+      call.openOn(conn);
+    } else if (failure != null) {
+      call.fail(failure);
+    } else {
+      drainWaiting();
+    }
+  }
+
+  /** Opens waiting calls while the current connection has free slots. */
+  void drainWaiting() {
+    List<JettyClientCall<?, ?>> toOpen = null;
+    ClientConnection conn;
+    lock.lock();
+    try {
+      conn = current;
+      if (state != State.READY || conn == null) {
+        return;
+      }
+      while (!waiting.isEmpty() && conn.hasSlot()) {
+        JettyClientCall<?, ?> call = waiting.poll();
+        if (call.isClosed()) {
+          continue;
+        }
+        conn.active++;
+        if (toOpen == null) {
+          toOpen = new ArrayList<>();
+        }
+        toOpen.add(call);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (toOpen != null) {
+      for (JettyClientCall<?, ?> call : toOpen) {
+        call.openOn(conn);
+      }
+    }
+  }
+
+  /** A call's stream ended (or never opened): its slot is free. */
+  void releaseSlot(ClientConnection conn) {
+    lock.lock();
+    try {
+      conn.active--;
+    } finally {
+      lock.unlock();
+    }
+    drainWaiting();
+  }
+
+  /** Jetty refused the stream for lack of a slot: free ours and wait for one. */
+  void requeue(JettyClientCall<?, ?> call, ClientConnection conn) {
+    lock.lock();
+    try {
+      conn.active--;
+      call.clearSlot();
+      waiting.addFirst(call);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The call ended before opening: drop it from the queue. */
+  void forget(JettyClientCall<?, ?> call) {
+    lock.lock();
+    try {
+      waiting.remove(call);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The call delivered its onClose. */
+  void callEnded(JettyClientCall<?, ?> call) {
+    live.remove(call);
+    boolean terminate;
+    lock.lock();
+    try {
+      terminate = shutdown && live.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+    if (terminate) {
+      terminate();
+    }
+  }
+
+  // ---- connecting ----
+
+  /** Under the lock. */
+  private void startConnect() {
+    state = State.CONNECTING;
+    ClientConnection conn = new ClientConnection(this);
+    connections.add(conn);
+    client.getExecutor().execute(() -> connect(conn));
+  }
+
+  private void connect(ClientConnection conn) {
+    InetSocketAddress address = new InetSocketAddress(host, port); // resolves; off the caller's thread
+    if (address.isUnresolved()) {
+      connectFailed(conn, new java.net.UnknownHostException(host));
+      return;
+    }
+    try {
+      client.connect(ssl, address, conn, new Promise<>() {
+        @Override
+        public void succeeded(Session session) {
+          connected(conn, session);
+        }
+
+        @Override
+        public void failed(Throwable x) {
+          connectFailed(conn, x);
+        }
+      });
+    } catch (RuntimeException e) {
+      connectFailed(conn, e);
+    }
+  }
+
+  private void connected(ClientConnection conn, Session session) {
+    conn.attach(session, config.idleTimeout());
+    boolean close;
+    lock.lock();
+    try {
+      close = terminating || conn.isClosed();
+      if (!close) {
+        current = conn;
+        state = State.READY;
+        backoffNanos = 0;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (close) {
+      conn.close("channel shut down");
+      return;
+    }
+    conn.startKeepAlive(client.getScheduler(), config.keepAliveTime(), settings.keepAliveTimeout());
+    drainWaiting();
+  }
+
+  private void connectFailed(ClientConnection conn, Throwable x) {
+    connections.remove(conn);
+    List<JettyClientCall<?, ?>> failFast = new ArrayList<>();
+    Status status = Status.UNAVAILABLE.withDescription("cannot connect to " + authority + ": " + x).withCause(x);
+    lock.lock();
+    try {
+      if (terminating) {
+        failFast.addAll(waiting);
+        waiting.clear();
+      } else {
+        state = State.TRANSIENT_FAILURE;
+        lastFailure = status;
+        waiting.removeIf(c -> {
+          if (!c.waitForReady()) {
+            failFast.add(c);
+            return true;
+          }
+          return false;
+        });
+        scheduleRetry();
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (JettyClientCall<?, ?> c : failFast) {
+      c.fail(status);
+    }
+  }
+
+  /** Under the lock: grpc's connection backoff (1 s, ×1.6, ±20% jitter, at most 2 min by default). */
+  private void scheduleRetry() {
+    long initial = settings.initialBackoff().toNanos();
+    long max = settings.maxBackoff().toNanos();
+    backoffNanos = backoffNanos == 0 ? initial : Math.min(max, (long) (backoffNanos * 1.6));
+    long jittered = (long) (backoffNanos * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+    retryTask = client.getScheduler().schedule(this::retry, Math.max(1, jittered), TimeUnit.NANOSECONDS);
+  }
+
+  private void retry() {
+    lock.lock();
+    try {
+      retryTask = null;
+      if (state != State.TRANSIENT_FAILURE || terminating) {
+        return;
+      }
+      if (waiting.isEmpty()) {
+        state = State.IDLE; // the next call connects
+      } else {
+        startConnect();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void onGoAway(ClientConnection conn) {
+    lock.lock();
+    try {
+      conn.draining = true;
+      if (current == conn) {
+        current = null;
+        state = State.IDLE;
+        if (!waiting.isEmpty() && !terminating) {
+          startConnect();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void onConnectionClosed(ClientConnection conn) {
+    connections.remove(conn);
+    lock.lock();
+    try {
+      conn.draining = true;
+      if (current == conn) {
+        current = null;
+        state = State.IDLE;
+        if (!waiting.isEmpty() && !terminating) {
+          startConnect();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- lifecycle ----
+
+  @Override
+  public void shutdown() {
+    boolean terminate;
+    lock.lock();
+    try {
+      shutdown = true;
+      terminate = live.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+    if (terminate) {
+      terminate();
+    }
+  }
+
+  @Override
+  public void shutdownNow() {
+    lock.lock();
+    try {
+      shutdown = true;
+    } finally {
+      lock.unlock();
+    }
+    for (JettyClientCall<?, ?> call : List.copyOf(live)) {
+      call.cancel(Status.UNAVAILABLE.withDescription("channel to " + authority + " was shut down"));
+    }
+    terminate();
+  }
+
+  private void terminate() {
+    lock.lock();
+    try {
+      if (terminating) {
+        return;
+      }
+      terminating = true;
+      if (retryTask != null) {
+        retryTask.cancel();
+        retryTask = null;
+      }
+      current = null;
+    } finally {
+      lock.unlock();
+    }
+    for (ClientConnection c : List.copyOf(connections)) {
+      c.close("channel shut down");
+    }
+    connections.clear();
+    if (ssl != null) {
+      try {
+        ssl.stop();
+      } catch (Exception ignored) {
+        // nothing left to release
+      }
+    }
+    SharedHttp2Client.release(client);
+    terminated.countDown();
+  }
+
+  @Override
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return terminated.await(timeout, unit);
+  }
+
+  /** Calls started and not yet ended (for tests and diagnostics). */
+  public int liveCalls() {
+    return live.size();
+  }
+
+  @Override
+  public String toString() {
+    return "JettyClientTransport{" + config.target().text() + ", state=" + state + "}";
+  }
+}

@@ -1,0 +1,342 @@
+package rpc.transport.jetty.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.api.Stream;
+import org.eclipse.jetty.http2.frames.HeadersFrame;
+import org.eclipse.jetty.http2.frames.ResetFrame;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+import rpc.api.Deadline;
+import rpc.api.Metadata;
+import rpc.api.MethodDescriptor;
+import rpc.api.Status;
+import rpc.api.spi.ServerCall;
+import rpc.api.spi.ServerCallAcceptor;
+import rpc.api.wire.GrpcHeaders;
+import rpc.api.wire.HttpStatusMapping;
+import rpc.api.wire.MessageCompression;
+
+/**
+ * One server call on an HTTP/2 stream: request messages in, response headers, messages and
+ * trailers out (or a trailers-only response when nothing else was sent).
+ *
+ * <p>Thread-safe as {@link ServerCall} requires.
+ */
+final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<Req, Resp> {
+  private final JettyServerTransport transport;
+  private final MethodDescriptor<Req, Resp> method;
+  private final Deadline deadline;
+  private final String peer;
+  private final String authority;
+  private final String acceptEncoding;
+  private volatile Listener<Req> listener;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private boolean headersQueued; // under lock
+  private volatile String responseEncoding;
+
+  JettyServerCall(JettyServerTransport transport, Stream stream, MethodDescriptor<Req, Resp> method, Deadline deadline,
+      String peer, String authority, String acceptEncoding, String requestEncoding, int maxInboundMessageSize) {
+    super(transport.bufferPool(), maxInboundMessageSize);
+    this.transport = transport;
+    this.stream = stream;
+    this.method = method;
+    this.deadline = deadline;
+    this.peer = peer;
+    this.authority = authority;
+    this.acceptEncoding = acceptEncoding;
+    this.inboundEncoding = requestEncoding;
+  }
+
+  /** Hands the call to the library; runs serialized so no event reaches a listener not yet known. */
+  void accept(ServerCallAcceptor acceptor, Metadata headers) {
+    serial.execute(() -> {
+      try {
+        listener = acceptor.accept(this, headers);
+      } catch (RuntimeException e) {
+        close(Status.INTERNAL.withDescription("server could not accept the call: " + e).withCause(e), new Metadata());
+      }
+    });
+  }
+
+  // ---- ServerCall ----
+
+  @Override
+  public MethodDescriptor<Req, Resp> method() {
+    return method;
+  }
+
+  @Override
+  public Deadline deadline() {
+    return deadline;
+  }
+
+  @Override
+  public String peer() {
+    return peer;
+  }
+
+  @Override
+  public String authority() {
+    return authority;
+  }
+
+  @Override
+  public void request(int n) {
+    if (n > 0) {
+      addDemand(n);
+    }
+  }
+
+  @Override
+  public void sendHeaders(Metadata headers) {
+    lock.lock();
+    try {
+      if (headersQueued || sendClosed) {
+        return;
+      }
+      headersQueued = true;
+      pendingHeaders = responseHeaders(headers);
+    } finally {
+      lock.unlock();
+    }
+    flush();
+  }
+
+  @Override
+  public void send(Resp message) {
+    if (ended.get()) {
+      return;
+    }
+    lock.lock();
+    try {
+      if (!headersQueued && !sendClosed) {
+        headersQueued = true;
+        pendingHeaders = responseHeaders(null);
+      }
+    } finally {
+      lock.unlock();
+    }
+    try {
+      queueMessage(method.responseCodec(), message);
+    } catch (RuntimeException e) {
+      Status status = Status.INTERNAL.withDescription("could not serialize response of " + method.fullName() + ": " + e)
+          .withCause(e);
+      close(status, new Metadata());
+      notifyCancel(status);
+    }
+  }
+
+  @Override
+  public boolean isReady() {
+    return !ended.get() && outboundReady();
+  }
+
+  @Override
+  public void setCompression(String encoding) {
+    if (MessageCompression.IDENTITY.equalsIgnoreCase(encoding)) {
+      responseEncoding = null;
+      return;
+    }
+    if (MessageCompression.isSupported(encoding) && MessageCompression.accepts(acceptEncoding, encoding)) {
+      lock.lock();
+      try {
+        if (!headersQueued) {
+          responseEncoding = encoding.toLowerCase(java.util.Locale.ROOT);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Under the lock. */
+  private HeadersFrame responseHeaders(Metadata headers) {
+    HttpFields.Mutable f = HttpFields.build(4 + (headers == null ? 0 : headers.size()));
+    f.add(GrpcFields.CONTENT_TYPE);
+    String encoding = responseEncoding;
+    if (encoding != null) {
+      f.add(GrpcHeaders.GRPC_ENCODING, encoding);
+      outboundEncoding = encoding;
+    }
+    f.add(GrpcFields.ACCEPT_ENCODING);
+    GrpcFields.addMetadata(f, headers);
+    return new HeadersFrame(stream.getId(), new MetaData.Response(200, null, HttpVersion.HTTP_2, f), null, false);
+  }
+
+  @Override
+  public void close(Status status, Metadata trailers) {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    lock.lock();
+    try {
+      sendClosed = true;
+      HttpFields.Mutable f = HttpFields.build(4 + (trailers == null ? 0 : trailers.size()));
+      MetaData md;
+      if (!headersQueued) {
+        // Trailers-only: one HEADERS frame with the status, as gRPC allows when nothing was sent.
+        headersQueued = true;
+        f.add(GrpcFields.CONTENT_TYPE);
+        GrpcFields.addStatus(f, status);
+        GrpcFields.addMetadata(f, trailers);
+        md = new MetaData.Response(200, null, HttpVersion.HTTP_2, f);
+      } else {
+        GrpcFields.addStatus(f, status);
+        GrpcFields.addMetadata(f, trailers);
+        md = new MetaData(HttpVersion.HTTP_2, f);
+      }
+      pendingTrailers = new HeadersFrame(stream.getId(), md, null, true);
+    } finally {
+      lock.unlock();
+    }
+    serial.execute(() -> {
+      inboundDone = true;
+      discardInbound(stream);
+    });
+    flush();
+  }
+
+  // ---- Jetty stream events ----
+
+  @Override
+  public void onHeaders(Stream s, HeadersFrame frame) {
+    // Request trailers (rare in gRPC): the request ends after the DATA before them.
+    stashDataBeforeEnd(s);
+    schedulePump();
+  }
+
+  @Override
+  public void onReset(Stream s, ResetFrame frame, Callback callback) {
+    callback.succeeded();
+    Status status = frame.getError() == ErrorCode.CANCEL_STREAM_ERROR.code
+        ? Status.CANCELLED.withDescription("call cancelled by the client")
+        : Status.CANCELLED.withDescription("stream reset by the client: "
+            + HttpStatusMapping.http2ErrorName(frame.getError()));
+    cancelled(status);
+  }
+
+  @Override
+  public void onFailure(Stream s, int error, String reason, Throwable failure, Callback callback) {
+    callback.succeeded();
+    cancelled(Status.CANCELLED.withDescription("connection to the client lost: "
+        + (reason != null ? reason : ErrorCode.toString(error, "error " + error))).withCause(failure));
+  }
+
+  @Override
+  public void onIdleTimeout(Stream s, TimeoutException x, Promise<Boolean> promise) {
+    promise.succeeded(false); // quiet calls are legitimate; deadlines end calls, not idleness
+  }
+
+  @Override
+  public void onClosed(Stream s) {
+    transport.streamClosed(this);
+  }
+
+  /** The call is gone without a close from the library: tell the listener. */
+  void cancelled(Status status) {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    abandonOutbound();
+    notifyCancel(status);
+  }
+
+  /** Ends the call from the transport (shutdownNow): resets the stream and tells the listener. */
+  void abort(Status status) {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    abandonOutbound();
+    Stream s = stream;
+    if (!s.isReset()) {
+      s.reset(new ResetFrame(s.getId(), ErrorCode.CANCEL_STREAM_ERROR.code), Callback.NOOP);
+    }
+    notifyCancel(status);
+  }
+
+  private void notifyCancel(Status status) {
+    serial.execute(() -> {
+      inboundDone = true;
+      discardInbound(stream);
+      Listener<Req> l = listener;
+      if (l != null) {
+        l.onCancel(status);
+      }
+      transport.callEnded(this);
+    });
+  }
+
+  // ---- CallStream hooks ----
+
+  @Override
+  Object decode(ByteBuffer payload) {
+    return method.requestCodec().decode(payload);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  void deliverMessage(Object message) {
+    Listener<Req> l = listener;
+    if (l != null && !ended.get()) {
+      l.onMessage((Req) message);
+    }
+  }
+
+  @Override
+  void onInboundEnd() {
+    Listener<Req> l = listener;
+    if (l != null && !ended.get()) {
+      l.onHalfClose();
+    }
+  }
+
+  @Override
+  void onInboundError(Status status) {
+    // Bad request bytes: answer with the status and tell the handler its call is over.
+    if (ended.get()) {
+      return;
+    }
+    close(status, new Metadata());
+    Listener<Req> l = listener;
+    if (l != null) {
+      l.onCancel(status);
+    }
+  }
+
+  @Override
+  void notifyReady() {
+    serial.execute(() -> {
+      Listener<Req> l = listener;
+      if (l != null && !ended.get()) {
+        l.onReady();
+      }
+    });
+  }
+
+  @Override
+  void onOutboundComplete() {
+    // The trailers are out. A client still sending is told to stop (as grpc-go does), which also
+    // frees the stream at once.
+    Stream s = stream;
+    if (!s.isRemotelyClosed() && !s.isReset()) {
+      s.reset(new ResetFrame(s.getId(), ErrorCode.NO_ERROR.code), Callback.NOOP);
+    }
+    transport.callEnded(this);
+  }
+
+  @Override
+  void onWriteFailure(Throwable failure) {
+    cancelled(Status.CANCELLED.withDescription("could not write to the client: " + failure).withCause(failure));
+  }
+
+  @Override
+  public String toString() {
+    return "JettyServerCall{" + method.fullName() + ", stream=" + stream.getId() + "}";
+  }
+}

@@ -1,0 +1,246 @@
+package rpc.transport.jetty.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.api.Session;
+import org.eclipse.jetty.http2.server.RawHTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.WindowRateControl;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import rpc.api.Status;
+import rpc.api.spi.ServerCallAcceptor;
+import rpc.api.spi.ServerTransport;
+import rpc.api.spi.ServerTransportConfig;
+
+/**
+ * The server side: a Jetty {@link Server} with one connector speaking HTTP/2 only, prior-knowledge
+ * h2c in plaintext or h2 negotiated by ALPN over TLS, on Jetty's low-level HTTP/2 API.
+ *
+ * <p>Thread-safe.
+ */
+public final class JettyServerTransport implements ServerTransport {
+  private static final AtomicInteger LIVE_CALLS = new AtomicInteger();
+
+  private final ServerTransportConfig config;
+  private final TransportSettings settings;
+  private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+  private final Set<JettyServerCall<?, ?>> calls = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean shuttingDown = new AtomicBoolean();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private volatile Server server;
+  private volatile ServerConnector connector;
+  private volatile ServerSessionHandler handler;
+
+  /** Creates the transport; {@link #start} binds it. */
+  public JettyServerTransport(ServerTransportConfig config) {
+    this.config = config;
+    this.settings = TransportSettings.from(config.options(), config.idleTimeout(), Duration.ofHours(1));
+    config.address().port(0); // fail early on a malformed port
+  }
+
+  @Override
+  public void start(ServerCallAcceptor acceptor) throws IOException {
+    QueuedThreadPool threads = new QueuedThreadPool(64, 2);
+    threads.setName("rpc-jetty-server");
+    threads.setDaemon(true);
+    Server s = new Server(threads, new ScheduledExecutorScheduler("rpc-jetty-server-scheduler", true), null);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(settings.maxHeaderListSize());
+    http.setResponseHeaderSize(settings.maxHeaderListSize());
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(false);
+    ServerSessionHandler h = new ServerSessionHandler(this, acceptor, config.maxInboundMessageSize());
+    RawHTTP2ServerConnectionFactory h2 = new RawHTTP2ServerConnectionFactory(http, h);
+    h2.setInitialSessionRecvWindow(settings.sessionReceiveWindow());
+    h2.setInitialStreamRecvWindow(settings.streamReceiveWindow());
+    h2.setMaxConcurrentStreams(config.maxConcurrentStreams());
+    h2.setRateControlFactory(new WindowRateControl.Factory(settings.resetRateLimit()));
+    h2.setStreamIdleTimeout(0); // = the connection's; our streams decline idle timeouts anyway
+    ServerConnector c;
+    if (config.sslContext() != null) {
+      SslContextFactory.Server tls = new SslContextFactory.Server();
+      tls.setSslContext(config.sslContext());
+      if (config.requireClientAuth()) {
+        tls.setNeedClientAuth(true);
+      }
+      ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2");
+      alpn.setDefaultProtocol("h2");
+      c = new ServerConnector(s, 1, 1, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2);
+    } else {
+      c = new ServerConnector(s, 1, 1, h2);
+    }
+    String host = config.address().host();
+    c.setHost(host.isEmpty() ? null : host);
+    c.setPort(config.address().port(0));
+    c.setIdleTimeout(settings.idleTimeout().toMillis());
+    c.setReuseAddress(true);
+    s.addConnector(c);
+    this.handler = h;
+    this.connector = c;
+    this.server = s;
+    try {
+      s.start();
+    } catch (IOException e) {
+      stopQuietly(s);
+      throw e;
+    } catch (Exception e) {
+      stopQuietly(s);
+      Throwable cause = e.getCause() instanceof IOException io ? io : e;
+      throw new IOException("cannot listen on " + config.address().text() + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  private static void stopQuietly(Server s) {
+    try {
+      s.stop();
+    } catch (Exception ignored) {
+      // already failing
+    }
+  }
+
+  ByteBufferPool bufferPool() {
+    return connector.getByteBufferPool();
+  }
+
+  boolean isShuttingDown() {
+    return shuttingDown.get();
+  }
+
+  @Override
+  public String localAddress() {
+    ServerConnector c = connector;
+    String host = config.address().host();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return host + ":" + (c == null ? config.address().port(0) : c.getLocalPort());
+  }
+
+  @Override
+  public int port() {
+    ServerConnector c = connector;
+    return c == null ? -1 : c.getLocalPort();
+  }
+
+  // ---- sessions and calls ----
+
+  void sessionOpened(Session s) {
+    sessions.add(s);
+    if (shuttingDown.get()) {
+      s.shutdown();
+    }
+  }
+
+  void sessionClosed(Session s) {
+    sessions.remove(s);
+  }
+
+  void callStarted(JettyServerCall<?, ?> call) {
+    if (calls.add(call)) {
+      LIVE_CALLS.incrementAndGet();
+    }
+  }
+
+  void callEnded(JettyServerCall<?, ?> call) {
+    if (calls.remove(call)) {
+      LIVE_CALLS.decrementAndGet();
+    }
+  }
+
+  void streamClosed(JettyServerCall<?, ?> call) {
+    callEnded(call);
+  }
+
+  /** Calls whose stream is still open, over all servers in this JVM (for tests and diagnostics). */
+  public static int liveCallsInAllServers() {
+    return LIVE_CALLS.get();
+  }
+
+  /** Calls whose stream is still open on this server. */
+  public int liveCalls() {
+    return calls.size();
+  }
+
+  // ---- lifecycle ----
+
+  @Override
+  public void shutdown() {
+    if (!shuttingDown.compareAndSet(false, true)) {
+      return;
+    }
+    ServerConnector c = connector;
+    if (c != null) {
+      c.close(); // stop accepting connections; established ones carry on
+    }
+    for (Session s : List.copyOf(sessions)) {
+      s.shutdown(); // GOAWAY; the connection closes when its last stream ends
+    }
+  }
+
+  @Override
+  public void shutdownNow() {
+    shutdown();
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
+    Status status = Status.UNAVAILABLE.withDescription("server shutting down");
+    for (JettyServerCall<?, ?> call : List.copyOf(calls)) {
+      call.abort(status);
+    }
+    for (Session s : List.copyOf(sessions)) {
+      s.close(ErrorCode.NO_ERROR.code, "server shutting down", Callback.NOOP);
+    }
+    Server s = server;
+    if (s == null) {
+      stopped.complete(null);
+      return;
+    }
+    // Stopping joins Jetty's threads: never on one of them (shutdownNow may be called from a callback).
+    Thread.ofPlatform().daemon().name("rpc-jetty-server-stop").start(() -> {
+      try {
+        s.stop();
+      } catch (Exception ignored) {
+        // best effort: its threads are daemons
+      } finally {
+        stopped.complete(null);
+      }
+    });
+  }
+
+  @Override
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    try {
+      stopped.get(timeout, unit);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return true;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JettyServerTransport{" + localAddress() + "}";
+  }
+
+}
