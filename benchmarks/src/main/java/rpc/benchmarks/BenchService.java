@@ -31,6 +31,11 @@ final class BenchService {
 
   /** How long any single wait in a benchmark may take before the benchmark fails instead of hanging. */
   static final Duration WAIT_LIMIT = Duration.ofSeconds(60);
+  /**
+   * How long teardown waits for a graceful shutdown before forcing it. Nothing is in flight by then
+   * (windows are drained, streams ended), so this only bounds a transport that is slow to notice.
+   */
+  static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
   /** Deadline of a stream that lives for a whole trial (ping-pong): longer than any profile's trial. */
   static final Duration TRIAL_STREAM_DEADLINE = Duration.ofHours(2);
 

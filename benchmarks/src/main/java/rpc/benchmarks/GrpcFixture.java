@@ -256,12 +256,20 @@ final class GrpcFixture implements Fixture {
   @Override
   public void close() throws InterruptedException {
     channel.shutdown();
-    if (!channel.awaitTermination(BenchService.WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (!channel.awaitTermination(BenchService.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
       channel.shutdownNow();
+      check(channel.awaitTermination(BenchService.WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS), "channel");
     }
     server.shutdown();
-    if (!server.awaitTermination(BenchService.WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (!server.awaitTermination(BenchService.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
       server.shutdownNow();
+      check(server.awaitTermination(BenchService.WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS), "server");
+    }
+  }
+
+  private static void check(boolean terminated, String what) {
+    if (!terminated) {
+      throw new IllegalStateException(what + " did not terminate within " + BenchService.WAIT_LIMIT);
     }
   }
 }

@@ -153,12 +153,20 @@ final class RpcFixture implements Fixture {
   @Override
   public void close() throws InterruptedException {
     channel.close();
-    if (!channel.awaitTermination(BenchService.WAIT_LIMIT)) {
+    if (!channel.awaitTermination(BenchService.CLOSE_GRACE)) {
       channel.shutdownNow();
+      check(channel.awaitTermination(BenchService.WAIT_LIMIT), "channel");
     }
     server.shutdown();
-    if (!server.awaitTermination(BenchService.WAIT_LIMIT)) {
+    if (!server.awaitTermination(BenchService.CLOSE_GRACE)) {
       server.shutdownNow();
+      check(server.awaitTermination(BenchService.WAIT_LIMIT), "server");
+    }
+  }
+
+  private static void check(boolean terminated, String what) {
+    if (!terminated) {
+      throw new IllegalStateException(what + " did not terminate within " + BenchService.WAIT_LIMIT);
     }
   }
 }
