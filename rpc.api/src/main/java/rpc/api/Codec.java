@@ -27,7 +27,9 @@ public interface Codec<T> {
   void encode(T message, ByteBuffer target);
 
   /**
-   * Reads one whole message from {@code source}'s remaining bytes.
+   * Reads one whole message from {@code source}'s remaining bytes. {@code source} may be a view of
+   * a transport's pooled network buffer, reused once this method returns: the message must not keep
+   * a reference to it (copy what it needs).
    *
    * @throws StatusException (usually {@code INTERNAL}) or any runtime exception when the bytes are
    *     not a valid message; transports report it as {@code INTERNAL}

@@ -39,8 +39,10 @@ abstract class MetadataStatusConformance extends AbstractTransportTest {
   @Test
   void requestHeadersReachTheHandler() throws Exception {
     Channel channel = fakeChannel();
+    // Every printable ASCII character, the space inside: HTTP/2 forbids values that start or end
+    // with whitespace (RFC 9113 section 8.2.1), so strict HTTP/2 peers cannot carry those.
     Metadata headers = new Metadata()
-        .put("x-ascii", " !\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~")
+        .put("x-ascii", "a !\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~")
         .put("x-empty", "")
         .put("x-multi", "first")
         .put("x-multi", "second")
@@ -54,7 +56,7 @@ abstract class MetadataStatusConformance extends AbstractTransportTest {
       assertNull(stream.receive());
     }
     Metadata seen = service.nextObservation(WAIT).requestHeaders();
-    assertEquals(" !\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~", seen.get("x-ascii"));
+    assertEquals("a !\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~", seen.get("x-ascii"));
     assertEquals("", seen.get("x-empty"));
     assertEquals(List.of("first", "second"), seen.getAll("x-multi"), "values of one key keep their order");
     assertArrayEquals(FakeService.allBytes(), seen.getBinary("x-data-bin"));

@@ -80,6 +80,21 @@ public final class GrpcHeaders {
     return k.startsWith(":") || PROTOCOL_OWNED.contains(k) || CONNECTION_SPECIFIC.contains(k);
   }
 
+  /**
+   * Whether an ASCII metadata value can travel in an HTTP/2 header: gRPC allows any printable ASCII,
+   * but HTTP/2 forbids a value that starts or ends with a space or tab (RFC 9113 §8.2.1), and strict
+   * peers (Jetty, nghttp2) reject the whole request or response that carries one.
+   */
+  public static boolean isHttp2Value(String value) {
+    int n = value.length();
+    if (n == 0) {
+      return true;
+    }
+    char first = value.charAt(0);
+    char last = value.charAt(n - 1);
+    return first != ' ' && first != '\t' && last != ' ' && last != '\t';
+  }
+
   /** The header value of a binary metadata value: base64 without padding, as gRPC recommends. */
   public static String encodeBinary(byte[] value) {
     return ENCODER.encodeToString(value);

@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
  * it fits in an HTTP/2 header value. Printable ASCII other than {@code %} (0x20–0x7E) is sent as is;
  * every other byte becomes {@code %XX}.
  *
+ * <p>Spaces at the very start and end are escaped too ({@code %20}): HTTP/2 forbids header values
+ * that begin or end with whitespace (RFC 9113 §8.2.1), and strict peers reject the whole response.
+ *
  * <p>Thread-safe (stateless). Decoding is lenient, as the gRPC specification asks: a {@code %} not
  * followed by two hex digits is kept literally, and bytes that are not valid UTF-8 become U+FFFD.
  */
@@ -23,14 +26,15 @@ public final class StatusMessage {
     while (i < n && isPlain(description.charAt(i))) {
       i++;
     }
-    if (i == n) {
+    if (i == n && (n == 0 || (description.charAt(0) != ' ' && description.charAt(n - 1) != ' '))) {
       return description;
     }
     byte[] utf8 = description.getBytes(StandardCharsets.UTF_8);
     StringBuilder sb = new StringBuilder(utf8.length + 16);
-    for (byte b : utf8) {
-      int c = b & 0xFF;
-      if (isPlain((char) c)) {
+    for (int k = 0; k < utf8.length; k++) {
+      int c = utf8[k] & 0xFF;
+      boolean edgeSpace = c == ' ' && (k == 0 || k == utf8.length - 1);
+      if (isPlain((char) c) && !edgeSpace) {
         sb.append((char) c);
       } else {
         sb.append('%').append(HEX[c >>> 4]).append(HEX[c & 0xF]);

@@ -45,6 +45,15 @@ class GrpcHeadersTest {
   }
 
   @Test
+  void http2ForbidsEdgeWhitespace() {
+    assertTrue(GrpcHeaders.isHttp2Value(""));
+    assertTrue(GrpcHeaders.isHttp2Value("a b"));
+    assertFalse(GrpcHeaders.isHttp2Value(" a"));
+    assertFalse(GrpcHeaders.isHttp2Value("a "));
+    assertFalse(GrpcHeaders.isHttp2Value(" "));
+  }
+
+  @Test
   void binaryValuesAreUnpaddedBase64AndBothFormsDecode() {
     byte[] v = {0, 1, 2, (byte) 0xFF};
     String encoded = GrpcHeaders.encodeBinary(v);

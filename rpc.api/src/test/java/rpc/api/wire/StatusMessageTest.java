@@ -22,8 +22,16 @@ class StatusMessageTest {
   }
 
   @Test
+  void edgeSpacesAreEscapedForHttp2() {
+    assertEquals("%20padded%20", StatusMessage.encode(" padded "));
+    assertEquals("%20", StatusMessage.encode(" "));
+    assertEquals("in the middle", StatusMessage.encode("in the middle"));
+    assertEquals(" padded ", StatusMessage.decode(StatusMessage.encode(" padded ")));
+  }
+
+  @Test
   void roundTrips() {
-    for (String s : new String[] {"", "plain", "ünïcödé ✓ \uD83D\uDE00", "100% sure\r\n\t", "%%%", "日本語"}) {
+    for (String s : new String[] {"", "plain", "ünïcödé ✓ \uD83D\uDE00", "100% sure\r\n\t", " edge ", "%%%", "日本語"}) {
       assertEquals(s, StatusMessage.decode(StatusMessage.encode(s)));
     }
   }

@@ -12,9 +12,7 @@ import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import rpc.api.Codec;
 import rpc.api.Status;
-import rpc.api.StatusException;
 import rpc.api.wire.MessageCompression;
-import rpc.api.wire.MessageDeframer;
 import rpc.api.wire.MessageFraming;
 
 /**
@@ -23,26 +21,21 @@ import rpc.api.wire.MessageFraming;
  *
  * <p>Outbound: messages are framed and encoded straight into {@link Chunk}s; exactly one Jetty
  * write is pending at a time (Jetty allows no more per stream), and each completed write starts the
- * next, so headers, data and trailers leave in order. {@link #isReady()} turns false while more than
+ * next, so headers, data and trailers leave in order. {@link #outboundReady()} turns false while more than
  * {@link #READY_THRESHOLD} bytes wait, and {@link #notifyReady()} fires when they drain below it.
  *
- * <p>Inbound: DATA is read from Jetty only while the application has demand (plus one frame of
- * look-ahead); unread frames stay in Jetty, so their flow-control credit is not returned and a slow
- * reader holds the sender back. Messages are decoded and delivered on the thread that made them
- * deliverable, inside the call's {@link SerialExecutor}.
+ * <p>Inbound: see {@link InboundReader}.
  *
  * <p>Thread-safe as the SPI requires: outbound state under {@link #lock}; inbound state confined to
  * {@link #serial}.
  */
 abstract class CallStream implements Stream.Listener {
-  /** Outbound bytes queued beyond which {@link #isReady()} is false (as grpc-java). */
+  /** Outbound bytes queued beyond which {@link #outboundReady()} is false (as grpc-java). */
   static final int READY_THRESHOLD = 32 * 1024;
 
   final ReentrantLock lock = new ReentrantLock();
   final SerialExecutor serial = new SerialExecutor();
   final ByteBufferPool pool;
-  private final MessageDeframer deframer;
-  private final int maxInboundMessageSize;
 
   volatile Stream stream;
 
@@ -65,19 +58,8 @@ abstract class CallStream implements Stream.Listener {
   boolean outboundFinished;
   volatile String outboundEncoding;
 
-  // ---- inbound: confined to serial, except the stash (under readLock) ----
-  private final ReentrantLock readLock = new ReentrantLock();
-  private final ArrayDeque<Stream.Data> stash = new ArrayDeque<>(0);
-  private boolean endReceived;
-  private Stream.Data current;
-  private ByteBuffer currentBuffer;
-  private boolean inboundEof;
-  /** Inbound delivery has ended (end of stream delivered, or the call finished): discard. */
-  boolean inboundDone;
-  private int requested;
-  volatile String inboundEncoding;
-  private final Runnable pumpTask = this::pump;
-  private final boolean[] eofFlag = new boolean[1];
+  /** Reads, decodes and delivers the peer's messages. */
+  final InboundReader inbound;
 
   private final Callback writeDone = new Callback() {
     @Override
@@ -96,10 +78,10 @@ abstract class CallStream implements Stream.Listener {
     }
   };
 
-  CallStream(ByteBufferPool pool, int maxInboundMessageSize) {
+  /** {@code readAtOnce}: servers read requests at once; clients wait for the response headers. */
+  CallStream(ByteBufferPool pool, int maxInboundMessageSize, boolean readAtOnce) {
     this.pool = pool;
-    this.maxInboundMessageSize = maxInboundMessageSize;
-    this.deframer = new MessageDeframer(maxInboundMessageSize);
+    this.inbound = new InboundReader(this, maxInboundMessageSize, readAtOnce);
   }
 
   // =====================================================================================
@@ -117,7 +99,7 @@ abstract class CallStream implements Stream.Listener {
   /** Reading failed with {@code status} (bad framing, decode failure, too large; serialized). */
   abstract void onInboundError(Status status);
 
-  /** Tells the listener that {@link #isReady()} may have turned true. */
+  /** Tells the listener that {@link #outboundReady()} may have turned true. */
   abstract void notifyReady();
 
   /** The last outbound frame (END_STREAM) was written. Not under the lock. */
@@ -422,194 +404,8 @@ abstract class CallStream implements Stream.Listener {
   // =====================================================================================
   // inbound
 
-  /** Adds demand for {@code n} messages and delivers what is available. */
-  final void addDemand(int n) {
-    serial.execute(() -> {
-      long r = (long) requested + n;
-      requested = (int) Math.min(Integer.MAX_VALUE, r);
-      pump();
-    });
-  }
-
   @Override
   public void onDataAvailable(Stream s) {
-    serial.execute(pumpTask);
-  }
-
-  /** Schedules the pump (for example after the inbound side ended early). */
-  final void schedulePump() {
-    serial.execute(pumpTask);
-  }
-
-  /**
-   * Called from Jetty's onHeaders for an end-of-stream HEADERS frame (trailers), before Jetty could
-   * see a following RST_STREAM: moves every DATA frame Jetty still holds into our own queue, because
-   * a reset makes Jetty drop what it holds and the messages before the trailers must still be
-   * delivered.
-   */
-  final void stashDataBeforeEnd(Stream s) {
-    readLock.lock();
-    try {
-      Stream.Data d;
-      while ((d = s.readData()) != null) {
-        if (d.frame().remaining() == 0 && d.frame().isEndStream()) {
-          d.release();
-          break;
-        }
-        stash.add(d);
-        if (d.frame().isEndStream()) {
-          break;
-        }
-      }
-      endReceived = true;
-    } finally {
-      readLock.unlock();
-    }
-  }
-
-  /** The next DATA from the stash or from Jetty; null with {@code eof[0]} set at the end. */
-  private Stream.Data nextData(Stream s, boolean[] eof) {
-    readLock.lock();
-    try {
-      Stream.Data d = stash.poll();
-      if (d != null) {
-        return d;
-      }
-      if (endReceived) {
-        eof[0] = true;
-        return null;
-      }
-      return s.readData();
-    } finally {
-      readLock.unlock();
-    }
-  }
-
-  private void pump() {
-    Stream s = stream;
-    if (inboundDone) {
-      discardInbound(s);
-      return;
-    }
-    if (s == null) {
-      return; // the client's stream is not open yet: the pump runs again when it is
-    }
-    boolean[] eof = eofFlag;
-    eof[0] = false;
-    while (true) {
-      if (currentBuffer == null || !currentBuffer.hasRemaining()) {
-        releaseCurrent();
-        if (inboundEof) {
-          endOfInbound();
-          return;
-        }
-        if (requested == 0 && !deframer.isAtMessageBoundary()) {
-          return; // a message is half read: read on when there is demand
-        }
-        Stream.Data d = nextData(s, eof);
-        if (d == null) {
-          if (eof[0]) {
-            inboundEof = true;
-            continue;
-          }
-          s.demand();
-          return;
-        }
-        current = d;
-        currentBuffer = d.frame().getByteBuffer();
-        if (d.frame().isEndStream()) {
-          inboundEof = true;
-        }
-        continue;
-      }
-      if (requested == 0) {
-        return; // holding one frame of look-ahead; its credit returns when read on
-      }
-      MessageDeframer.Frame frame;
-      Object message;
-      try {
-        frame = deframer.next(currentBuffer);
-        if (frame == null) {
-          continue;
-        }
-        message = decodeFrame(frame);
-      } catch (StatusException e) {
-        failInbound(e.status());
-        return;
-      } catch (RuntimeException e) {
-        failInbound(Status.INTERNAL.withDescription("could not decode message: " + e).withCause(e));
-        return;
-      }
-      requested--;
-      deliverMessage(message);
-      if (inboundDone) {
-        discardInbound(s);
-        return;
-      }
-    }
-  }
-
-  private Object decodeFrame(MessageDeframer.Frame frame) {
-    ByteBuffer payload = frame.payload();
-    if (frame.compressed()) {
-      String encoding = inboundEncoding;
-      if (encoding == null) {
-        throw Status.INTERNAL.withDescription("compressed message received without grpc-encoding").asException();
-      }
-      payload = MessageCompression.decompress(encoding, payload, maxInboundMessageSize);
-    }
-    return decode(payload);
-  }
-
-  private void endOfInbound() {
-    if (!deframer.isAtMessageBoundary()) {
-      failInbound(Status.INTERNAL.withDescription("stream ended in the middle of a message"));
-      return;
-    }
-    inboundDone = true;
-    onInboundEnd();
-  }
-
-  private void failInbound(Status status) {
-    inboundDone = true;
-    discardInbound(stream);
-    onInboundError(status);
-  }
-
-  private void releaseCurrent() {
-    if (current != null) {
-      current.release();
-      current = null;
-      currentBuffer = null;
-    }
-  }
-
-  /** Releases every buffered frame and keeps reading and dropping what arrives. Serialized. */
-  final void discardInbound(Stream s) {
-    releaseCurrent();
-    deframer.reset();
-    boolean more = false;
-    readLock.lock();
-    try {
-      Stream.Data d;
-      while ((d = stash.poll()) != null) {
-        d.release();
-      }
-      if (s != null && !endReceived && !inboundEof) {
-        while ((d = s.readData()) != null) {
-          d.release();
-          if (d.frame().isEndStream()) {
-            endReceived = true;
-            break;
-          }
-        }
-        more = !endReceived;
-      }
-    } finally {
-      readLock.unlock();
-    }
-    if (more && !s.isReset()) {
-      s.demand(); // keep returning credit so a finished call never stalls its connection
-    }
+    inbound.schedule();
   }
 }

@@ -47,15 +47,22 @@ final class ClientConnection implements Session.Listener {
 
   /** Whether one more stream may be opened now. Under the transport's lock. */
   boolean hasSlot() {
-    if (draining || closed || session == null) {
+    Session s = session;
+    if (draining || closed || s == null || s.isClosed()) {
       return false;
     }
-    int max = session instanceof HTTP2Session h ? h.getMaxLocalStreams() : -1;
+    int max = s instanceof HTTP2Session h ? h.getMaxLocalStreams() : -1;
     return max < 0 || active < max;
   }
 
   boolean isClosed() {
     return closed;
+  }
+
+  /** Whether the session is closing or closed without having told us yet. Under the transport's lock. */
+  boolean isGoingAway() {
+    Session s = session;
+    return closed || (s != null && s.isClosed());
   }
 
   /** Closes the connection (GOAWAY NO_ERROR, then the socket). */

@@ -18,7 +18,12 @@ final class GrpcFields {
 
   private GrpcFields() {}
 
-  /** Adds every entry of {@code metadata} that may be sent; binary values go base64. */
+  /**
+   * Adds every entry of {@code metadata} that may be sent; binary values go base64.
+   *
+   * @throws IllegalArgumentException if a value cannot travel in HTTP/2 (see
+   *     {@link GrpcHeaders#isHttp2Value}); the message names the key
+   */
   static void addMetadata(HttpFields.Mutable fields, Metadata metadata) {
     if (metadata == null || metadata.isEmpty()) {
       return;
@@ -30,7 +35,12 @@ final class GrpcFields {
       if (value instanceof byte[] bytes) {
         fields.add(key, GrpcHeaders.encodeBinary(bytes));
       } else {
-        fields.add(key, (String) value);
+        String v = (String) value;
+        if (!GrpcHeaders.isHttp2Value(v)) {
+          throw new IllegalArgumentException("metadata value of '" + key
+              + "' starts or ends with whitespace, which HTTP/2 does not allow (RFC 9113 section 8.2.1)");
+        }
+        fields.add(key, v);
       }
     });
   }
@@ -67,6 +77,34 @@ final class GrpcFields {
       }
     }
     return md;
+  }
+
+  /**
+   * The HPACK header list size of {@code fields} plus {@code pseudoHeaders} (RFC 7541 section 4.1:
+   * name and value octets plus 32 per field), which the peer's SETTINGS_MAX_HEADER_LIST_SIZE limits.
+   */
+  static long headerListSize(HttpFields fields, String... pseudoHeaders) {
+    long size = 0;
+    for (String p : pseudoHeaders) {
+      size += p.length() + 32;
+    }
+    for (HttpField f : fields) {
+      String v = f.getValue();
+      size += f.getName().length() + (v == null ? 0 : v.length()) + 32;
+    }
+    return size;
+  }
+
+  /**
+   * The largest header list the peer of {@code session} accepts, or -1 for no limit. Jetty fails the
+   * whole connection when it is asked to encode more, so calls check first.
+   */
+  static int maxHeaderListSize(org.eclipse.jetty.http2.api.Session session) {
+    if (session instanceof org.eclipse.jetty.http2.HTTP2Session h) {
+      int max = h.getGenerator().getHpackEncoder().getMaxHeaderListSize();
+      return max > 0 ? max : -1;
+    }
+    return -1;
   }
 
   /** Adds {@code grpc-status} and, when there is a description, {@code grpc-message}. */

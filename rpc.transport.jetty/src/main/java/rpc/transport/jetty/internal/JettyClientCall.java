@@ -41,9 +41,10 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   private final MethodDescriptor<Req, Resp> method;
   private final CallOptions options;
   private volatile Listener<Resp> listener;
-  private Metadata requestHeaders;
+  private HttpFields.Mutable requestFields;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean slotReleased = new AtomicBoolean();
+  private int openAttempts;
   private volatile ClientConnection connection;
   private volatile boolean openRequested;
   private volatile boolean responseStarted;
@@ -52,7 +53,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
 
   JettyClientCall(JettyClientTransport transport, MethodDescriptor<Req, Resp> method, CallOptions options,
       int maxInboundMessageSize) {
-    super(transport.bufferPool(), maxInboundMessageSize);
+    super(transport.bufferPool(), maxInboundMessageSize, false);
     this.transport = transport;
     this.method = method;
     this.options = options;
@@ -71,7 +72,6 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   @Override
   public void start(Listener<Resp> listener, Metadata headers) {
     this.listener = java.util.Objects.requireNonNull(listener, "listener");
-    this.requestHeaders = headers;
     String compression = options.compression();
     if (compression != null && !MessageCompression.IDENTITY.equalsIgnoreCase(compression)) {
       if (!MessageCompression.isSupported(compression)) {
@@ -79,6 +79,12 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
         return;
       }
       outboundEncoding = compression.toLowerCase(java.util.Locale.ROOT);
+    }
+    try {
+      requestFields = requestFields(headers);
+    } catch (IllegalArgumentException e) {
+      closeWith(Status.INTERNAL.withDescription(e.getMessage()), new Metadata(), false);
+      return;
     }
     Status refused = transport.register(this);
     if (refused != null) {
@@ -100,7 +106,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   @Override
   public void request(int n) {
     if (n > 0) {
-      addDemand(n);
+      inbound.demand(n);
     }
   }
 
@@ -162,13 +168,25 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   /** Opens the stream on {@code conn}, where the transport reserved a slot for it. */
   void openOn(ClientConnection conn) {
     connection = conn;
+    slotReleased.set(false);
+    openAttempts++;
     if (closed.get()) {
       releaseSlot();
       return;
     }
+    MetaData.Request request = requestMetaData();
+    int max = GrpcFields.maxHeaderListSize(conn.session());
+    long size = GrpcFields.headerListSize(request.getHttpFields(), ":method", "POST", ":scheme", "https",
+        ":authority", transport.authority(), ":path", method.path());
+    if (max >= 0 && size > max) {
+      releaseSlot();
+      fail(Status.INTERNAL.withDescription("request headers of " + method.fullName() + " are " + size
+          + " bytes, more than the " + max + " the server accepts"));
+      return;
+    }
     boolean[] end = new boolean[1];
     Chunk first = takeOpeningChunk(end);
-    HeadersFrame headers = new HeadersFrame(requestMetaData(), null, first == null && end[0]);
+    HeadersFrame headers = new HeadersFrame(request, null, first == null && end[0]);
     HTTP2Stream.FrameList frames = first == null ? new HTTP2Stream.FrameList(headers)
         : new HTTP2Stream.FrameList(headers, new DataFrame(first.seal(), end[0]), null);
     ((HTTP2Session) conn.session()).newStream(frames, new Promise<>() {
@@ -184,21 +202,28 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
     }, this);
   }
 
-  private MetaData.Request requestMetaData() {
-    HttpFields.Mutable f = HttpFields.build(8 + (requestHeaders == null ? 0 : requestHeaders.size()));
+  /** The request headers but {@code grpc-timeout}, built (and checked) when the call starts. */
+  private HttpFields.Mutable requestFields(Metadata headers) {
+    HttpFields.Mutable f = HttpFields.build(8 + (headers == null ? 0 : headers.size()));
     f.add(GrpcFields.CONTENT_TYPE);
     f.add(GrpcFields.TE_TRAILERS);
     f.add(transport.userAgent());
-    Deadline deadline = options.deadline();
-    if (deadline != null) {
-      f.add(GrpcHeaders.GRPC_TIMEOUT, GrpcTimeout.encode(deadline.remainingNanos()));
-    }
     String encoding = outboundEncoding;
     if (encoding != null) {
       f.add(GrpcHeaders.GRPC_ENCODING, encoding);
     }
     f.add(GrpcFields.ACCEPT_ENCODING);
-    GrpcFields.addMetadata(f, requestHeaders);
+    GrpcFields.addMetadata(f, headers);
+    return f;
+  }
+
+  private MetaData.Request requestMetaData() {
+    HttpFields.Mutable f = requestFields;
+    Deadline deadline = options.deadline();
+    if (deadline != null) {
+      // Measured as late as possible, so the server sees what is really left.
+      f.add(GrpcHeaders.GRPC_TIMEOUT, GrpcTimeout.encode(deadline.remainingNanos()));
+    }
     HttpURI uri = HttpURI.build(transport.baseUri()).path(method.path());
     return new MetaData.Request("POST", uri, HttpVersion.HTTP_2, f, -1);
   }
@@ -211,12 +236,15 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
       return;
     }
     onWriteSucceeded();
-    schedulePump();
   }
 
   private void onOpenFailed(ClientConnection conn, Throwable x) {
-    if (!closed.get() && x instanceof IllegalStateException && stream == null) {
-      // Jetty counted the server's stream limit differently (a SETTINGS frame raced us): wait.
+    // Jetty refused the stream before writing anything of it: the server's stream limit dropped (a
+    // SETTINGS frame raced us) or the connection is closing. Nothing was sent, so the call can
+    // safely wait for a slot or a new connection, a few times.
+    boolean notSent = stream == null
+        && (x instanceof IllegalStateException || x instanceof java.nio.channels.ClosedChannelException);
+    if (!closed.get() && notSent && openAttempts < 3) {
       restoreOpeningChunk();
       transport.requeue(this, conn);
       return;
@@ -234,6 +262,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
 
   /** Forgets the slot of a failed open so the call can be opened again elsewhere. */
   void clearSlot() {
+    slotReleased.set(true);
     connection = null;
   }
 
@@ -267,7 +296,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
           failFromServer(Status.INTERNAL.withDescription("response uses unsupported grpc-encoding: " + encoding));
           return;
         }
-        inboundEncoding = encoding;
+        inbound.encoding = encoding;
       }
       responseStarted = true;
       Metadata headers = GrpcFields.toMetadata(fields);
@@ -276,6 +305,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
           listener.onHeaders(headers);
         }
       });
+      inbound.open();
       return;
     }
     // Trailers: they end the response; keep what DATA came before them, deliver it, then close.
@@ -285,8 +315,8 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
     }
     trailerMetadata = GrpcFields.toMetadata(fields);
     trailerStatus = status;
-    stashDataBeforeEnd(s);
-    schedulePump();
+    inbound.stashBeforeEnd(s);
+    inbound.open();
   }
 
   private void onTrailersOnly(int httpStatus, HttpFields fields) {
@@ -311,7 +341,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   public void onReset(Stream s, ResetFrame frame, Callback callback) {
     callback.succeeded();
     if (trailerStatus != null) {
-      schedulePump(); // the trailers came first: finish from them
+      inbound.schedule(); // the trailers came first: finish from them
       return;
     }
     fail(HttpStatusMapping.forHttp2ErrorCode(frame.getError()).augmentDescription("stream reset by the server"));
@@ -321,7 +351,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   public void onFailure(Stream s, int error, String reason, Throwable failure, Callback callback) {
     callback.succeeded();
     if (trailerStatus != null) {
-      schedulePump();
+      inbound.schedule();
       return;
     }
     fail(Status.UNAVAILABLE.withDescription("connection to " + transport.authority() + " failed: "
@@ -425,8 +455,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
       resetStream(ErrorCode.CANCEL_STREAM_ERROR);
     }
     serial.execute(() -> {
-      inboundDone = true;
-      discardInbound(stream);
+      inbound.stop();
       Listener<Resp> l = listener;
       if (l != null) {
         l.onClose(status, trailers);

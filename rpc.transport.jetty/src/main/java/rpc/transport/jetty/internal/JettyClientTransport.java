@@ -152,6 +152,7 @@ public final class JettyClientTransport implements ClientTransport {
       if (call.isClosed()) {
         return;
       }
+      retireClosingConnection(true);
       if (state == State.READY && current != null && current.hasSlot() && waiting.isEmpty()) {
         conn = current;
         conn.active++;
@@ -181,6 +182,7 @@ public final class JettyClientTransport implements ClientTransport {
     ClientConnection conn;
     lock.lock();
     try {
+      retireClosingConnection(!waiting.isEmpty());
       conn = current;
       if (state != State.READY || conn == null) {
         return;
@@ -217,7 +219,10 @@ public final class JettyClientTransport implements ClientTransport {
     drainWaiting();
   }
 
-  /** Jetty refused the stream for lack of a slot: free ours and wait for one. */
+  /**
+   * Jetty refused the call's stream before sending anything: free its slot and queue it again,
+   * first in line. A closing connection is retired so the call goes to a new one.
+   */
   void requeue(JettyClientCall<?, ?> call, ClientConnection conn) {
     lock.lock();
     try {
@@ -227,6 +232,12 @@ public final class JettyClientTransport implements ClientTransport {
     } finally {
       lock.unlock();
     }
+    Session session = conn.session();
+    if (session == null || session.isClosed()) {
+      onGoAway(conn);
+    }
+    // If no stream of this connection is left to end and free a slot, nothing else would retry.
+    client.getScheduler().schedule(this::drainWaiting, 20, TimeUnit.MILLISECONDS);
   }
 
   /** The call ended before opening: drop it from the queue. */
@@ -251,6 +262,21 @@ public final class JettyClientTransport implements ClientTransport {
     }
     if (terminate) {
       terminate();
+    }
+  }
+
+  /**
+   * Under the lock: a current connection that Jetty is closing (an error GOAWAY it sent, say)
+   * before its listener heard of it takes no more calls; they go to a new connection.
+   */
+  private void retireClosingConnection(boolean connect) {
+    if (state == State.READY && current != null && current.isGoingAway()) {
+      current.draining = true;
+      current = null;
+      state = State.IDLE;
+      if (connect && !terminating) {
+        startConnect();
+      }
     }
   }
 

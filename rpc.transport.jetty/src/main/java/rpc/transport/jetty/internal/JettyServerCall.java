@@ -42,7 +42,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   JettyServerCall(JettyServerTransport transport, Stream stream, MethodDescriptor<Req, Resp> method, Deadline deadline,
       String peer, String authority, String acceptEncoding, String requestEncoding, int maxInboundMessageSize) {
-    super(transport.bufferPool(), maxInboundMessageSize);
+    super(transport.bufferPool(), maxInboundMessageSize, true);
     this.transport = transport;
     this.stream = stream;
     this.method = method;
@@ -50,7 +50,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
     this.peer = peer;
     this.authority = authority;
     this.acceptEncoding = acceptEncoding;
-    this.inboundEncoding = requestEncoding;
+    this.inbound.encoding = requestEncoding;
   }
 
   /** Hands the call to the library; runs serialized so no event reaches a listener not yet known. */
@@ -89,21 +89,34 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
   @Override
   public void request(int n) {
     if (n > 0) {
-      addDemand(n);
+      inbound.demand(n);
     }
   }
 
   @Override
   public void sendHeaders(Metadata headers) {
+    String invalid = null;
     lock.lock();
     try {
       if (headersQueued || sendClosed) {
         return;
       }
-      headersQueued = true;
-      pendingHeaders = responseHeaders(headers);
+      try {
+        HeadersFrame frame = responseHeaders(headers);
+        checkSize(frame.getMetaData().getHttpFields(), "response headers");
+        pendingHeaders = frame;
+        headersQueued = true;
+      } catch (IllegalArgumentException e) {
+        invalid = e.getMessage();
+      }
     } finally {
       lock.unlock();
+    }
+    if (invalid != null) {
+      Status status = Status.INTERNAL.withDescription("invalid response headers: " + invalid);
+      close(status, new Metadata());
+      notifyCancel(status);
+      return;
     }
     flush();
   }
@@ -177,29 +190,50 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
     lock.lock();
     try {
       sendClosed = true;
-      HttpFields.Mutable f = HttpFields.build(4 + (trailers == null ? 0 : trailers.size()));
-      MetaData md;
-      if (!headersQueued) {
-        // Trailers-only: one HEADERS frame with the status, as gRPC allows when nothing was sent.
-        headersQueued = true;
-        f.add(GrpcFields.CONTENT_TYPE);
-        GrpcFields.addStatus(f, status);
-        GrpcFields.addMetadata(f, trailers);
-        md = new MetaData.Response(200, null, HttpVersion.HTTP_2, f);
-      } else {
-        GrpcFields.addStatus(f, status);
-        GrpcFields.addMetadata(f, trailers);
-        md = new MetaData(HttpVersion.HTTP_2, f);
+      boolean trailersOnly = !headersQueued;
+      headersQueued = true;
+      HttpFields.Mutable f;
+      try {
+        f = trailerFields(trailersOnly, status, trailers);
+        checkSize(f, "response trailers");
+      } catch (IllegalArgumentException e) {
+        f = trailerFields(trailersOnly, Status.INTERNAL.withDescription("invalid response trailers: " + e.getMessage()),
+            null);
       }
+      // Trailers-only: one HEADERS frame with the status, as gRPC allows when nothing was sent.
+      MetaData md = trailersOnly ? new MetaData.Response(200, null, HttpVersion.HTTP_2, f)
+          : new MetaData(HttpVersion.HTTP_2, f);
       pendingTrailers = new HeadersFrame(stream.getId(), md, null, true);
     } finally {
       lock.unlock();
     }
     serial.execute(() -> {
-      inboundDone = true;
-      discardInbound(stream);
+      inbound.stop();
     });
     flush();
+  }
+
+  /**
+   * Refuses headers larger than the client accepts: Jetty would fail the whole connection trying to
+   * encode them, taking every other call on it down too.
+   */
+  private void checkSize(HttpFields fields, String what) {
+    int max = GrpcFields.maxHeaderListSize(stream.getSession());
+    long size = GrpcFields.headerListSize(fields, ":status", "200");
+    if (max >= 0 && size > max) {
+      throw new IllegalArgumentException(what + " are " + size + " bytes, more than the " + max
+          + " the client accepts");
+    }
+  }
+
+  private static HttpFields.Mutable trailerFields(boolean trailersOnly, Status status, Metadata trailers) {
+    HttpFields.Mutable f = HttpFields.build(4 + (trailers == null ? 0 : trailers.size()));
+    if (trailersOnly) {
+      f.add(GrpcFields.CONTENT_TYPE);
+    }
+    GrpcFields.addStatus(f, status);
+    GrpcFields.addMetadata(f, trailers);
+    return f;
   }
 
   // ---- Jetty stream events ----
@@ -207,8 +241,8 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
   @Override
   public void onHeaders(Stream s, HeadersFrame frame) {
     // Request trailers (rare in gRPC): the request ends after the DATA before them.
-    stashDataBeforeEnd(s);
-    schedulePump();
+    inbound.stashBeforeEnd(s);
+    inbound.schedule();
   }
 
   @Override
@@ -247,23 +281,21 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
     notifyCancel(status);
   }
 
-  /** Ends the call from the transport (shutdownNow): resets the stream and tells the listener. */
+  /**
+   * Ends the call from the transport (shutdownNow) and tells the listener. The stream is not reset:
+   * the transport closes the connection next, which the client reports as UNAVAILABLE.
+   */
   void abort(Status status) {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
     abandonOutbound();
-    Stream s = stream;
-    if (!s.isReset()) {
-      s.reset(new ResetFrame(s.getId(), ErrorCode.CANCEL_STREAM_ERROR.code), Callback.NOOP);
-    }
     notifyCancel(status);
   }
 
   private void notifyCancel(Status status) {
     serial.execute(() -> {
-      inboundDone = true;
-      discardInbound(stream);
+      inbound.stop();
       Listener<Req> l = listener;
       if (l != null) {
         l.onCancel(status);

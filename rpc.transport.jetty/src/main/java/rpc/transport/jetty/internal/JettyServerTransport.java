@@ -75,6 +75,7 @@ public final class JettyServerTransport implements ServerTransport {
     h2.setMaxConcurrentStreams(config.maxConcurrentStreams());
     h2.setRateControlFactory(new WindowRateControl.Factory(settings.resetRateLimit()));
     h2.setStreamIdleTimeout(0); // = the connection's; our streams decline idle timeouts anyway
+    h2.setConnectProtocolEnabled(false);
     ServerConnector c;
     if (config.sslContext() != null) {
       SslContextFactory.Server tls = new SslContextFactory.Server();
@@ -163,6 +164,9 @@ public final class JettyServerTransport implements ServerTransport {
   void callEnded(JettyServerCall<?, ?> call) {
     if (calls.remove(call)) {
       LIVE_CALLS.decrementAndGet();
+      if (shuttingDown.get() && calls.isEmpty()) {
+        stop(); // graceful shutdown ends with the last call
+      }
     }
   }
 
@@ -194,17 +198,25 @@ public final class JettyServerTransport implements ServerTransport {
     for (Session s : List.copyOf(sessions)) {
       s.shutdown(); // GOAWAY; the connection closes when its last stream ends
     }
+    if (calls.isEmpty()) {
+      stop();
+    }
   }
 
   @Override
   public void shutdownNow() {
     shutdown();
-    if (!stopping.compareAndSet(false, true)) {
-      return;
-    }
     Status status = Status.UNAVAILABLE.withDescription("server shutting down");
     for (JettyServerCall<?, ?> call : List.copyOf(calls)) {
       call.abort(status);
+    }
+    stop();
+  }
+
+  /** Closes every connection and stops Jetty, once. */
+  private void stop() {
+    if (!stopping.compareAndSet(false, true)) {
+      return;
     }
     for (Session s : List.copyOf(sessions)) {
       s.close(ErrorCode.NO_ERROR.code, "server shutting down", Callback.NOOP);

@@ -67,6 +67,7 @@ final class SharedHttp2Client {
     client.setInitialSessionRecvWindow(settings.sessionReceiveWindow());
     client.setInitialStreamRecvWindow(settings.streamReceiveWindow());
     client.setMaxResponseHeadersSize(settings.maxHeaderListSize());
+    client.setMaxRequestHeadersSize(settings.maxHeaderListSize());
     client.setConnectTimeout(settings.connectTimeout().toMillis());
     // Connections are closed by our own idle policy (onIdleTimeout declines while calls are open).
     client.setIdleTimeout(TimeUnit.MINUTES.toMillis(30));

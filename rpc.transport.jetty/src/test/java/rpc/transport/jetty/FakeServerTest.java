@@ -1,0 +1,214 @@
+package rpc.transport.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.api.Stream;
+import org.eclipse.jetty.http2.api.server.ServerSessionListener;
+import org.eclipse.jetty.http2.frames.DataFrame;
+import org.eclipse.jetty.http2.frames.HeadersFrame;
+import org.eclipse.jetty.http2.frames.ResetFrame;
+import org.eclipse.jetty.http2.server.RawHTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import rpc.api.CallOptions;
+import rpc.api.Channel;
+import rpc.api.ClientStream;
+import rpc.api.MethodDescriptor;
+import rpc.api.Status;
+import rpc.api.StatusException;
+
+/**
+ * Our client against a scripted HTTP/2 server that answers the way proxies, non-gRPC servers and
+ * broken servers do: each answer maps to the status the gRPC specification asks for.
+ */
+@Timeout(60)
+class FakeServerTest {
+  private org.eclipse.jetty.server.Server jetty;
+  private Channel channel;
+
+  @BeforeEach
+  void start() throws Exception {
+    jetty = new org.eclipse.jetty.server.Server();
+    ServerSessionListener listener = new ServerSessionListener() {
+      @Override
+      public Stream.Listener onNewStream(Stream stream, HeadersFrame frame) {
+        String path = ((MetaData.Request) frame.getMetaData()).getHttpURI().getPath();
+        stream.demand();
+        script(path.substring(path.lastIndexOf('/') + 1)).apply(stream);
+        return null; // Jetty's default listener reads and drops the request
+      }
+    };
+    ServerConnector connector = new ServerConnector(jetty, new RawHTTP2ServerConnectionFactory(listener));
+    connector.setHost("127.0.0.1");
+    jetty.addConnector(connector);
+    jetty.start();
+    channel = Channel.open("127.0.0.1:" + connector.getLocalPort());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    channel.shutdownNow();
+    jetty.stop();
+  }
+
+  private static MethodDescriptor<String, String> method(String name) {
+    return MethodDescriptor.of("fake.S/" + name, MethodDescriptor.Kind.SERVER_STREAMING, Fixtures.STRING,
+        Fixtures.STRING);
+  }
+
+  private static HeadersFrame response(Stream s, int status, boolean end, String... fields) {
+    HttpFields.Mutable f = HttpFields.build();
+    for (int i = 0; i < fields.length; i += 2) {
+      f.add(fields[i], fields[i + 1]);
+    }
+    return new HeadersFrame(s.getId(), new MetaData.Response(status, null, HttpVersion.HTTP_2, f), null, end);
+  }
+
+  private static HeadersFrame trailers(Stream s, String... fields) {
+    HttpFields.Mutable f = HttpFields.build();
+    for (int i = 0; i < fields.length; i += 2) {
+      f.add(fields[i], fields[i + 1]);
+    }
+    return new HeadersFrame(s.getId(), new MetaData(HttpVersion.HTTP_2, f), null, true);
+  }
+
+  private static DataFrame data(Stream s, byte[] bytes, boolean end) {
+    return new DataFrame(s.getId(), ByteBuffer.wrap(bytes), end);
+  }
+
+  private static byte[] message(String text) {
+    return RawHttp2Client.framed(false, text.length(), text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Function<Stream, CompletableFuture<Stream>> script(String name) {
+    return s -> switch (name) {
+      case "NotFound" -> s.headers(response(s, 404, false, "content-type", "text/plain"))
+          .thenCompose(x -> x.data(data(x, "nope".getBytes(), true)));
+      case "Unavailable" -> s.headers(response(s, 503, true));
+      case "Html" -> s.headers(response(s, 200, false, "content-type", "text/html"))
+          .thenCompose(x -> x.data(data(x, "<html/>".getBytes(), true)));
+      case "Refuse" -> s.reset(new ResetFrame(s.getId(), ErrorCode.REFUSED_STREAM_ERROR.code)).thenApply(v -> s);
+      case "Cancel" -> s.reset(new ResetFrame(s.getId(), ErrorCode.CANCEL_STREAM_ERROR.code)).thenApply(v -> s);
+      case "NoStatus" -> s.headers(response(s, 200, false, "content-type", "application/grpc"))
+          .thenCompose(x -> x.data(data(x, message("m"), false)))
+          .thenCompose(x -> x.headers(trailers(x, "x-other", "1")));
+      case "CompressedWithoutEncoding" -> s.headers(response(s, 200, false, "content-type", "application/grpc"))
+          .thenCompose(x -> x.data(data(x, RawHttp2Client.framed(true, 1, new byte[] {1}), false)))
+          .thenCompose(x -> x.headers(trailers(x, "grpc-status", "0")));
+      case "UnknownEncoding" -> s.headers(response(s, 200, false, "content-type", "application/grpc",
+              "grpc-encoding", "snappy"))
+          .thenCompose(x -> x.headers(trailers(x, "grpc-status", "0")));
+      case "Truncated" -> s.headers(response(s, 200, false, "content-type", "application/grpc"))
+          .thenCompose(x -> x.data(data(x, RawHttp2Client.framed(false, 10, "abc".getBytes()), false)))
+          .thenCompose(x -> x.headers(trailers(x, "grpc-status", "0")));
+      case "NoTrailers" -> s.headers(response(s, 200, false, "content-type", "application/grpc"))
+          .thenCompose(x -> x.data(data(x, message("m"), true)));
+      case "TrailersOnlyWithMessage" -> s.headers(response(s, 200, true, "content-type", "application/grpc",
+          "grpc-status", "5", "grpc-message", "%C3%BCber", "x-detail", "d"));
+      case "ManyThenReset" -> {
+        CompletableFuture<Stream> f = s.headers(response(s, 200, false, "content-type", "application/grpc+proto"));
+        for (int i = 0; i < 20; i++) {
+          String m = "m" + i;
+          f = f.thenCompose(x -> x.data(data(x, message(m), false)));
+        }
+        yield f.thenCompose(x -> x.headers(trailers(x, "grpc-status", "0", "x-done", "yes")))
+            .thenCompose(x -> x.reset(new ResetFrame(x.getId(), ErrorCode.NO_ERROR.code)).thenApply(v -> x));
+      }
+      case "OneByteFrames" -> {
+        CompletableFuture<Stream> f = s.headers(response(s, 200, false, "content-type", "application/grpc"));
+        for (byte b : message("split")) {
+          f = f.thenCompose(x -> x.data(data(x, new byte[] {b}, false)));
+        }
+        yield f.thenCompose(x -> x.headers(trailers(x, "grpc-status", "0")));
+      }
+      default -> s.headers(response(s, 500, true));
+    };
+  }
+
+  private Status.Code codeOf(String name) {
+    StatusException e = assertThrows(StatusException.class, () -> {
+      try (ClientStream<String, String> s = channel.newStream(method(name),
+          CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10)))) {
+        s.sendAndClose("x");
+        while (s.receive() != null) {
+          // drain
+        }
+      }
+    });
+    return e.status().code();
+  }
+
+  @Test
+  void httpErrorsMapToGrpcCodes() {
+    assertEquals(Status.Code.UNIMPLEMENTED, codeOf("NotFound"));
+    assertEquals(Status.Code.UNAVAILABLE, codeOf("Unavailable"));
+    assertEquals(Status.Code.UNKNOWN, codeOf("Other"));
+  }
+
+  @Test
+  void nonGrpcContentTypeIsUnknown() {
+    assertEquals(Status.Code.UNKNOWN, codeOf("Html"));
+  }
+
+  @Test
+  void resetsMapToGrpcCodes() {
+    assertEquals(Status.Code.UNAVAILABLE, codeOf("Refuse"));
+    assertEquals(Status.Code.CANCELLED, codeOf("Cancel"));
+  }
+
+  @Test
+  void brokenResponsesFailClearly() {
+    assertEquals(Status.Code.UNKNOWN, codeOf("NoStatus"));
+    assertEquals(Status.Code.INTERNAL, codeOf("CompressedWithoutEncoding"));
+    assertEquals(Status.Code.INTERNAL, codeOf("UnknownEncoding"));
+    assertEquals(Status.Code.INTERNAL, codeOf("Truncated"));
+    assertEquals(Status.Code.INTERNAL, codeOf("NoTrailers"));
+  }
+
+  @Test
+  void trailersOnlyCarriesStatusMessageAndMetadata() {
+    StatusException e = assertThrows(StatusException.class, () -> channel.call(
+        MethodDescriptor.of("fake.S/TrailersOnlyWithMessage", MethodDescriptor.Kind.UNARY, Fixtures.STRING,
+            Fixtures.STRING), "x"));
+    assertEquals(Status.Code.NOT_FOUND, e.status().code(), e.toString());
+    assertEquals("über", e.status().description());
+    assertEquals("d", e.trailers().get("x-detail"));
+  }
+
+  @Test
+  void messagesBeforeTrailersSurviveAResetRightAfterThem() throws Exception {
+    try (ClientStream<String, String> s = channel.newStream(method("ManyThenReset"))) {
+      s.sendAndClose("x");
+      Thread.sleep(300); // let the trailers and the reset arrive while the reader holds back
+      for (int i = 0; i < 20; i++) {
+        assertEquals("m" + i, s.receive());
+      }
+      assertNull(s.receive());
+      assertEquals(Status.Code.OK, s.status().code());
+      assertEquals("yes", s.trailers().get("x-done"));
+    }
+  }
+
+  @Test
+  void messageInOneByteFrames() {
+    try (ClientStream<String, String> s = channel.newStream(method("OneByteFrames"))) {
+      s.sendAndClose("x");
+      assertEquals("split", s.receive());
+      assertNull(s.receive());
+    }
+  }
+}
