@@ -16,9 +16,9 @@ import rpc.api.spi.ClientCall;
  * at once; callbacks from the transport only take the lock briefly.
  */
 final class BlockingClientStream<Req, Resp> implements ClientStream<Req, Resp>, ClientCall.Listener<Resp> {
-  // Messages fetched ahead of receive(); credit returns in batches of half, so a fast stream wakes
-  // the receiver once per batch rather than once per message.
-  static final int PREFETCH = 32;
+  // Messages fetched ahead of receive(), counted not sized: kept small so a stream of large messages
+  // stays within a few MiB; credit returns in batches of half.
+  static final int PREFETCH = 8;
   private static final AtomicLong IDS = new AtomicLong();
 
   private final ClientCall<Req, Resp> call;

@@ -23,8 +23,9 @@ import rpc.api.spi.ServerCall;
  */
 final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, ServerContext,
     ServerCall.Listener<Req>, Runnable {
-  // Requests fetched ahead of receive(); credit returns in batches of half.
-  static final int PREFETCH = 32;
+  // Requests fetched ahead of receive(), counted not sized: kept small so a stream of large messages
+  // stays within a few MiB; credit returns in batches of half.
+  static final int PREFETCH = 8;
   private static final AtomicLong IDS = new AtomicLong();
 
   private final ServerCore core;
