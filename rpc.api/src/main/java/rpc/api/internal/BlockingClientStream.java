@@ -16,9 +16,6 @@ import rpc.api.spi.ClientCall;
  * at once; callbacks from the transport only take the lock briefly.
  */
 final class BlockingClientStream<Req, Resp> implements ClientStream<Req, Resp>, ClientCall.Listener<Resp> {
-  // Messages fetched ahead of receive(), counted not sized: kept small so a stream of large messages
-  // stays within a few MiB; credit returns in batches of half.
-  static final int PREFETCH = 8;
   private static final AtomicLong IDS = new AtomicLong();
 
   private final ClientCall<Req, Resp> call;
@@ -33,16 +30,24 @@ final class BlockingClientStream<Req, Resp> implements ClientStream<Req, Resp>, 
   private volatile Metadata trailers;
   private boolean halfClosed;
   private boolean cancelledLocally;
-  private int consumedSinceRequest;
+  private final InboundCredit credit;
 
   BlockingClientStream(ClientCall<Req, Resp> call) {
     this.call = call;
+    this.credit = new InboundCredit(call.method().responseCodec());
     this.id = IDS.incrementAndGet();
   }
 
   void start(CallOptions options) {
     call.start(this, new Metadata());
-    call.request(PREFETCH);
+    int first;
+    lock.lock();
+    try {
+      first = credit.initial();
+    } finally {
+      lock.unlock();
+    }
+    call.request(first);
   }
 
   @Override
@@ -69,6 +74,7 @@ final class BlockingClientStream<Req, Resp> implements ClientStream<Req, Resp>, 
     try {
       if (!cancelledLocally) {
         inbox.add(message);
+        credit.delivered(message);
       }
       changed.signalAll();
     } finally {
@@ -170,10 +176,7 @@ final class BlockingClientStream<Req, Resp> implements ClientStream<Req, Resp>, 
           }
           throw new StatusException(s, trailers);
         }
-        if (++consumedSinceRequest >= PREFETCH / 2) {
-          toRequest = consumedSinceRequest;
-          consumedSinceRequest = 0;
-        }
+        toRequest = credit.afterReceive(inbox.size());
       } finally {
         lock.unlock();
       }

@@ -23,9 +23,6 @@ import rpc.api.spi.ServerCall;
  */
 final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, ServerContext,
     ServerCall.Listener<Req>, Runnable {
-  // Requests fetched ahead of receive(), counted not sized: kept small so a stream of large messages
-  // stays within a few MiB; credit returns in batches of half.
-  static final int PREFETCH = 8;
   private static final AtomicLong IDS = new AtomicLong();
 
   private final ServerCore core;
@@ -46,7 +43,7 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
   private Thread handlerThread;
   private boolean handlerDone;
   private List<Runnable> cancelActions;
-  private int consumedSinceRequest;
+  private final InboundCredit credit;
   private ScheduledFuture<?> deadlineTimer;
   private final java.util.function.Consumer<Runnable> launcher;
   private final boolean launchOnHalfClose;
@@ -62,6 +59,7 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
     this.call = call;
     this.handler = handler;
     this.requestHeaders = requestHeaders;
+    this.credit = new InboundCredit(call.method().requestCodec());
     this.id = IDS.incrementAndGet();
   }
 
@@ -82,7 +80,14 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
         lock.unlock();
       }
     }
-    call.request(launchOnHalfClose ? 2 : PREFETCH);
+    int first;
+    lock.lock();
+    try {
+      first = launchOnHalfClose ? 2 : credit.initial();
+    } finally {
+      lock.unlock();
+    }
+    call.request(first);
     if (!launchOnHalfClose) {
       launch();
     }
@@ -225,6 +230,7 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
     try {
       if (cancelStatus == null) {
         inbox.add(message);
+        credit.delivered(message);
         changed.signalAll();
       }
     } finally {
@@ -312,9 +318,8 @@ final class ServerCallRunner<Req, Resp> implements ServerStream<Resp, Req>, Serv
         if (message == null) {
           return null;
         }
-        if (++consumedSinceRequest >= PREFETCH / 2) {
-          toRequest = consumedSinceRequest;
-          consumedSinceRequest = 0;
+        if (!launchOnHalfClose && !halfClosed) { // after half-close nothing more can come
+          toRequest = credit.afterReceive(inbox.size());
         }
       } finally {
         lock.unlock();
