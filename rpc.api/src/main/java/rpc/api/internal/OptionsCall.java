@@ -4,23 +4,22 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import rpc.api.Deadline;
 import rpc.api.Metadata;
-import rpc.api.MethodDescriptor;
 import rpc.api.Status;
 import rpc.api.spi.ClientCall;
+import rpc.api.spi.ForwardingClientCall;
 
 /**
  * Applies call options at the bottom of the interceptor chain: adds the options' headers to the
  * request headers, and cancels the call with DEADLINE_EXCEEDED when its deadline passes.
  * Thread-safe as {@link ClientCall} requires.
  */
-final class OptionsCall<Req, Resp> implements ClientCall<Req, Resp> {
-  private final ClientCall<Req, Resp> delegate;
+final class OptionsCall<Req, Resp> extends ForwardingClientCall<Req, Resp> {
   private final Deadline deadline;
   private final Metadata extraHeaders;
   private volatile ScheduledFuture<?> timer;
 
   OptionsCall(ClientCall<Req, Resp> delegate, Deadline deadline, Metadata extraHeaders) {
-    this.delegate = delegate;
+    super(delegate);
     this.deadline = deadline;
     this.extraHeaders = extraHeaders;
   }
@@ -37,65 +36,20 @@ final class OptionsCall<Req, Resp> implements ClientCall<Req, Resp> {
       headers = headers.copy().merge(extraHeaders);
     }
     if (deadline == null) {
-      delegate.start(listener, headers);
+      delegate().start(listener, headers);
       return;
     }
     long start = System.nanoTime();
-    delegate.start(new Listener<>() {
-      @Override
-      public void onHeaders(Metadata h) {
-        listener.onHeaders(h);
-      }
-
-      @Override
-      public void onMessage(Resp message) {
-        listener.onMessage(message);
-      }
-
+    delegate().start(new ForwardingListener<>(listener) {
       @Override
       public void onClose(Status status, Metadata trailers) {
         ScheduledFuture<?> t = timer;
         if (t != null) {
           t.cancel(false);
         }
-        listener.onClose(status, trailers);
-      }
-
-      @Override
-      public void onReady() {
-        listener.onReady();
+        super.onClose(status, trailers);
       }
     }, headers);
-    timer = Scheduler.schedule(() -> delegate.cancel(exceeded(deadline, start)), deadline.remainingNanos());
-  }
-
-  @Override
-  public void request(int n) {
-    delegate.request(n);
-  }
-
-  @Override
-  public void send(Req message) {
-    delegate.send(message);
-  }
-
-  @Override
-  public boolean isReady() {
-    return delegate.isReady();
-  }
-
-  @Override
-  public void halfClose() {
-    delegate.halfClose();
-  }
-
-  @Override
-  public void cancel(Status status) {
-    delegate.cancel(status);
-  }
-
-  @Override
-  public MethodDescriptor<Req, Resp> method() {
-    return delegate.method();
+    timer = Scheduler.schedule(() -> delegate().cancel(exceeded(deadline, start)), deadline.remainingNanos());
   }
 }
