@@ -125,6 +125,8 @@ final class RawHttp2Client implements AutoCloseable {
       }
     }
 
+    private final java.util.concurrent.locks.ReentrantLock drainLock = new java.util.concurrent.locks.ReentrantLock();
+
     @Override
     public void onDataAvailable(Stream s) {
       if (!drain(s)) {
@@ -133,7 +135,16 @@ final class RawHttp2Client implements AutoCloseable {
     }
 
     /** Reads every queued DATA frame; true at the end of the stream. */
-    private synchronized boolean drain(Stream s) {
+    private boolean drain(Stream s) {
+      drainLock.lock();
+      try {
+        return drainLocked(s);
+      } finally {
+        drainLock.unlock();
+      }
+    }
+
+    private boolean drainLocked(Stream s) {
       while (true) {
         Stream.Data data = s.readData();
         if (data == null) {
