@@ -10,8 +10,7 @@ import rpc.examples.routeguide.RouteGuide;
  * Runs an example by name: {@code helloworld}, {@code routeguide} or {@code multiplex}, followed by
  * its options. Without {@code --target}, an example starts its own server on 127.0.0.1 (a free
  * port, HTTP/2 over Jetty) and calls it; {@code --transport inprocess} does the same inside the JVM.
- *
- * <p>Thread-safe (stateless).
+ * Thread-safe (stateless).
  */
 public final class Examples {
   private Examples() {}

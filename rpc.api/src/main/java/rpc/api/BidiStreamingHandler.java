@@ -3,8 +3,7 @@ package rpc.api;
 /**
  * Handles a bidi-streaming call: requests and responses flow both ways at once on the stream; the
  * handler may receive on one thread while another sends.
- *
- * <p>Implementations must be thread-safe: calls run at once, each on its own virtual thread.
+ * Implementations must be thread-safe: calls run at once, each on its own virtual thread.
  * The call ends OK when the handler returns.
  *
  * @param <Req> request type

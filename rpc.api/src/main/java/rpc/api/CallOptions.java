@@ -5,8 +5,7 @@ import java.util.Objects;
 
 /**
  * Per-call settings: deadline, request compression, extra request headers, wait-for-ready.
- *
- * <p>Immutable: every {@code with…} method returns a new instance. {@link #DEFAULT} has no
+ * Immutable: every {@code with…} method returns a new instance. {@link #DEFAULT} has no
  * deadline, no compression, no headers and fails fast while the transport is unavailable.
  */
 public final class CallOptions {

@@ -15,8 +15,7 @@ import rpc.api.spi.Target;
 
 /**
  * A virtual connection to one target, on which any number of calls run at once.
- *
- * <p>Thread-safe: share one channel among all threads and all clients that talk to the same
+ * Thread-safe: share one channel among all threads and all clients that talk to the same
  * target; calls made on it run in parallel, multiplexed over one connection per server address.
  *
  * <p>Open it with {@link #open(String)} or {@link #newBuilder(String)}. Targets:

@@ -6,8 +6,7 @@ import rpc.api.spi.ClientCall;
  * Runs around every call a {@link Channel} starts: it may change the call options (add headers,
  * tighten the deadline), wrap the {@link ClientCall} to observe messages and the final status, or
  * fail the call early.
- *
- * <p>Implementations must be thread-safe: one interceptor serves every call of the channel at once.
+ * Implementations must be thread-safe: one interceptor serves every call of the channel at once.
  * Interceptors apply to every call kind, blocking or asynchronous.
  */
 @FunctionalInterface

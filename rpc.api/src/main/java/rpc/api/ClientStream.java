@@ -3,8 +3,7 @@ package rpc.api;
 /**
  * The client end of a call made with {@link Channel#newStream}: sends requests, receives
  * responses, and reports the response headers, trailers and status.
- *
- * <p>Not thread-safe, except as {@link Stream} says: one sender and one receiver may act at once;
+ * Not thread-safe, except as {@link Stream} says: one sender and one receiver may act at once;
  * {@link #cancel} and the status accessors may be called from any thread. A second concurrent
  * sender or receiver gets {@link IllegalStateException}.
  *

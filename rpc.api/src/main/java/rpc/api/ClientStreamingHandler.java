@@ -3,8 +3,7 @@ package rpc.api;
 /**
  * Handles a client-streaming call: reads requests from the stream until {@code receive()} returns
  * null, then returns the one response.
- *
- * <p>Implementations must be thread-safe: calls run at once, each on its own virtual thread.
+ * Implementations must be thread-safe: calls run at once, each on its own virtual thread.
  * Sending on the stream is not allowed for this kind (the response is the return value).
  *
  * @param <Req> request type

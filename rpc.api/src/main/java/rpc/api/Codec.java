@@ -4,8 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Turns messages of type {@code T} into bytes and back.
- *
- * <p>Implementations must be thread-safe and stateless: one codec serves every call at once.
+ * Implementations must be thread-safe and stateless: one codec serves every call at once.
  *
  * <p>The transport asks {@link #encodedSize} first, then lets {@link #encode} write exactly that
  * many bytes into a buffer it owns (usually pooled), so a message is serialized once, with no

@@ -7,8 +7,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A point in time, measured on this JVM's monotonic clock ({@link System#nanoTime()}), after which a
  * call is abandoned with {@link Status.Code#DEADLINE_EXCEEDED}.
- *
- * <p>Immutable. Deadlines travel on the wire as a relative timeout ({@code grpc-timeout}) and are
+ * Immutable. Deadlines travel on the wire as a relative timeout ({@code grpc-timeout}) and are
  * re-anchored on the receiving side.
  */
 public final class Deadline implements Comparable<Deadline> {

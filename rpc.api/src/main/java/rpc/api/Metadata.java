@@ -10,8 +10,7 @@ import java.util.Set;
 
 /**
  * Headers or trailers of a call: an ordered multimap from lower-case keys to values.
- *
- * <p>Not thread-safe: confine an instance to one thread or copy it ({@link #copy()}). The library
+ * Not thread-safe: confine an instance to one thread or copy it ({@link #copy()}). The library
  * copies metadata when it crosses between threads.
  *
  * <p>Keys are ASCII, made of {@code 0-9 a-z _ - .} (upper-case letters are lower-cased). Keys

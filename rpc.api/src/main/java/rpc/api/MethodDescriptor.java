@@ -5,8 +5,7 @@ import java.util.Objects;
 /**
  * Describes one remote method: its full name ({@code package.Service/Method}), the kind of call,
  * and the codecs of its request and response messages.
- *
- * <p>Immutable.
+ * Immutable.
  *
  * @param <Req> request message type
  * @param <Resp> response message type

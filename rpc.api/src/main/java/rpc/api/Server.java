@@ -17,8 +17,7 @@ import rpc.api.spi.Target;
 
 /**
  * Serves the calls of one or more services at one address.
- *
- * <p>Thread-safe. Every call's handler runs on its own virtual thread (or on the
+ * Thread-safe. Every call's handler runs on its own virtual thread (or on the
  * {@linkplain Builder#executor configured executor}), so handlers may block.
  *
  * <p>Lifecycle: {@link Builder#build()} → {@link #start()} → {@link #shutdown()} (graceful: no new

@@ -4,8 +4,7 @@ package rpc.api;
  * The form every server handler takes once bound to a method: it gets the call's stream, and the
  * call ends when it returns (OK) or throws. The four kind-specific handler types are adapted to it,
  * and {@link ServerInterceptor}s wrap it.
- *
- * <p>Implementations must be thread-safe: the handler runs once per call, each call on its own
+ * Implementations must be thread-safe: the handler runs once per call, each call on its own
  * virtual thread.
  *
  * @param <Req> request type

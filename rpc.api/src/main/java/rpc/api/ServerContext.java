@@ -3,8 +3,7 @@ package rpc.api;
 /**
  * What a server handler knows about its call: the request headers, the deadline, whether the call
  * was cancelled, the peer, and the trailers it will send.
- *
- * <p>Thread-safe, except {@link #responseTrailers()}, which returns the one mutable trailers object
+ * Thread-safe, except {@link #responseTrailers()}, which returns the one mutable trailers object
  * of the call: add to it from the handler's thread.
  */
 public interface ServerContext {

@@ -4,8 +4,7 @@ package rpc.api;
  * Runs around every call a server handles, on the call's own handler thread: it may inspect the
  * context, wrap the stream, fail the call by throwing {@link StatusException}, or pass it on with
  * {@code next.handle(stream)}.
- *
- * <p>Implementations must be thread-safe: one interceptor serves every call at once.
+ * Implementations must be thread-safe: one interceptor serves every call at once.
  */
 @FunctionalInterface
 public interface ServerInterceptor {

@@ -3,8 +3,7 @@ package rpc.api;
 /**
  * The server end of a call, handed to a streaming handler: receives requests, sends responses, and
  * reaches the call's {@link ServerContext}.
- *
- * <p>Not thread-safe, except as {@link Stream} says: one sender and one receiver may act at once
+ * Not thread-safe, except as {@link Stream} says: one sender and one receiver may act at once
  * (the handler's thread and a thread it starts); {@link #cancel} may be called from any thread.
  * A second concurrent sender or receiver gets {@link IllegalStateException}.
  *

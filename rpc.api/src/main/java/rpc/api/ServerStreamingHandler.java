@@ -2,8 +2,7 @@ package rpc.api;
 
 /**
  * Handles a server-streaming call: one request in, any number of responses sent on the stream.
- *
- * <p>Implementations must be thread-safe: calls run at once, each on its own virtual thread.
+ * Implementations must be thread-safe: calls run at once, each on its own virtual thread.
  * The call ends OK when the handler returns.
  *
  * @param <Req> request type

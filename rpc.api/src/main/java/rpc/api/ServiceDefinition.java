@@ -8,8 +8,7 @@ import java.util.Objects;
 
 /**
  * A named service and the handlers of its methods, ready to add to a {@link Server}.
- *
- * <p>Immutable once built. Built with {@link #newBuilder(String)}; the builder is not thread-safe.
+ * Immutable once built. Built with {@link #newBuilder(String)}; the builder is not thread-safe.
  */
 public final class ServiceDefinition {
 

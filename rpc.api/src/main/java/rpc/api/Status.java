@@ -5,8 +5,7 @@ import java.util.Objects;
 /**
  * The outcome of a call: one of the 17 gRPC status codes, an optional human-readable description
  * and an optional local cause.
- *
- * <p>Immutable. The cause is never sent over the wire; the code and description are.
+ * Immutable. The cause is never sent over the wire; the code and description are.
  */
 public final class Status {
 

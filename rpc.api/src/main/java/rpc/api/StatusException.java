@@ -5,8 +5,7 @@ import java.util.Objects;
 /**
  * The one unchecked exception the library throws for a call that ended with a status other than
  * {@code OK}; it carries that status and the trailing metadata the peer sent.
- *
- * <p>Thread-safe once constructed; the trailers are copied on the way in and out.
+ * Thread-safe once constructed; the trailers are copied on the way in and out.
  * A server handler may throw it to end its call with that status and trailers.
  */
 public class StatusException extends RuntimeException {

@@ -2,8 +2,7 @@ package rpc.api;
 
 /**
  * One end of a call's message stream: the contract both the client and the server end share.
- *
- * <p>Not thread-safe, except: one thread may {@link #send} while another thread
+ * Not thread-safe, except: one thread may {@link #send} while another thread
  * {@link #receive}s, and {@link #cancel} may be called from any thread at any time. Two threads
  * sending at once, or two receiving at once, is misuse: the second one gets an
  * {@link IllegalStateException} naming the stream and the operation.

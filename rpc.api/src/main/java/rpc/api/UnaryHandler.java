@@ -2,8 +2,7 @@ package rpc.api;
 
 /**
  * Handles a unary call: one request in, one response out.
- *
- * <p>Implementations must be thread-safe: calls run at once, each on its own virtual thread, where
+ * Implementations must be thread-safe: calls run at once, each on its own virtual thread, where
  * blocking is fine.
  *
  * @param <Req> request type

@@ -9,8 +9,7 @@ import rpc.codegen.internal.Generator;
 /**
  * The protoc plugin: for every {@code service} in the files protoc asks for, one
  * {@code <Service>Rpc.java} in the Java package of that file's messages.
- *
- * <p>Thread-safe: it has no state.
+ * Thread-safe: it has no state.
  *
  * <p>Run by protoc as {@code protoc-gen-NAME}: {@link #main} reads a {@code CodeGeneratorRequest}
  * from standard input and writes the {@code CodeGeneratorResponse} to standard output. Problems

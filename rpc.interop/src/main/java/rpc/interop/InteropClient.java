@@ -26,8 +26,7 @@ import rpc.interop.internal.Tls;
  * The interop client: runs {@link TestCase}s against a {@code grpc.testing.TestService} server of
  * any gRPC implementation and prints {@code PASS name} or {@code FAIL name: reason} per case, then
  * {@code N passed, N failed}.
- *
- * <p>Thread-safe (stateless). Each case runs on a virtual thread of its own, with a deadline on
+ * Thread-safe (stateless). Each case runs on a virtual thread of its own, with a deadline on
  * every call and a time limit on the case as a whole.
  *
  * <p>Command line ({@code --name=value} or {@code --name value}):

@@ -18,8 +18,7 @@ import rpc.interop.internal.Tls;
 /**
  * The interop server: {@code grpc.testing.TestService} as grpc's interop test descriptions specify
  * it, over h2c or TLS.
- *
- * <p>Thread-safe (stateless). Every call runs on its own virtual thread.
+ * Thread-safe (stateless). Every call runs on its own virtual thread.
  *
  * <p>Command line ({@code --name=value} or {@code --name value}):
  * <pre>

@@ -10,8 +10,7 @@ import java.util.Set;
 /**
  * The interop test cases the client runs, named as in grpc's {@code doc/interop-test-descriptions.md}
  * ({@link #id()} is the lower-case name used on the command line).
- *
- * <p>Immutable.
+ * Immutable.
  */
 public enum TestCase {
   /** EmptyCall with an empty message. */

@@ -12,8 +12,7 @@ import rpc.services.internal.HealthRegistry;
  * The standard gRPC health service, {@code grpc.health.v1.Health}: reports whether the server as a
  * whole, or one of its services, can take calls. It is what {@code grpc_health_probe}, Kubernetes
  * gRPC probes and client-side health checking of gRPC load balancers call.
- *
- * <p>Thread-safe: statuses may be set from any thread while calls read them.
+ * Thread-safe: statuses may be set from any thread while calls read them.
  *
  * <p>Statuses are kept per service name ({@code package.Service}); the empty name {@code ""} stands
  * for the server as a whole and is {@code SERVING} from creation. Services are not registered

@@ -16,8 +16,7 @@ import rpc.services.reflection.v1.ServerReflectionRpc;
  * older twin {@code grpc.reflection.v1alpha.ServerReflection}: lets tools such as grpcurl list a
  * server's services and fetch the protobuf files that define them, so they can call methods
  * without compiled stubs.
- *
- * <p>Thread-safe.
+ * Thread-safe.
  *
  * <p>What it describes comes from the server it is {@linkplain #attach attached} to: every
  * registered service is listed (this one and the health service included), and the files are

@@ -5,8 +5,7 @@ import rpc.api.Codec;
 
 /**
  * A codec of raw {@code byte[]} messages. Thread-safe and stateless: use {@link #INSTANCE}.
- *
- * <p>Arrays are mutable, so the codec does <em>not</em> declare its messages immutable: a
+ * Arrays are mutable, so the codec does <em>not</em> declare its messages immutable: a
  * transport must give the receiver its own copy, never the sender's array.
  */
 public final class BytesCodec implements Codec<byte[]> {

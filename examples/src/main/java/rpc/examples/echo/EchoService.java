@@ -5,8 +5,7 @@ import rpc.api.ServerStream;
 
 /**
  * The Echo service: every request comes back with the same message.
- *
- * <p>Thread-safe (stateless): calls run at once, each on its own virtual thread.
+ * Thread-safe (stateless): calls run at once, each on its own virtual thread.
  */
 public final class EchoService implements EchoRpc.Service {
   @Override

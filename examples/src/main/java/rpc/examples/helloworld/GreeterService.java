@@ -4,8 +4,7 @@ import rpc.api.ServerContext;
 
 /**
  * The Greeter: answers {@code name} with {@code Hello, name!}.
- *
- * <p>Thread-safe (stateless): calls run at once, each on its own virtual thread.
+ * Thread-safe (stateless): calls run at once, each on its own virtual thread.
  */
 public final class GreeterService implements GreeterRpc.Service {
   @Override

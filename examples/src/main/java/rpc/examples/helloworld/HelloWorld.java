@@ -17,12 +17,11 @@ import rpc.examples.internal.Options;
  * The helloworld example: a Greeter server and a client that shares ONE channel and ONE generated
  * client among many virtual threads, all calling at once. The calls are multiplexed over one
  * HTTP/2 connection; the server counts the connections it saw them on.
+ * Thread-safe (stateless).
  *
  * <p>Options: {@code --threads N} (default 32), {@code --calls N} per thread (default 100), and
  * those of every example ({@code --transport}, {@code --target}, {@code --port},
  * {@code --server-only}).
- *
- * <p>Thread-safe (stateless).
  */
 public final class HelloWorld {
   private HelloWorld() {}

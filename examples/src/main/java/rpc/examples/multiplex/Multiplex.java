@@ -24,12 +24,11 @@ import rpc.examples.internal.Options;
 /**
  * The multiplex example: the Greeter and the Echo service on one server; a Greeter client and an
  * Echo client on one channel, used at the same time, including while an Echo stream is open.
+ * Thread-safe (stateless).
  *
  * <p>Options: {@code --threads N} (default 8), {@code --calls N} per thread and service (default
  * 25), and those of every example ({@code --transport}, {@code --target}, {@code --port},
  * {@code --server-only}).
- *
- * <p>Thread-safe (stateless).
  */
 public final class Multiplex {
   private Multiplex() {}

@@ -13,11 +13,10 @@ import rpc.examples.internal.Options;
 /**
  * The route guide example: one call of each kind through the generated client. RouteChat sends on
  * one thread while this thread receives.
+ * Thread-safe (stateless).
  *
  * <p>Options: {@code --points N} for RecordRoute (default 10), and those of every example
  * ({@code --transport}, {@code --target}, {@code --port}, {@code --server-only}).
- *
- * <p>Thread-safe (stateless).
  */
 public final class RouteGuide {
   private RouteGuide() {}

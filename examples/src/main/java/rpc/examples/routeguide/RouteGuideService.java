@@ -10,8 +10,7 @@ import rpc.api.ServerStream;
 
 /**
  * The RouteGuide service over {@link Features#ALL}, one method per call kind.
- *
- * <p>Thread-safe: calls run at once on their own virtual threads; the route notes are kept in
+ * Thread-safe: calls run at once on their own virtual threads; the route notes are kept in
  * concurrent collections shared by every RouteChat call.
  */
 public final class RouteGuideService implements RouteGuideRpc.Service {

@@ -7,8 +7,7 @@ import rpc.api.Status;
 /**
  * The transport's side of one client call: an event-driven, non-blocking contract the library builds
  * its blocking and asynchronous calls on. Also what a {@link rpc.api.ClientInterceptor} wraps.
- *
- * <p>Thread-safety: {@link #request}, {@link #isReady} and {@link #cancel} may be called from any
+ * Thread-safety: {@link #request}, {@link #isReady} and {@link #cancel} may be called from any
  * thread at any time; {@link #start}, {@link #send} and {@link #halfClose} are called by one thread
  * at a time, in that order. The listener's callbacks for one call never run concurrently, run on a
  * transport thread, and must not block.

@@ -6,8 +6,7 @@ import rpc.api.MethodDescriptor;
 
 /**
  * A transport's client side for one target: makes calls, usually multiplexed over one connection.
- *
- * <p>Thread-safe: {@link #newCall} is called from many threads at once.
+ * Thread-safe: {@link #newCall} is called from many threads at once.
  */
 public interface ClientTransport {
 

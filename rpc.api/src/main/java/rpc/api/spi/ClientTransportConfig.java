@@ -7,8 +7,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Settings a {@link TransportProvider} gets for a channel's client transport.
- *
- * <p>Immutable.
+ * Immutable.
  *
  * @param target the parsed target
  * @param maxInboundMessageSize the largest response message accepted, in bytes

@@ -8,8 +8,7 @@ import rpc.api.Status;
 /**
  * A {@link ClientCall} that forwards every method to another call; override what an interceptor
  * needs (typically {@link #start} to add headers or wrap the listener).
- *
- * <p>Thread-safety is that of the delegate: the same rules as {@link ClientCall}.
+ * Thread-safety is that of the delegate: the same rules as {@link ClientCall}.
  *
  * @param <Req> request type
  * @param <Resp> response type

@@ -7,8 +7,7 @@ import rpc.api.Status;
 
 /**
  * The transport's side of one server call, handed to {@link ServerCallAcceptor#accept}.
- *
- * <p>Thread-safety: {@link #request}, {@link #isReady} and {@link #close} may be called from any
+ * Thread-safety: {@link #request}, {@link #isReady} and {@link #close} may be called from any
  * thread; {@link #sendHeaders}, {@link #send} and {@link #setCompression} by one thread at a time.
  * The listener's callbacks for one call never run concurrently, run on a transport thread, and must
  * not block.

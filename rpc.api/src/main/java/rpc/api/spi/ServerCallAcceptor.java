@@ -5,8 +5,7 @@ import rpc.api.MethodDescriptor;
 
 /**
  * What a {@link ServerTransport} hands new calls to: implemented by the library's server.
- *
- * <p>Thread-safe: transports call it from any of their threads, for many calls at once. Both
+ * Thread-safe: transports call it from any of their threads, for many calls at once. Both
  * methods return quickly and never block.
  */
 public interface ServerCallAcceptor {

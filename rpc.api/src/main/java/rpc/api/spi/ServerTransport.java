@@ -6,8 +6,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A transport's server side: accepts calls at one address and hands them to a
  * {@link ServerCallAcceptor}.
- *
- * <p>Thread-safe.
+ * Thread-safe.
  */
 public interface ServerTransport {
 

@@ -7,8 +7,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Settings a {@link TransportProvider} gets for a server transport.
- *
- * <p>Immutable.
+ * Immutable.
  *
  * @param address where to listen ({@code 127.0.0.1:0} binds an ephemeral port)
  * @param maxInboundMessageSize the largest request message accepted, in bytes

@@ -4,8 +4,7 @@ import java.util.Objects;
 
 /**
  * A parsed target or listen address: a scheme and what follows it.
- *
- * <p>Immutable. Forms: {@code inprocess:NAME}; {@code host:port}, {@code [::1]:port} and
+ * Immutable. Forms: {@code inprocess:NAME}; {@code host:port}, {@code [::1]:port} and
  * {@code dns:///host:port} (scheme {@code dns}); {@code http://host:port} and
  * {@code https://host:port}. A bare {@code host:port} means {@code dns}.
  *

@@ -6,8 +6,7 @@ import java.util.Set;
  * A transport, found with {@link java.util.ServiceLoader}: declare it with
  * {@code provides rpc.api.spi.TransportProvider with ...} in {@code module-info.java} and in
  * {@code META-INF/services/rpc.api.spi.TransportProvider} for the class path.
- *
- * <p>Implementations must be thread-safe, have a public no-argument constructor that is cheap and
+ * Implementations must be thread-safe, have a public no-argument constructor that is cheap and
  * never throws, and report problems (a missing optional dependency, say) through
  * {@link #isAvailable()}.
  *

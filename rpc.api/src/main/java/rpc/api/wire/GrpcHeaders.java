@@ -10,8 +10,7 @@ import java.util.Set;
  * The HTTP/2 headers of the gRPC protocol: their names, the {@code content-type} rule, which keys a
  * transport must not send as custom metadata (and which it must not hand up as metadata), and the
  * base64 form of binary ({@code -bin}) metadata values.
- *
- * <p>Thread-safe (stateless).
+ * Thread-safe (stateless).
  */
 public final class GrpcHeaders {
 

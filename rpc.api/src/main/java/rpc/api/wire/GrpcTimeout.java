@@ -6,8 +6,7 @@ import java.util.concurrent.TimeUnit;
  * The {@code grpc-timeout} header: at most 8 ASCII digits followed by a unit ({@code H} hours,
  * {@code M} minutes, {@code S} seconds, {@code m} milliseconds, {@code u} microseconds,
  * {@code n} nanoseconds).
- *
- * <p>Thread-safe (stateless).
+ * Thread-safe (stateless).
  */
 public final class GrpcTimeout {
   private static final long MAX = 99_999_999L;

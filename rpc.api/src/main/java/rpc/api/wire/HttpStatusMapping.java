@@ -6,8 +6,7 @@ import rpc.api.Status;
  * What a client reports when the HTTP/2 layer, not a gRPC server, ended a call: the gRPC code for an
  * HTTP status that came without {@code grpc-status} (grpc's {@code http-grpc-status-mapping.md}), and
  * for an HTTP/2 {@code RST_STREAM} or {@code GOAWAY} error code.
- *
- * <p>Thread-safe (stateless). Servers must not use these tables to pick an HTTP status: the
+ * Thread-safe (stateless). Servers must not use these tables to pick an HTTP status: the
  * mappings are neither symmetric nor one-to-one.
  */
 public final class HttpStatusMapping {

@@ -14,8 +14,7 @@ import rpc.api.Status;
  * Message compression as gRPC negotiates it: {@code identity} (none) and {@code gzip}. A sender names
  * its encoding in {@code grpc-encoding} and sets the compressed flag on each compressed message; a
  * receiver lists what it can decode in {@code grpc-accept-encoding}.
- *
- * <p>Thread-safe (stateless).
+ * Thread-safe (stateless).
  */
 public final class MessageCompression {
 

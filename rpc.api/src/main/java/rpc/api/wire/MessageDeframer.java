@@ -7,8 +7,7 @@ import rpc.api.StatusException;
 /**
  * Splits the bytes of one direction of a gRPC stream back into messages, however the bytes were
  * cut into chunks: a prefix may straddle two chunks, one chunk may carry many messages.
- *
- * <p>Not thread-safe: use one deframer per stream direction, from one thread at a time.
+ * Not thread-safe: use one deframer per stream direction, from one thread at a time.
  *
  * <p>Idiomatic use, for every chunk that arrives:
  * <pre>{@code

@@ -6,8 +6,7 @@ import java.nio.ByteBuffer;
  * The gRPC message prefix: every message on an HTTP/2 stream is sent as a 1-byte compressed flag,
  * a 4-byte big-endian length, and that many bytes of (possibly compressed) payload. Messages may be
  * split across DATA frames, and one DATA frame may carry several messages.
- *
- * <p>Thread-safe (stateless). Read prefixes with {@link MessageDeframer}.
+ * Thread-safe (stateless). Read prefixes with {@link MessageDeframer}.
  */
 public final class MessageFraming {
 

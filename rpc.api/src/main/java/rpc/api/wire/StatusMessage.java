@@ -7,12 +7,11 @@ import java.nio.charset.StandardCharsets;
  * The {@code grpc-message} header: a status description, UTF-8 encoded and then percent-encoded so
  * it fits in an HTTP/2 header value. Printable ASCII other than {@code %} (0x20–0x7E) is sent as is;
  * every other byte becomes {@code %XX}.
+ * Thread-safe (stateless). Decoding is lenient, as the gRPC specification asks: a {@code %} not
+ * followed by two hex digits is kept literally, and bytes that are not valid UTF-8 become U+FFFD.
  *
  * <p>Spaces at the very start and end are escaped too ({@code %20}): HTTP/2 forbids header values
  * that begin or end with whitespace (RFC 9113 §8.2.1), and strict peers reject the whole response.
- *
- * <p>Thread-safe (stateless). Decoding is lenient, as the gRPC specification asks: a {@code %} not
- * followed by two hex digits is kept literally, and bytes that are not valid UTF-8 become U+FFFD.
  */
 public final class StatusMessage {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();

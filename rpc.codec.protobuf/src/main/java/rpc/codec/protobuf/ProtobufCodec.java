@@ -14,8 +14,7 @@ import rpc.api.Status;
 
 /**
  * A {@link Codec} for one generated protobuf message type.
- *
- * <p>Thread-safe and immutable. Protobuf messages are immutable, so this codec declares
+ * Thread-safe and immutable. Protobuf messages are immutable, so this codec declares
  * {@link #immutableMessages()} and the in-process transport passes them by reference. Bytes that do
  * not parse fail the call with {@code INTERNAL}, naming the message type.
  *

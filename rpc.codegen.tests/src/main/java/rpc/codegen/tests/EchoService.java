@@ -10,8 +10,7 @@ import rpc.codegen.tests.echo.EchoRpc;
 
 /**
  * The echo service: implements every method of {@code rpc.codegen.tests.Echo} but {@code Missing}.
- *
- * <p>Thread-safe: it has no state.
+ * Thread-safe: it has no state.
  */
 public final class EchoService implements EchoRpc.Service {
 

@@ -11,8 +11,7 @@ import rpc.transport.inprocess.internal.InProcessServerTransport;
 
 /**
  * The in-process transport: serves {@code inprocess:NAME} targets within one JVM.
- *
- * <p>Thread-safe. Found through {@link java.util.ServiceLoader}; applications do not use this class
+ * Thread-safe. Found through {@link java.util.ServiceLoader}; applications do not use this class
  * directly: a server listens with {@code Server.newBuilder().listen("inprocess:NAME")} and a channel
  * opens {@code Channel.open("inprocess:NAME")}.
  *

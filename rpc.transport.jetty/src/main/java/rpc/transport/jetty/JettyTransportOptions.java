@@ -4,8 +4,7 @@ package rpc.transport.jetty;
  * The option keys the Jetty transport reads from {@code Channel.Builder.option(key, value)} and
  * {@code Server.Builder.option(key, value)}, with their defaults. Sizes are bytes, durations
  * milliseconds, both as decimal text.
- *
- * <p>Immutable (constants only).
+ * Immutable (constants only).
  */
 public final class JettyTransportOptions {
 

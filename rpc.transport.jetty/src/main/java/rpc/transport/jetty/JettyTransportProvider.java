@@ -13,10 +13,9 @@ import rpc.transport.jetty.internal.JettyServerTransport;
  * The HTTP/2 transport, speaking the gRPC wire protocol on Jetty's low-level HTTP/2 client and
  * server: plaintext h2c with prior knowledge for {@code host:port}, {@code dns:///host:port} and
  * {@code http://} targets, TLS with ALPN {@code h2} for {@code https://} targets and for servers
- * given an {@code SSLContext}. Interoperates with grpc-java, grpc-go and the other gRPC
- * implementations. Tuning options are listed in {@link JettyTransportOptions}.
- *
- * <p>Thread-safe. Found by {@link java.util.ServiceLoader}; name {@code "jetty"}, priority 10.
+ * given an {@code SSLContext}. Speaks the gRPC wire protocol; interop is tested against
+ * grpc-java. Tuning options are listed in {@link JettyTransportOptions}.
+ * Thread-safe. Found by {@link java.util.ServiceLoader}; name {@code "jetty"}, priority 10.
  */
 public final class JettyTransportProvider implements TransportProvider {
 
