@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,26 +19,12 @@ import rpc.api.Server;
 import rpc.api.ServiceDefinition;
 import rpc.api.Status;
 import rpc.api.StatusException;
+import rpc.testkit.StringCodec;
 
 /** Quick end-to-end checks of the in-process transport; the conformance suite has the rest. */
 @Timeout(20)
 class InProcessSmokeTest {
-  static final Codec<String> UTF8 = new Codec<>() {
-    @Override
-    public int encodedSize(String m) {
-      return m.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    @Override
-    public void encode(String m, ByteBuffer target) {
-      target.put(m.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public String decode(ByteBuffer source) {
-      return StandardCharsets.UTF_8.decode(source).toString();
-    }
-  };
+  static final Codec<String> UTF8 = StringCodec.INSTANCE;
 
   static final MethodDescriptor<String, String> ECHO = MethodDescriptor.of("test.Smoke/Echo", Kind.UNARY, UTF8, UTF8);
   static final MethodDescriptor<String, String> COUNT = MethodDescriptor.of("test.Smoke/Count", Kind.SERVER_STREAMING, UTF8, UTF8);

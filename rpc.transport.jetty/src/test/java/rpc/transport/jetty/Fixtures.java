@@ -1,55 +1,22 @@
 package rpc.transport.jetty;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import rpc.api.Codec;
 import rpc.api.MethodDescriptor;
 import rpc.api.ServiceDefinition;
 import rpc.api.Status;
+import rpc.testkit.BytesCodec;
+import rpc.testkit.StringCodec;
 
 /** Codecs, methods and a test service shared by this module's tests. */
 final class Fixtures {
   private Fixtures() {}
 
-  /** UTF-8 strings. */
-  static final Codec<String> STRING = new Codec<>() {
-    @Override
-    public int encodedSize(String message) {
-      return message.getBytes(StandardCharsets.UTF_8).length;
-    }
+  /** UTF-8 strings: the conformance suite's codec. */
+  static final Codec<String> STRING = StringCodec.INSTANCE;
 
-    @Override
-    public void encode(String message, ByteBuffer target) {
-      target.put(message.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public String decode(ByteBuffer source) {
-      byte[] b = new byte[source.remaining()];
-      source.get(b);
-      return new String(b, StandardCharsets.UTF_8);
-    }
-  };
-
-  /** Raw bytes. */
-  static final Codec<byte[]> BYTES = new Codec<>() {
-    @Override
-    public int encodedSize(byte[] message) {
-      return message.length;
-    }
-
-    @Override
-    public void encode(byte[] message, ByteBuffer target) {
-      target.put(message);
-    }
-
-    @Override
-    public byte[] decode(ByteBuffer source) {
-      byte[] b = new byte[source.remaining()];
-      source.get(b);
-      return b;
-    }
-  };
+  /** Raw bytes: the conformance suite's codec. */
+  static final Codec<byte[]> BYTES = BytesCodec.INSTANCE;
 
   static final String SERVICE = "test.Echo";
   static final MethodDescriptor<String, String> UNARY =
