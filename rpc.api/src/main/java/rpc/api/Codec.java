@@ -37,7 +37,8 @@ public interface Codec<T> {
 
   /**
    * Whether messages are deeply immutable, so the same instance may be given to the receiver
-   * without copying. Defaults to false.
+   * without copying (the in-process transport does so when the sender's and receiver's codecs are
+   * {@linkplain Object#equals equal}). Defaults to false.
    */
   default boolean immutableMessages() {
     return false;

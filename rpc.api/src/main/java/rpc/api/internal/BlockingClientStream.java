@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import rpc.api.CallOptions;
 import rpc.api.ClientStream;
 import rpc.api.Metadata;
 import rpc.api.Status;
@@ -38,7 +37,7 @@ final class BlockingClientStream<Req, Resp> implements ClientStream<Req, Resp>, 
     this.id = IDS.incrementAndGet();
   }
 
-  void start(CallOptions options) {
+  void start() {
     call.start(this, new Metadata());
     int first;
     lock.lock();

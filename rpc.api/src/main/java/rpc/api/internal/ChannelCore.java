@@ -87,7 +87,7 @@ public final class ChannelCore {
 
   public <Req, Resp> ClientStream<Req, Resp> newStream(MethodDescriptor<Req, Resp> method, CallOptions options) {
     BlockingClientStream<Req, Resp> stream = new BlockingClientStream<>(newCall(method, options));
-    stream.start(options);
+    stream.start();
     return stream;
   }
 
@@ -95,7 +95,7 @@ public final class ChannelCore {
       CallOptions options) {
     java.util.Objects.requireNonNull(request, "request");
     UnaryCall<Req, Resp> call = new UnaryCall<>(newCall(method, options));
-    call.start(request, options);
+    call.start(request);
     return call;
   }
 
@@ -116,8 +116,7 @@ public final class ChannelCore {
   /** A new exception carrying the same status and trailers, with the caller's stack. */
   static StatusException rethrow(Throwable cause) {
     if (cause instanceof StatusException se) {
-      StatusException fresh = new StatusException(se.status(), se.trailers());
-      return fresh;
+      return new StatusException(se.status(), se.trailers());
     }
     return Status.fromThrowable(cause).asException();
   }

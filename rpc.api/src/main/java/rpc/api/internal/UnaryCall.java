@@ -1,7 +1,6 @@
 package rpc.api.internal;
 
 import java.util.concurrent.CompletableFuture;
-import rpc.api.CallOptions;
 import rpc.api.Metadata;
 import rpc.api.Status;
 import rpc.api.StatusException;
@@ -17,7 +16,7 @@ final class UnaryCall<Req, Resp> extends CompletableFuture<Resp> implements Clie
     this.call = call;
   }
 
-  void start(Req request, CallOptions options) {
+  void start(Req request) {
     call.start(this, new Metadata());
     call.request(2);
     call.send(request);

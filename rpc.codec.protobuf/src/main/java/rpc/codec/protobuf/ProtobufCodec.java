@@ -99,6 +99,20 @@ public final class ProtobufCodec<T extends MessageLite> implements Codec<T> {
     return typeName;
   }
 
+  /**
+   * Codecs are equal when they parse with the same parser and extensions: they then read and
+   * write the same message class, so a message from one may be handed to the other as it is.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ProtobufCodec<?> other && parser == other.parser && extensions == other.extensions;
+  }
+
+  @Override
+  public int hashCode() {
+    return System.identityHashCode(parser);
+  }
+
   @Override
   public String toString() {
     return "ProtobufCodec{" + typeName + "}";

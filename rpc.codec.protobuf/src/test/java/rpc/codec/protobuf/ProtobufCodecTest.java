@@ -39,4 +39,12 @@ class ProtobufCodecTest {
     assertEquals(ByteString.copyFromUtf8("ok"),
         codec.fromByteArray(codec.toByteArray(BytesValue.of(ByteString.copyFromUtf8("ok")))).getValue());
   }
+
+  @Test
+  void codecsOfTheSameTypeAreEqual() {
+    assertEquals(ProtobufCodec.of(Struct.getDefaultInstance()), ProtobufCodec.of(Struct.getDefaultInstance()));
+    assertEquals(ProtobufCodec.of(Struct.getDefaultInstance()).hashCode(),
+        ProtobufCodec.of(Struct.getDefaultInstance()).hashCode());
+    assertTrue(!ProtobufCodec.of(Struct.getDefaultInstance()).equals(ProtobufCodec.of(Value.getDefaultInstance())));
+  }
 }

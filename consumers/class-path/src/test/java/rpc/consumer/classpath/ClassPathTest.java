@@ -2,6 +2,7 @@ package rpc.consumer.classpath;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.google.protobuf.Int64Value;
 import org.junit.jupiter.api.Test;
@@ -23,13 +24,16 @@ class ClassPathTest {
     Server server = Server.newBuilder()
         .listen("inprocess:class-path")
         .addService(ServiceDefinition.newBuilder("consumer.Math")
-            .unary(SQUARE, (req, ctx) -> Int64Value.of(req.getValue() * req.getValue()))
+            .unary(SQUARE, (req, ctx) -> req.getValue() == 1 ? req : Int64Value.of(req.getValue() * req.getValue()))
             .build())
         .build()
         .start();
     try (Channel channel = Channel.open("inprocess:class-path")) {
       assertEquals("inprocess", channel.transportName());
       assertEquals(1_524_157_875_019_052_100L, channel.call(SQUARE, Int64Value.of(1_234_567_890L)).getValue());
+      // protobuf messages are immutable and both descriptors' codecs are equal: passed by reference
+      Int64Value one = Int64Value.of(1);
+      assertSame(one, channel.call(SQUARE, one));
     } finally {
       server.shutdownNow();
     }
