@@ -179,14 +179,18 @@ final class InProcessCall<Req, Resp> {
     try {
       message = byReferenceUp ? (Req) payload : serverMethod.requestCodec().fromByteArray((byte[]) payload);
     } catch (RuntimeException e) {
-      Status s = Status.fromThrowable(e);
-      if (s.code() == Status.Code.UNKNOWN) {
-        s = Status.INTERNAL.withDescription("could not parse request: " + e).withCause(e);
-      }
+      Status s = parseFailure(e, "request");
       terminate(s, s);
       return;
     }
     serverListener.onMessage(message);
+  }
+
+  /** The status for a message the codec could not parse: its own, or INTERNAL. */
+  private static Status parseFailure(RuntimeException e, String what) {
+    Status s = Status.fromThrowable(e);
+    return s.code() != Status.Code.UNKNOWN ? s
+        : Status.INTERNAL.withDescription("could not parse " + what + ": " + e).withCause(e);
   }
 
   @SuppressWarnings("unchecked")
@@ -195,11 +199,7 @@ final class InProcessCall<Req, Resp> {
     try {
       message = byReferenceDown ? (Resp) payload : clientMethod.responseCodec().fromByteArray((byte[]) payload);
     } catch (RuntimeException e) {
-      Status s = Status.fromThrowable(e);
-      if (s.code() == Status.Code.UNKNOWN) {
-        s = Status.INTERNAL.withDescription("could not parse response: " + e).withCause(e);
-      }
-      terminate(s, Status.CANCELLED.withDescription("client could not parse a response"));
+      terminate(parseFailure(e, "response"), Status.CANCELLED.withDescription("client could not parse a response"));
       return;
     }
     clientListener.onMessage(message);
