@@ -7,16 +7,29 @@ import rpc.api.Status;
 /**
  * The transport's side of one client call: an event-driven, non-blocking contract the library builds
  * its blocking and asynchronous calls on. Also what a {@link rpc.api.ClientInterceptor} wraps.
- * Thread-safety: {@link #request}, {@link #isReady} and {@link #cancel} may be called from any
- * thread at any time; {@link #start}, {@link #send} and {@link #halfClose} are called by one thread
- * at a time, in that order. The listener's callbacks for one call never run concurrently, run on a
- * transport thread, and must not block.
+ * Thread-safe as follows: {@link #request}, {@link #isReady} and {@link #cancel} may be called from
+ * any thread at any time; {@link #start}, {@link #send} and {@link #halfClose} by one thread at a
+ * time, in that order ({@code start} first, no {@code send} after {@code halfClose}).
  *
- * <p>Back-pressure: {@link #send} never blocks; the caller sends only while {@link #isReady} is true
- * and waits for {@link Listener#onReady} otherwise, so the transport buffers at most a small bounded
- * amount beyond the peer's window. Inbound messages are delivered only as {@link #request}ed.
+ * <p><b>Callbacks.</b> The listener's callbacks for one call never run concurrently and never after
+ * {@link Listener#onClose}. They run on a transport thread or, inline, on a thread that is calling a
+ * method of this call ({@code start}, {@code request}, {@code send}, {@code halfClose},
+ * {@code cancel}) — never nested inside another callback of the same call: a callback that calls
+ * {@code request(1)} sees the resulting {@code onMessage} after it returns. So a caller must not hold
+ * a lock that a callback of the same call takes. Callbacks must not block: they may run on the thread
+ * that reads the connection for every call on it. {@link #isReady} never calls back.
  *
- * <p>Exactly one {@link Listener#onClose} ends the call.
+ * <p><b>Flow control.</b> {@link #send} never blocks; the caller sends only while {@link #isReady} is
+ * true and waits for {@link Listener#onReady} otherwise, so the transport buffers a small bounded
+ * number of bytes beyond the peer's window. Inbound messages are delivered only as
+ * {@link #request}ed: never more {@code onMessage} calls than the sum of {@code request(n)}.
+ *
+ * <p><b>The end.</b> A started call ends with exactly one {@link Listener#onClose}, whatever happens:
+ * the server's status, {@link #cancel}, a deadline enforced by the library (through {@code cancel}),
+ * a connection failure, or a failure to start (then {@code onClose} may run inside {@code start}).
+ * Messages the server sent before its trailers are delivered (as requested) before {@code onClose};
+ * a call ended by {@code cancel} or by a failure may drop messages not yet delivered. A call that is
+ * never started holds nothing: transports register a call when it starts.
  *
  * @param <Req> request type
  * @param <Resp> response type
@@ -24,37 +37,41 @@ import rpc.api.Status;
 public interface ClientCall<Req, Resp> {
 
   /**
-   * Receives the events of one call.
+   * Receives the events of one call, under the rules of {@link ClientCall}: serialized, never after
+   * {@link #onClose}, never blocking.
    *
    * @param <Resp> response type
    */
   interface Listener<Resp> {
-    /** The response headers arrived (not called for a trailers-only response). */
+    /** The response headers arrived (not called for a trailers-only response); at most once, first. */
     default void onHeaders(Metadata headers) {}
 
-    /** One response message, delivered only against a {@link #request}. */
+    /** One response message, delivered only against a {@link ClientCall#request}. */
     void onMessage(Resp message);
 
-    /** The call ended; called exactly once, after every message. */
+    /** The call ended; called exactly once, last. */
     void onClose(Status status, Metadata trailers);
 
     /** {@link ClientCall#isReady} may have turned true. */
     default void onReady() {}
   }
 
-  /** Starts the call with request headers (custom metadata). Called once, first. */
+  /**
+   * Starts the call with request headers (custom metadata). Called once, first. The listener may
+   * see {@code onClose} before this returns (the call could not start).
+   */
   void start(Listener<Resp> listener, Metadata headers);
 
-  /** Allows {@code n} more response messages to be delivered. */
+  /** Allows {@code n} more response messages to be delivered; {@code n} is positive. */
   void request(int n);
 
-  /** Queues one request message; does not block. */
+  /** Queues one request message; does not block. Ignored once the call has ended. */
   void send(Req message);
 
   /** Whether a {@link #send} now would not exceed the transport's small outbound buffer. */
   boolean isReady();
 
-  /** No more requests will be sent. */
+  /** No more requests will be sent. Idempotent. */
   void halfClose();
 
   /**

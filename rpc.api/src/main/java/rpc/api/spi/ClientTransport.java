@@ -11,9 +11,10 @@ import rpc.api.MethodDescriptor;
 public interface ClientTransport {
 
   /**
-   * A new, unstarted call. If the transport cannot carry it (shut down, target unknown, connection
-   * failed and the call does not wait for ready), the call fails with {@code UNAVAILABLE} once
-   * started.
+   * A new, unstarted call; cheap, and holding nothing until started (a call that is never started
+   * does not delay {@link #awaitTermination}). If the transport cannot carry it (shut down, target
+   * unknown, connection failed and the call does not wait for ready), the call fails with
+   * {@code UNAVAILABLE} once started.
    */
   <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options);
 

@@ -7,14 +7,27 @@ import rpc.api.Status;
 
 /**
  * The transport's side of one server call, handed to {@link ServerCallAcceptor#accept}.
- * Thread-safety: {@link #request}, {@link #isReady} and {@link #close} may be called from any
- * thread; {@link #sendHeaders}, {@link #send} and {@link #setCompression} by one thread at a time.
- * The listener's callbacks for one call never run concurrently, run on a transport thread, and must
- * not block.
+ * Thread-safe as follows: {@link #request}, {@link #isReady} and {@link #close} may be called from
+ * any thread; {@link #sendHeaders}, {@link #send} and {@link #setCompression} by one thread at a
+ * time.
  *
- * <p>Back-pressure: {@link #send} never blocks; the library sends only while {@link #isReady} is
- * true and waits for {@link Listener#onReady} otherwise. Inbound messages are delivered only as
- * {@link #request}ed.
+ * <p><b>Callbacks.</b> The listener's callbacks for one call never run concurrently, start only after
+ * {@link ServerCallAcceptor#accept} has returned the listener, and run on a transport thread or,
+ * inline, on a thread calling a method of this call — never nested inside another callback of the
+ * same call. Callbacks must not block. {@link #isReady} never calls back.
+ *
+ * <p><b>Flow control.</b> {@link #send} never blocks; the library sends only while {@link #isReady}
+ * is true and waits for {@link Listener#onReady} otherwise. Request messages are delivered only as
+ * {@link #request}ed; {@link Listener#onHalfClose} needs no request and comes after every message.
+ *
+ * <p><b>The end.</b> A call ends exactly once, in one of two ways. The library calls {@link #close}:
+ * from then on the listener gets no callback at all, and the transport finishes the exchange on its
+ * own (a write that fails afterwards is not reported). Or the call ends without the library's
+ * {@code close} — the client cancelled or reset the stream, the connection was lost, the transport
+ * shut down, or the transport itself failed the call (a malformed or oversized request message, a
+ * response it could not encode; it has then answered the client with that status) — and the
+ * listener gets {@link Listener#onCancel} once, last. Deadlines are the library's to enforce (see
+ * {@link #deadline()}), through {@code close}.
  *
  * @param <Req> request type
  * @param <Resp> response type
@@ -22,7 +35,8 @@ import rpc.api.Status;
 public interface ServerCall<Req, Resp> {
 
   /**
-   * Receives the events of one server call.
+   * Receives the events of one server call, under the rules of {@link ServerCall}: serialized, never
+   * after the call's end, never blocking.
    *
    * @param <Req> request type
    */
@@ -30,12 +44,13 @@ public interface ServerCall<Req, Resp> {
     /** One request message, delivered only against a {@link ServerCall#request}. */
     void onMessage(Req message);
 
-    /** The client will send no more requests. */
+    /** The client will send no more requests; after every message. */
     void onHalfClose();
 
     /**
-     * The call was cancelled by the peer, lost with its connection, or ended by the transport
-     * shutting down; no more events follow. Not called after {@link ServerCall#close}.
+     * The call ended without the library's {@link ServerCall#close}: the client cancelled, the
+     * connection was lost, the transport shut down, or the transport failed the call (and answered
+     * the client with {@code status}). At most once, last; never after {@code close}.
      */
     void onCancel(Status status);
 
@@ -55,7 +70,7 @@ public interface ServerCall<Req, Resp> {
   /** The {@code :authority} the client used, or null. */
   String authority();
 
-  /** Allows {@code n} more request messages to be delivered. */
+  /** Allows {@code n} more request messages to be delivered; {@code n} is positive. */
   void request(int n);
 
   /** Sends response headers; at most once, before any message. */
@@ -72,7 +87,8 @@ public interface ServerCall<Req, Resp> {
 
   /**
    * Ends the call with {@code status} and {@code trailers}; a non-OK status after nothing was sent
-   * may be sent trailers-only. Idempotent: later calls are ignored.
+   * may be sent trailers-only. No listener callback follows. Idempotent: later calls, and calls
+   * after the call ended otherwise, are ignored.
    */
   void close(Status status, Metadata trailers);
 }

@@ -8,9 +8,14 @@
  * ({@code request(n)} for inbound messages, {@code isReady()}/{@code onReady()} for outbound).
  *
  * <p>Defaults for this package: a null argument throws {@link java.lang.NullPointerException}
- * unless stated otherwise. Listener callbacks for one call are serialized and run on a transport
- * thread; a transport never holds a lock of its own while it calls a listener, and
- * {@code request}, {@code isReady}, {@code cancel} and {@code close} never block, so the library
- * may call them while holding its own locks.
+ * unless stated otherwise. The threading contract is written once, in {@link rpc.api.spi.ClientCall}
+ * and {@link rpc.api.spi.ServerCall}: listener callbacks of one call are serialized (transports use
+ * {@link rpc.api.spi.SerialExecutor}), run on a transport thread or inline on a thread calling into
+ * the call, never after the call's terminal event, and never block. No application code runs in
+ * them: the library hands every result to the application's own threads. Codecs and the listener
+ * wrappers of {@link rpc.api.ClientInterceptor}s do run there, and must not block.
+ *
+ * <p>{@code rpc.testkit}'s transport-level conformance group drives a transport through this SPI
+ * directly and checks each of these promises.
  */
 package rpc.api.spi;
