@@ -48,10 +48,17 @@ public final class CallOptions {
     return compression;
   }
 
-  /** A copy that compresses request messages with {@code encoding} ({@code "gzip"} or {@code "identity"}). */
+  /**
+   * A copy that compresses request messages with {@code encoding} ({@code "gzip"}, or
+   * {@code "identity"} for none). Transports that never compress (in-process) accept it and send
+   * the messages as they are.
+   *
+   * @throws IllegalArgumentException if the encoding is not supported; the message lists those that are
+   */
   public CallOptions withCompression(String encoding) {
-    return new CallOptions(deadline, "identity".equals(encoding) ? null : encoding, headers, waitForReady,
-        maxInboundMessageSize);
+    String e = rpc.api.wire.MessageCompression.requireSupported(encoding);
+    return new CallOptions(deadline, rpc.api.wire.MessageCompression.IDENTITY.equals(e) ? null : e, headers,
+        waitForReady, maxInboundMessageSize);
   }
 
   /** A copy of the extra request headers (empty when none). */

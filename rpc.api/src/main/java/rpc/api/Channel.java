@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import rpc.api.internal.ChannelCore;
+import rpc.api.internal.client.ChannelCore;
 import rpc.api.spi.ClientTransportConfig;
 import rpc.api.spi.Target;
 
@@ -25,6 +26,13 @@ import rpc.api.spi.Target;
  * {@link java.util.ServiceLoader}.
  *
  * <p>{@link #close()} is graceful: calls in flight finish, new calls fail {@code UNAVAILABLE}.
+ *
+ * <p>Threads: no application code runs on a transport thread. The future of an asynchronous call
+ * ({@link #callAsync}, and the generated {@code ...Async} methods) completes on the channel's
+ * executor — a new virtual thread per completion unless {@link Builder#executor} gives another — so
+ * the stages that depend on it may block without stalling other calls. Blocking calls and streams
+ * return on the caller's own thread. Interceptors' listener callbacks and codecs do run on transport
+ * threads, and must not block.
  */
 public final class Channel implements AutoCloseable {
 
@@ -67,7 +75,8 @@ public final class Channel implements AutoCloseable {
 
   /**
    * Starts a unary call; the future completes with the response, or exceptionally with a
-   * {@link StatusException}. Cancelling the future cancels the call.
+   * {@link StatusException}, on the channel's executor (see {@link Builder#executor}). Cancelling
+   * the future cancels the call.
    */
   public <Req, Resp> CompletableFuture<Resp> callAsync(MethodDescriptor<Req, Resp> method, Req request) {
     return callAsync(method, request, defaults);
@@ -150,6 +159,7 @@ public final class Channel implements AutoCloseable {
     private String userAgent;
     private Duration idleTimeout;
     private Duration keepAliveTime;
+    private Executor executor;
     private final Map<String, String> options = new HashMap<>();
 
     private Builder(String target) {
@@ -173,6 +183,17 @@ public final class Channel implements AutoCloseable {
     /** The call options used by calls that pass none. */
     public Builder defaultCallOptions(CallOptions options) {
       this.defaults = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * Completes the futures of asynchronous calls on {@code executor} (so the stages that depend on
+     * them run there) instead of on a new virtual thread each, which is the default (null). As
+     * grpc-java's {@code ManagedChannelBuilder.executor}. A task the executor refuses runs on a new
+     * virtual thread: a completion is never lost. Transport threads never run these stages.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = executor;
       return this;
     }
 
@@ -224,7 +245,7 @@ public final class Channel implements AutoCloseable {
       Target t = Target.parse(target);
       ClientTransportConfig config = new ClientTransportConfig(t, maxInboundMessageSize, sslContext, userAgent,
           idleTimeout, keepAliveTime, options);
-      return new Channel(ChannelCore.create(config, transport, List.copyOf(interceptors)), defaults);
+      return new Channel(ChannelCore.create(config, transport, List.copyOf(interceptors), executor), defaults);
     }
   }
 }

@@ -15,7 +15,8 @@ import java.util.Set;
  *
  * <p>Keys are ASCII, made of {@code 0-9 a-z _ - .} (upper-case letters are lower-cased). Keys
  * ending in {@value #BINARY_SUFFIX} hold binary values ({@link #putBinary}); all other keys hold
- * printable ASCII strings (0x20–0x7E). Invalid keys or values throw
+ * printable ASCII strings (0x20–0x7E) that neither start nor end with a space, as HTTP/2 requires.
+ * Invalid keys or values throw
  * {@link IllegalArgumentException}. Keys with the {@code grpc-} prefix and the HTTP/2 headers the
  * protocol owns ({@code content-type}, {@code te}, {@code user-agent}, …) are reserved: transports
  * do not send them as custom metadata.
@@ -95,7 +96,7 @@ public final class Metadata {
    * Adds an ASCII entry.
    *
    * @throws IllegalArgumentException if the key is invalid, is a binary key, or the value is not
-   *     printable ASCII
+   *     printable ASCII or starts or ends with a space
    */
   public Metadata put(String key, String value) {
     String k = validateKey(key);
@@ -105,6 +106,10 @@ public final class Metadata {
     }
     if (!isValidAsciiValue(value)) {
       throw new IllegalArgumentException("value for '" + k + "' is not printable ASCII");
+    }
+    if (!value.isEmpty() && (value.charAt(0) == ' ' || value.charAt(value.length() - 1) == ' ')) {
+      throw new IllegalArgumentException("value for '" + k + "' starts or ends with a space, which HTTP/2 does not"
+          + " allow in a header (RFC 9113 section 8.2.1)");
     }
     add(k, value);
     return this;

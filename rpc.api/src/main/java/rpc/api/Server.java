@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import rpc.api.internal.ServerCore;
+import rpc.api.internal.server.ServerCore;
 import rpc.api.spi.ServerTransportConfig;
 import rpc.api.spi.Target;
 

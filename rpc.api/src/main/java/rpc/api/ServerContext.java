@@ -38,12 +38,14 @@ public interface ServerContext {
   /**
    * Compresses response messages with {@code encoding} ({@code "gzip"} or {@code "identity"}) if the
    * client accepts it; call before the first response.
+   *
+   * @throws IllegalArgumentException if the encoding is not supported; the message lists those that are
    */
   void setResponseCompression(String encoding);
 
   /**
-   * Runs {@code action} once when the call is cancelled (at once if it already is). It runs on the
-   * thread that observed the cancellation and must not block.
+   * Runs {@code action} once when the call is cancelled: on a virtual thread of its own (never a
+   * transport thread, so it may block), or at once on the calling thread if the call already is.
    */
   void onCancel(Runnable action);
 }

@@ -80,21 +80,21 @@ public final class ServiceDefinition {
     /** Adds a unary method. */
     public <Req, Resp> Builder unary(MethodDescriptor<Req, Resp> method, UnaryHandler<Req, Resp> handler) {
       Objects.requireNonNull(handler, "handler");
-      return add(method, MethodDescriptor.Kind.UNARY, rpc.api.internal.Handlers.unary(handler));
+      return add(method, MethodDescriptor.Kind.UNARY, rpc.api.internal.server.Handlers.unary(handler));
     }
 
     /** Adds a client-streaming method. */
     public <Req, Resp> Builder clientStreaming(MethodDescriptor<Req, Resp> method,
         ClientStreamingHandler<Req, Resp> handler) {
       Objects.requireNonNull(handler, "handler");
-      return add(method, MethodDescriptor.Kind.CLIENT_STREAMING, rpc.api.internal.Handlers.clientStreaming(handler));
+      return add(method, MethodDescriptor.Kind.CLIENT_STREAMING, rpc.api.internal.server.Handlers.clientStreaming(handler));
     }
 
     /** Adds a server-streaming method. */
     public <Req, Resp> Builder serverStreaming(MethodDescriptor<Req, Resp> method,
         ServerStreamingHandler<Req, Resp> handler) {
       Objects.requireNonNull(handler, "handler");
-      return add(method, MethodDescriptor.Kind.SERVER_STREAMING, rpc.api.internal.Handlers.serverStreaming(handler));
+      return add(method, MethodDescriptor.Kind.SERVER_STREAMING, rpc.api.internal.server.Handlers.serverStreaming(handler));
     }
 
     /** Adds a bidi-streaming method. */

@@ -54,22 +54,36 @@ public final class Transports {
   }
 
   /**
+   * A provider and the target it serves: the target as given, or read again as {@code host:port}
+   * when its "scheme" is no scheme any provider serves ({@code localhost:abc}).
+   *
+   * @param provider the transport provider
+   * @param target the target to hand it
+   */
+  public record Selection(TransportProvider provider, Target target) {}
+
+  /**
    * The provider for {@code target}: by {@code explicitName} when given, otherwise the available
-   * provider with the highest priority serving the target's scheme.
+   * provider with the highest priority serving the target's scheme. A text like {@code name:port}
+   * whose {@code name} no provider serves as a scheme is read as the address {@code name:port}
+   * (as grpc does), so that its port is checked and reported, not its "scheme".
    *
    * @throws IllegalArgumentException naming the target, the providers found and the module to add
    */
-  public static TransportProvider select(Target target, String explicitName) {
-    List<TransportProvider> all = all();
-    for (TransportProvider p : all) {
-      if (explicitName != null ? p.name().equals(explicitName) : p.schemes().contains(target.scheme())) {
-        if (p.isAvailable()) {
-          return p;
-        }
+  public static Selection select(Target target, String explicitName) {
+    TransportProvider p = find(target.scheme(), explicitName);
+    if (p != null) {
+      return new Selection(p, target);
+    }
+    if (explicitName == null && !target.text().contains("/") && !target.scheme().equals("unix")) {
+      TransportProvider dns = find("dns", null);
+      if (dns != null) {
+        return new Selection(dns, new Target("dns", target.text().strip(), target.text()));
       }
     }
+    List<TransportProvider> all = all();
     String found = all.isEmpty() ? "none" : all.stream()
-        .map(p -> p.name() + " " + p.schemes() + (p.isAvailable() ? "" : " (unavailable)"))
+        .map(q -> q.name() + " " + q.schemes() + (q.isAvailable() ? "" : " (unavailable)"))
         .collect(Collectors.joining(", "));
     String want = explicitName != null ? "transport '" + explicitName + "'" : "scheme '" + target.scheme() + "'";
     throw new IllegalArgumentException("no transport for target '" + target.text() + "' (" + want
@@ -77,11 +91,24 @@ public final class Transports {
         + " to the module path or class path.");
   }
 
+  private static TransportProvider find(String scheme, String explicitName) {
+    for (TransportProvider p : all()) {
+      if (explicitName != null ? p.name().equals(explicitName) : p.schemes().contains(scheme)) {
+        if (p.isAvailable()) {
+          return p;
+        }
+      }
+    }
+    return null;
+  }
+
   private static String moduleHint(Target target, String explicitName) {
     String key = explicitName != null ? explicitName : target.scheme();
     return switch (key) {
       case "inprocess" -> "the module rpc.transport.inprocess (artifact dev.rpc:rpc.transport.inprocess)";
       case "jetty", "dns", "http", "https" -> "the module rpc.transport.jetty (artifact dev.rpc:rpc.transport.jetty)";
+      case "unix" -> "a module that provides rpc.api.spi.TransportProvider for Unix domain sockets (none of"
+          + " rpc's own transports serves 'unix' yet)";
       default -> "a module that provides rpc.api.spi.TransportProvider for '" + key + "'";
     };
   }

@@ -5,8 +5,9 @@ import java.util.Objects;
 /**
  * A parsed target or listen address: a scheme and what follows it.
  * Immutable. Forms: {@code inprocess:NAME}; {@code host:port}, {@code [::1]:port} and
- * {@code dns:///host:port} (scheme {@code dns}); {@code http://host:port} and
- * {@code https://host:port}. A bare {@code host:port} means {@code dns}.
+ * {@code dns:///host:port} (scheme {@code dns}; a DNS server authority, {@code dns://8.8.8.8/...},
+ * is refused); {@code http://host:port} and {@code https://host:port}; {@code unix:///path} and
+ * {@code unix:path} (the authority is the socket path). A bare {@code host:port} means {@code dns}.
  *
  * @param scheme the scheme, lower case ({@code inprocess}, {@code dns}, {@code http}, {@code https})
  * @param authority {@code host:port} for network schemes, the name for {@code inprocess}
@@ -36,12 +37,25 @@ public record Target(String scheme, String authority, String text) {
     if (colon > 0 && isScheme(t.substring(0, colon))) {
       String scheme = t.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
       String rest = t.substring(colon + 1);
+      if (scheme.equals("unix")) {
+        String path = rest.startsWith("//") ? rest.substring(2) : rest; // unix:///abs, unix:relative
+        if (path.isEmpty()) {
+          throw new IllegalArgumentException("unix target has no socket path: " + text);
+        }
+        return new Target(scheme, path, text);
+      }
       if (rest.startsWith("//")) {
         String afterSlashes = rest.substring(2);
         int slash = afterSlashes.indexOf('/');
         String authority = slash < 0 ? afterSlashes : afterSlashes.substring(0, slash);
-        if (scheme.equals("dns") && authority.isEmpty() && slash >= 0) {
-          authority = afterSlashes.substring(slash + 1); // dns:///host:port
+        if (scheme.equals("dns")) {
+          if (!authority.isEmpty()) {
+            // dns://SERVER/name asks a given DNS server; the JDK's resolver cannot.
+            throw new IllegalArgumentException("target " + text + " names the DNS server '" + authority
+                + "', which is not supported: use dns:///" + (slash < 0 ? "host:port" : afterSlashes.substring(slash + 1))
+                + " to resolve with the system's resolver");
+          }
+          authority = slash < 0 ? "" : afterSlashes.substring(slash + 1); // dns:///host:port
         }
         if (authority.isEmpty()) {
           throw new IllegalArgumentException("target has no authority: " + text);

@@ -33,6 +33,21 @@ public final class MessageCompression {
   }
 
   /**
+   * {@code encoding} in lower case, checked: the one place an application's choice of compression is
+   * validated, whatever the transport.
+   *
+   * @throws IllegalArgumentException naming the encodings supported, if {@code encoding} is not one
+   */
+  public static String requireSupported(String encoding) {
+    java.util.Objects.requireNonNull(encoding, "encoding");
+    if (!isSupported(encoding)) {
+      throw new IllegalArgumentException("unsupported compression '" + encoding + "' (supported: " + IDENTITY + ", "
+          + ACCEPT_ENCODING + ")");
+    }
+    return encoding.toLowerCase(Locale.ROOT);
+  }
+
+  /**
    * Whether a {@code grpc-accept-encoding} header value (a comma-separated list, possibly null) lists
    * {@code encoding}. {@code identity} is always accepted.
    */

@@ -37,6 +37,7 @@ public final class MessageDeframer {
   public record Frame(boolean compressed, ByteBuffer payload) {}
 
   private final int maxMessageSize;
+  private final java.util.function.LongFunction<Status> tooLarge;
   private final byte[] header = new byte[MessageFraming.HEADER_LENGTH];
   private int headerFill;
   private boolean compressed;
@@ -50,10 +51,23 @@ public final class MessageDeframer {
    * @throws IllegalArgumentException if {@code maxMessageSize} is negative
    */
   public MessageDeframer(int maxMessageSize) {
+    this(maxMessageSize, size -> Status.RESOURCE_EXHAUSTED.withDescription("gRPC message exceeds maximum size "
+        + maxMessageSize + ": " + size));
+  }
+
+  /**
+   * A deframer that rejects messages longer than {@code maxMessageSize} bytes with the status
+   * {@code tooLarge} makes of the announced length (see {@link MessageLimit}, which says whose limit
+   * it is).
+   *
+   * @throws IllegalArgumentException if {@code maxMessageSize} is negative
+   */
+  public MessageDeframer(int maxMessageSize, java.util.function.LongFunction<Status> tooLarge) {
     if (maxMessageSize < 0) {
       throw new IllegalArgumentException("maxMessageSize < 0: " + maxMessageSize);
     }
     this.maxMessageSize = maxMessageSize;
+    this.tooLarge = java.util.Objects.requireNonNull(tooLarge, "tooLarge");
   }
 
   /** The largest message length accepted, in bytes. */
@@ -132,8 +146,7 @@ public final class MessageDeframer {
     }
     // A length of 2^31 or more reads as negative: too large either way.
     if (len < 0 || len > maxMessageSize) {
-      throw Status.RESOURCE_EXHAUSTED.withDescription("gRPC message exceeds maximum size " + maxMessageSize + ": "
-          + Integer.toUnsignedLong(len)).asException();
+      throw tooLarge.apply(Integer.toUnsignedLong(len)).asException();
     }
     compressed = flag == MessageFraming.COMPRESSED;
     length = len;

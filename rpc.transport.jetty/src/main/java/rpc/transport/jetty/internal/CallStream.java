@@ -12,6 +12,7 @@ import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import rpc.api.Codec;
 import rpc.api.Status;
+import rpc.api.spi.SerialExecutor;
 import rpc.api.wire.MessageCompression;
 import rpc.api.wire.MessageFraming;
 
@@ -78,10 +79,14 @@ abstract class CallStream implements Stream.Listener {
     }
   };
 
-  /** {@code readAtOnce}: servers read requests at once; clients wait for the response headers. */
-  CallStream(ByteBufferPool pool, int maxInboundMessageSize, boolean readAtOnce) {
+  /**
+   * {@code readAtOnce}: servers read requests at once; clients wait for the response headers.
+   * {@code tooLarge} words the status for an inbound message over the limit (see MessageLimit).
+   */
+  CallStream(ByteBufferPool pool, int maxInboundMessageSize, java.util.function.LongFunction<Status> tooLarge,
+      boolean readAtOnce) {
     this.pool = pool;
-    this.inbound = new InboundReader(this, maxInboundMessageSize, readAtOnce);
+    this.inbound = new InboundReader(this, maxInboundMessageSize, tooLarge, readAtOnce);
   }
 
   // =====================================================================================

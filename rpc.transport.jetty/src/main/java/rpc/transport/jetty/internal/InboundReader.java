@@ -26,6 +26,7 @@ final class InboundReader {
   private final CallStream call;
   private final MessageDeframer deframer;
   private final int maxInboundMessageSize;
+  private final java.util.function.LongFunction<Status> tooLarge;
   private final ReentrantLock readLock = new ReentrantLock();
   private final ArrayDeque<Stream.Data> stash = new ArrayDeque<>(0);
   private boolean endReceived; // under readLock
@@ -41,11 +42,13 @@ final class InboundReader {
   private volatile boolean open;
   private final boolean[] eofFlag = new boolean[1];
 
-  InboundReader(CallStream call, int maxInboundMessageSize, boolean open) {
+  InboundReader(CallStream call, int maxInboundMessageSize, java.util.function.LongFunction<Status> tooLarge,
+      boolean open) {
     this.call = call;
     this.open = open;
     this.maxInboundMessageSize = maxInboundMessageSize;
-    this.deframer = new MessageDeframer(maxInboundMessageSize);
+    this.tooLarge = tooLarge;
+    this.deframer = new MessageDeframer(maxInboundMessageSize, tooLarge);
   }
 
   /** Adds demand for {@code n} messages and delivers what is available. */
@@ -187,7 +190,14 @@ final class InboundReader {
       if (encoding == null) {
         throw Status.INTERNAL.withDescription("compressed message received without grpc-encoding").asException();
       }
-      payload = MessageCompression.decompress(encoding, payload, maxInboundMessageSize);
+      try {
+        payload = MessageCompression.decompress(encoding, payload, maxInboundMessageSize);
+      } catch (StatusException e) {
+        if (e.status().code() == Status.Code.RESOURCE_EXHAUSTED) {
+          throw tooLarge.apply(-1).asException(); // says whose limit, as for an uncompressed message
+        }
+        throw e;
+      }
     }
     return call.decode(payload);
   }

@@ -1,4 +1,4 @@
-package rpc.api.internal;
+package rpc.api.internal.server;
 
 import rpc.api.ClientStreamingHandler;
 import rpc.api.ServerCallHandler;

@@ -1,4 +1,4 @@
-package rpc.api.internal;
+package rpc.api.internal.server;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,24 +18,23 @@ import rpc.api.ServerCallHandler;
 import rpc.api.ServerInterceptor;
 import rpc.api.ServiceDefinition;
 import rpc.api.Status;
+import rpc.api.internal.Transports;
+import rpc.api.internal.VirtualThreads;
 import rpc.api.spi.ServerCall;
 import rpc.api.spi.ServerCallAcceptor;
 import rpc.api.spi.ServerTransport;
 import rpc.api.spi.ServerTransportConfig;
-import rpc.api.spi.TransportProvider;
 
 /** The machinery behind {@link rpc.api.Server}: accepts calls and runs each handler on its own thread. */
 public final class ServerCore implements ServerCallAcceptor {
   private static final System.Logger LOG = System.getLogger("rpc.api.Server");
-  // Unnamed: a name per call is a string built per call, on the hottest path.
-  private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
 
   private final ServerTransport transport;
   private final List<ServiceDefinition> services;
   private final Map<String, ServiceDefinition.Method<?, ?>> methods = new HashMap<>();
   private final List<ServerInterceptor> interceptors;
-  private final java.util.function.Consumer<Runnable> launcher;
-  private final Set<ServerCallRunner<?, ?>> active = ConcurrentHashMap.newKeySet();
+  private final Executor launcher;
+  private final Set<BlockingServerStream<?, ?>> active = ConcurrentHashMap.newKeySet();
   private final AtomicInteger activeCount = new AtomicInteger();
   private final ReentrantLock stateLock = new ReentrantLock();
   private final CountDownLatch handlersDone = new CountDownLatch(1);
@@ -46,7 +44,10 @@ public final class ServerCore implements ServerCallAcceptor {
 
   public ServerCore(ServerTransportConfig config, String transportName, List<ServiceDefinition> services,
       List<ServerInterceptor> interceptors, Executor executor) {
-    TransportProvider provider = Transports.select(config.address(), transportName);
+    Transports.Selection selected = Transports.select(config.address(), transportName);
+    ServerTransportConfig resolved = selected.target() == config.address() ? config
+        : new ServerTransportConfig(selected.target(), config.maxInboundMessageSize(), config.sslContext(),
+            config.requireClientAuth(), config.maxConcurrentStreams(), config.idleTimeout(), config.options());
     this.services = services;
     for (ServiceDefinition s : services) {
       for (ServiceDefinition.Method<?, ?> m : s.methods()) {
@@ -54,8 +55,8 @@ public final class ServerCore implements ServerCallAcceptor {
       }
     }
     this.interceptors = interceptors;
-    this.launcher = executor == null ? task -> VIRTUAL.newThread(task).start() : executor::execute;
-    this.transport = provider.newServerTransport(config);
+    this.launcher = executor == null ? VirtualThreads.EXECUTOR : executor;
+    this.transport = selected.provider().newServerTransport(resolved);
   }
 
   public void start() throws IOException {
@@ -107,12 +108,12 @@ public final class ServerCore implements ServerCallAcceptor {
           new Metadata());
       return NoopListener.instance();
     }
-    ServerCallRunner<Req, Resp> runner =
-        new ServerCallRunner<>(this, call, withInterceptors(m.handler()), headers, launcher);
+    BlockingServerStream<Req, Resp> stream =
+        new BlockingServerStream<>(this, call, headers, withInterceptors(m.handler()), launcher);
     activeCount.incrementAndGet();
-    active.add(runner);
-    runner.begin();
-    return runner;
+    active.add(stream);
+    stream.begin();
+    return stream;
   }
 
   private <Req, Resp> ServerCallHandler<Req, Resp> withInterceptors(ServerCallHandler<Req, Resp> handler) {
@@ -125,8 +126,8 @@ public final class ServerCore implements ServerCallAcceptor {
     return h;
   }
 
-  void callEnded(ServerCallRunner<?, ?> runner) {
-    if (active.remove(runner)) {
+  void callEnded(BlockingServerStream<?, ?> stream) {
+    if (active.remove(stream)) {
       activeCount.decrementAndGet();
     }
     if (shutdown) {
@@ -189,8 +190,8 @@ public final class ServerCore implements ServerCallAcceptor {
     if (started) {
       transport.shutdownNow();
     }
-    for (ServerCallRunner<?, ?> r : active) {
-      r.cancel(Status.UNAVAILABLE.withDescription("server shutting down"), true);
+    for (BlockingServerStream<?, ?> s : active) {
+      s.cancelled(Status.UNAVAILABLE.withDescription("server shutting down"), true);
     }
     maybeTerminate();
   }

@@ -1,4 +1,4 @@
-package rpc.api.internal;
+package rpc.api.internal.client;
 
 import rpc.api.Metadata;
 import rpc.api.MethodDescriptor;
@@ -6,11 +6,11 @@ import rpc.api.Status;
 import rpc.api.spi.ClientCall;
 
 /** A call that ends with a fixed status as soon as it starts, without touching a transport. */
-public final class FailedCall<Req, Resp> implements ClientCall<Req, Resp> {
+final class FailedCall<Req, Resp> implements ClientCall<Req, Resp> {
   private final MethodDescriptor<Req, Resp> method;
   private final Status status;
 
-  public FailedCall(MethodDescriptor<Req, Resp> method, Status status) {
+  FailedCall(MethodDescriptor<Req, Resp> method, Status status) {
     this.method = method;
     this.status = status;
   }

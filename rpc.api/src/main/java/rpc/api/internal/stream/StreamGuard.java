@@ -1,4 +1,4 @@
-package rpc.api.internal;
+package rpc.api.internal.stream;
 
 import java.util.concurrent.atomic.AtomicReference;
 

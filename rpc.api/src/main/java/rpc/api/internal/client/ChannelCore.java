@@ -1,8 +1,10 @@
-package rpc.api.internal;
+package rpc.api.internal.client;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import rpc.api.CallOptions;
 import rpc.api.ClientInterceptor;
@@ -11,25 +13,30 @@ import rpc.api.Deadline;
 import rpc.api.MethodDescriptor;
 import rpc.api.Status;
 import rpc.api.StatusException;
+import rpc.api.internal.Transports;
 import rpc.api.spi.ClientCall;
 import rpc.api.spi.ClientTransport;
 import rpc.api.spi.ClientTransportConfig;
 import rpc.api.spi.Target;
-import rpc.api.spi.TransportProvider;
 
-/** The machinery behind {@link rpc.api.Channel}. Thread-safe. */
+/**
+ * The machinery behind {@link rpc.api.Channel}: the interceptor chain over the transport, and the
+ * three ways to make a call (blocking unary, asynchronous unary, stream). Thread-safe.
+ */
 public final class ChannelCore {
   private final Target target;
   private final String transportName;
   private final ClientTransport transport;
   private final ClientInterceptor.Next chain;
+  private final Executor completions;
   private volatile boolean shutdown;
 
-  private ChannelCore(Target target, TransportProvider provider, ClientTransport transport,
-      List<ClientInterceptor> interceptors) {
+  private ChannelCore(Target target, String transportName, ClientTransport transport,
+      List<ClientInterceptor> interceptors, Executor completions) {
     this.target = target;
-    this.transportName = provider.name();
+    this.transportName = transportName;
     this.transport = transport;
+    this.completions = completions;
     ClientInterceptor.Next next = new ClientInterceptor.Next() {
       @Override
       public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
@@ -49,11 +56,19 @@ public final class ChannelCore {
     this.chain = next;
   }
 
-  /** Selects the transport and creates the channel machinery. */
+  /**
+   * Selects the transport and creates the channel machinery; {@code completions} runs the completion
+   * of asynchronous calls (null: a new virtual thread each).
+   */
   public static ChannelCore create(ClientTransportConfig config, String transportName,
-      List<ClientInterceptor> interceptors) {
-    TransportProvider provider = Transports.select(config.target(), transportName);
-    return new ChannelCore(config.target(), provider, provider.newClientTransport(config), interceptors);
+      List<ClientInterceptor> interceptors, Executor completions) {
+    Transports.Selection selected = Transports.select(config.target(), transportName);
+    ClientTransportConfig resolved = selected.target() == config.target() ? config
+        : new ClientTransportConfig(selected.target(), config.maxInboundMessageSize(), config.sslContext(),
+            config.userAgent(), config.idleTimeout(), config.keepAliveTime(), config.options());
+    ClientTransport transport = selected.provider().newClientTransport(resolved);
+    return new ChannelCore(resolved.target(), selected.provider().name(), transport, interceptors,
+        completions == null ? rpc.api.internal.VirtualThreads.EXECUTOR : completions);
   }
 
   public Target target() {
@@ -64,6 +79,7 @@ public final class ChannelCore {
     return transportName;
   }
 
+  /** The bottom of the interceptor chain: the transport's call, with the options applied. */
   private <Req, Resp> ClientCall<Req, Resp> transportCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
     if (shutdown) {
       return new FailedCall<>(method, Status.UNAVAILABLE.withDescription("channel to " + target.text() + " is closed"));
@@ -74,10 +90,13 @@ public final class ChannelCore {
           "deadline exceeded before the call started (" + deadline + ")"));
     }
     ClientCall<Req, Resp> call = transport.newCall(method, options);
-    if (deadline == null && !options.hasHeaders()) {
-      return call;
+    if (deadline != null) {
+      call = new DeadlineCall<>(call, deadline);
     }
-    return new OptionsCall<>(call, deadline, options.hasHeaders() ? options.headers() : null);
+    if (options.hasHeaders()) {
+      call = new ExtraHeadersCall<>(call, options.headers());
+    }
+    return call;
   }
 
   /** A new call through the interceptors. */
@@ -93,14 +112,16 @@ public final class ChannelCore {
 
   public <Req, Resp> CompletableFuture<Resp> asyncUnary(MethodDescriptor<Req, Resp> method, Req request,
       CallOptions options) {
-    java.util.Objects.requireNonNull(request, "request");
-    UnaryCall<Req, Resp> call = new UnaryCall<>(newCall(method, options));
+    Objects.requireNonNull(request, "request");
+    UnaryFuture<Req, Resp> call = new UnaryFuture<>(newCall(method, options), completions);
     call.start(request);
     return call;
   }
 
   public <Req, Resp> Resp blockingUnary(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
-    UnaryCall<Req, Resp> call = (UnaryCall<Req, Resp>) asyncUnary(method, request, options);
+    Objects.requireNonNull(request, "request");
+    UnaryFuture<Req, Resp> call = new UnaryFuture<>(newCall(method, options), null);
+    call.start(request);
     try {
       return call.get();
     } catch (InterruptedException e) {

@@ -1,0 +1,70 @@
+package rpc.api.internal.stream;
+
+import java.util.Arrays;
+
+/**
+ * The messages a stream has received and the application has not taken yet, with the bytes they
+ * count for: a ring buffer, so holding a message costs no allocation of its own.
+ * Not thread-safe: the owning {@link BlockingStream} uses it under its lock.
+ */
+final class Inbox<T> {
+  private Object[] items = new Object[8];
+  private int[] sizes = new int[8];
+  private int head;
+  private int count;
+  private long bytes;
+
+  void add(T item, int size) {
+    if (count == items.length) {
+      grow();
+    }
+    int i = (head + count) & (items.length - 1);
+    items[i] = item;
+    sizes[i] = size;
+    count++;
+    bytes += size;
+  }
+
+  @SuppressWarnings("unchecked")
+  T poll() {
+    if (count == 0) {
+      return null;
+    }
+    T item = (T) items[head];
+    items[head] = null;
+    bytes -= sizes[head];
+    head = (head + 1) & (items.length - 1);
+    count--;
+    return item;
+  }
+
+  boolean isEmpty() {
+    return count == 0;
+  }
+
+  /** What the held messages count for, in bytes. */
+  long bytes() {
+    return bytes;
+  }
+
+  void clear() {
+    Arrays.fill(items, null);
+    head = 0;
+    count = 0;
+    bytes = 0;
+  }
+
+  private void grow() {
+    int n = items.length;
+    Object[] newItems = new Object[n * 2];
+    int[] newSizes = new int[n * 2];
+    for (int i = 0; i < count; i++) {
+      int from = (head + i) & (n - 1);
+      newItems[i] = items[from];
+      newSizes[i] = sizes[from];
+    }
+    items = newItems;
+    sizes = newSizes;
+    head = 0;
+  }
+}
