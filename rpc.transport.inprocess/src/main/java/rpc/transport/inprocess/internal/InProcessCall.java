@@ -9,22 +9,36 @@ import rpc.api.Metadata;
 import rpc.api.MethodDescriptor;
 import rpc.api.Status;
 import rpc.api.spi.ClientCall;
+import rpc.api.spi.SerialExecutor;
 import rpc.api.spi.ServerCall;
+import rpc.api.wire.MessageLimit;
 
 /**
- * One in-process call: the client half ({@link #client()}) and the server half ({@link #server()})
- * joined by two bounded message queues.
+ * One in-process call: the client half ({@link #client()}) and the server half joined by two
+ * message queues bounded in bytes, the in-process counterpart of HTTP/2's stream windows.
  *
- * <p>Thread-safe: all state is guarded by one lock held only briefly; listener callbacks of each
- * half are queued under the lock and run serialized, outside it, by a {@link SerialExecutor}.
- * Messages are delivered only against demand ({@code request(n)}); a sender is "ready" while fewer
- * than {@link #WINDOW} of its messages wait undelivered, which bounds memory per call.
+ * <p>Thread-safe: all state is guarded by one lock held only briefly; the listener callbacks of each
+ * half are queued under the lock and run serialized, outside it, by a {@link SerialExecutor} — on
+ * whichever thread made them due, as {@link ClientCall} and {@link ServerCall} allow. Messages are
+ * delivered only against demand ({@code request(n)}); a sender is ready while its undelivered
+ * messages count for less than {@link #WINDOW_BYTES}, and is woken once they have drained to half
+ * of it. A message counts for its encoded size plus {@link #MESSAGE_OVERHEAD}.
+ *
+ * <p>Terminal events: the client half gets exactly one {@code onClose}; the server half gets no
+ * callback once the library has closed it, or exactly one {@code onCancel} when the call ends
+ * otherwise. Queued callbacks check this when they run, so one queued before the end never runs
+ * after it.
  */
 final class InProcessCall<Req, Resp> {
-  /** Messages that may wait undelivered in each direction before the sender is told to wait. */
-  static final int WINDOW = 32;
-  /** A waiting sender is woken once the queue has drained to this, not at the first free slot. */
-  static final int RESUME = WINDOW / 2;
+  /** Bytes of undelivered messages in one direction beyond which the sender is told to wait. */
+  static final int WINDOW_BYTES = 64 * 1024;
+  /** A waiting sender is woken once the queue has drained to this, not at the first free byte. */
+  static final int RESUME_BYTES = WINDOW_BYTES / 2;
+  /** What a queued message counts for on top of its encoded size. */
+  static final int MESSAGE_OVERHEAD = 32;
+
+  /** A message on its way: the object itself, or its serialized bytes, and what it counts for. */
+  private record Queued(Object payload, int bytes) {}
 
   private final InProcessClientTransport clientTransport;
   private final MethodDescriptor<Req, Resp> clientMethod;
@@ -38,16 +52,17 @@ final class InProcessCall<Req, Resp> {
   private ClientCall.Listener<Resp> clientListener;
   private ServerCall.Listener<Req> serverListener; // read by queued tasks, which run after it is set
   private InProcessServerTransport server;
-  private ServerHalf serverHalf;
   private MethodDescriptor<Req, Resp> serverMethod;
-  private final ArrayDeque<Object> toServerQueue = new ArrayDeque<>();
-  private final ArrayDeque<Object> toClientQueue = new ArrayDeque<>();
+  private final ArrayDeque<Queued> toServerQueue = new ArrayDeque<>();
+  private final ArrayDeque<Queued> toClientQueue = new ArrayDeque<>();
+  private long toServerBytes;
+  private long toClientBytes;
   private int serverDemand;
   private int clientDemand;
   private boolean clientHalfClosed;
   private boolean halfCloseDelivered;
   private boolean headersSent;
-  private boolean serverClosed; // server half is finished: closed or cancelled
+  private boolean serverClosed; // server half is finished: closed by the library or cancelled
   private boolean clientClosed; // onClose queued for the client
   private Status pendingStatus; // OK close waiting for queued responses to drain
   private Metadata pendingTrailers;
@@ -55,17 +70,14 @@ final class InProcessCall<Req, Resp> {
   private boolean serverWantsReady;
   private boolean byReferenceUp;
   private boolean byReferenceDown;
-  private volatile Status failOnStart;
+  // set when the terminal callback ran, or the library closed the server half; read by queued tasks
+  private volatile boolean clientListenerDone;
+  private volatile boolean serverListenerDone;
 
   InProcessCall(InProcessClientTransport clientTransport, MethodDescriptor<Req, Resp> method, CallOptions options) {
     this.clientTransport = clientTransport;
     this.clientMethod = method;
     this.options = options;
-  }
-
-  /** Makes the call fail with {@code status} when it starts (the transport was shut down). */
-  void failOnStart(Status status) {
-    this.failOnStart = status;
   }
 
   ClientCall<Req, Resp> client() {
@@ -85,11 +97,11 @@ final class InProcessCall<Req, Resp> {
     } finally {
       lock.unlock();
     }
-    if (failOnStart != null) {
-      terminate(failOnStart, null);
+    String name = clientTransport.name();
+    if (!clientTransport.register(this)) {
+      terminate(Status.UNAVAILABLE.withDescription("channel to inprocess:" + name + " is closed"), null);
       return;
     }
-    String name = clientTransport.name();
     InProcessServerTransport target = Registry.lookup(name);
     if (target == null) {
       terminate(Status.UNAVAILABLE.withDescription("no in-process server named '" + name + "' is running"), null);
@@ -110,7 +122,6 @@ final class InProcessCall<Req, Resp> {
     try {
       server = target;
       serverMethod = (MethodDescriptor<Req, Resp>) found;
-      serverHalf = half;
       byReferenceUp = sameImmutable(clientMethod.requestCodec(), serverMethod.requestCodec());
       byReferenceDown = sameImmutable(serverMethod.responseCodec(), clientMethod.responseCodec());
     } finally {
@@ -135,41 +146,69 @@ final class InProcessCall<Req, Resp> {
     return a.immutableMessages() && (a == b || a.equals(b));
   }
 
-  // ------------------------------------------------------------------ delivery (lock held)
+  // ------------------------------------------------------------------ callbacks (queued under the lock)
+
+  /** Queues a client callback that is skipped if the client's terminal callback has run. */
+  private void toClient(Runnable callback) {
+    toClient.enqueue(() -> {
+      if (!clientListenerDone) {
+        callback.run();
+      }
+    });
+  }
+
+  /** Queues a server callback that is skipped once the server half has ended. */
+  private void toServer(Runnable callback) {
+    toServer.enqueue(() -> {
+      if (!serverListenerDone) {
+        callback.run();
+      }
+    });
+  }
+
+  /** Under the lock: queues the client's one onClose, then the call's unregistration. */
+  private void closeClient(Status status, Metadata trailers) {
+    clientClosed = true;
+    pendingStatus = null;
+    toClient.enqueue(() -> {
+      if (!clientListenerDone) {
+        clientListenerDone = true;
+        clientListener.onClose(status, trailers);
+      }
+      unregister();
+    });
+  }
 
   private void pumpToServer() {
     while (serverDemand > 0 && !toServerQueue.isEmpty() && !serverClosed) {
-      Object payload = toServerQueue.poll();
+      Queued q = toServerQueue.poll();
+      toServerBytes -= q.bytes();
       serverDemand--;
-      toServer.enqueue(() -> deliverToServer(payload));
+      toServer(() -> deliverToServer(q.payload()));
     }
     if (toServerQueue.isEmpty() && clientHalfClosed && !halfCloseDelivered && !serverClosed) {
       halfCloseDelivered = true;
-      toServer.enqueue(() -> serverListener.onHalfClose());
+      toServer(() -> serverListener.onHalfClose());
     }
-    if (clientWantsReady && toServerQueue.size() <= RESUME) {
+    if (clientWantsReady && toServerBytes <= RESUME_BYTES && !clientClosed) {
       clientWantsReady = false;
-      toClient.enqueue(() -> clientListener.onReady());
+      toClient(() -> clientListener.onReady());
     }
   }
 
   private void pumpToClient() {
     while (clientDemand > 0 && !toClientQueue.isEmpty() && !clientClosed) {
-      Object payload = toClientQueue.poll();
+      Queued q = toClientQueue.poll();
+      toClientBytes -= q.bytes();
       clientDemand--;
-      toClient.enqueue(() -> deliverToClient(payload));
+      toClient(() -> deliverToClient(q.payload()));
     }
     if (toClientQueue.isEmpty() && pendingStatus != null && !clientClosed) {
-      Status s = pendingStatus;
-      Metadata t = pendingTrailers;
-      pendingStatus = null;
-      clientClosed = true;
-      toClient.enqueue(() -> clientListener.onClose(s, t));
-      toClient.enqueue(this::unregister);
+      closeClient(pendingStatus, pendingTrailers);
     }
-    if (serverWantsReady && toClientQueue.size() <= RESUME) {
+    if (serverWantsReady && toClientBytes <= RESUME_BYTES && !serverClosed) {
       serverWantsReady = false;
-      toServer.enqueue(() -> serverListener.onReady());
+      toServer(() -> serverListener.onReady());
     }
   }
 
@@ -228,19 +267,21 @@ final class InProcessCall<Req, Resp> {
     try {
       toServerQueue.clear();
       toClientQueue.clear();
+      toServerBytes = 0;
+      toClientBytes = 0;
       if (!clientClosed) {
-        clientClosed = true;
-        pendingStatus = null;
-        toClient.enqueue(() -> clientListener.onClose(clientStatus, new Metadata()));
-        toClient.enqueue(this::unregister);
+        closeClient(clientStatus, new Metadata());
       }
       if (!serverClosed) {
         serverClosed = true;
-        if (serverListener != null || serverHalf != null) {
+        if (serverMethod != null) {
           Status s = serverStatus == null ? clientStatus : serverStatus;
           toServer.enqueue(() -> {
-            if (serverListener != null) {
-              serverListener.onCancel(s);
+            if (!serverListenerDone) {
+              serverListenerDone = true;
+              if (serverListener != null) {
+                serverListener.onCancel(s);
+              }
             }
           });
         }
@@ -264,13 +305,14 @@ final class InProcessCall<Req, Resp> {
     terminate(status, status);
   }
 
-  private int checkSize(Codec<Object> codec, Object message, Object payload, int limit) {
-    int size = payload instanceof byte[] b ? b.length : codec.encodedSize(message);
-    return size > limit ? size : -1;
+  /** The encoded size of a message about to be queued. */
+  @SuppressWarnings("unchecked")
+  private static int sizeOf(Codec<?> codec, Object message, Object payload) {
+    return payload instanceof byte[] b ? b.length : ((Codec<Object>) codec).encodedSize(message);
   }
 
   @SuppressWarnings("unchecked")
-  private Object payloadOf(Codec<?> codec, Object message, boolean byReference) {
+  private static Object payloadOf(Codec<?> codec, Object message, boolean byReference) {
     return byReference ? message : ((Codec<Object>) codec).toByteArray(message);
   }
 
@@ -298,7 +340,6 @@ final class InProcessCall<Req, Resp> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void send(Req message) {
       boolean up;
       InProcessServerTransport srv;
@@ -313,18 +354,18 @@ final class InProcessCall<Req, Resp> {
         lock.unlock();
       }
       Object payload;
+      int size;
       try {
         payload = payloadOf(clientMethod.requestCodec(), message, up);
+        size = sizeOf(clientMethod.requestCodec(), message, payload);
       } catch (RuntimeException e) {
         Status s = Status.INTERNAL.withDescription("could not serialize request: " + e).withCause(e);
         terminate(s, Status.CANCELLED.withDescription("client could not serialize a request"));
         return;
       }
       int limit = srv.maxInboundMessageSize();
-      int tooBig = checkSize((Codec<Object>) clientMethod.requestCodec(), message, payload, limit);
-      if (tooBig >= 0) {
-        Status s = Status.RESOURCE_EXHAUSTED.withDescription(
-            "request message of " + tooBig + " bytes exceeds the server's maximum of " + limit + " bytes");
+      if (size > limit) {
+        Status s = MessageLimit.requestTooLarge(size, limit);
         terminate(s, s);
         return;
       }
@@ -333,7 +374,8 @@ final class InProcessCall<Req, Resp> {
         if (serverClosed || clientClosed) {
           return;
         }
-        toServerQueue.add(payload);
+        toServerQueue.add(new Queued(payload, size + MESSAGE_OVERHEAD));
+        toServerBytes += size + MESSAGE_OVERHEAD;
         pumpToServer();
       } finally {
         lock.unlock();
@@ -348,7 +390,7 @@ final class InProcessCall<Req, Resp> {
         if (serverClosed || clientClosed) {
           return true; // sends are dropped from now on; never make a sender wait for nothing
         }
-        boolean ready = serverMethod != null && toServerQueue.size() < WINDOW;
+        boolean ready = serverMethod != null && toServerBytes < WINDOW_BYTES;
         if (!ready) {
           clientWantsReady = true;
         }
@@ -436,7 +478,7 @@ final class InProcessCall<Req, Resp> {
         headersSent = true;
         if (!clientClosed && !serverClosed) {
           Metadata h = headers.copy();
-          toClient.enqueue(() -> clientListener.onHeaders(h));
+          toClient(() -> clientListener.onHeaders(h));
         }
       } finally {
         lock.unlock();
@@ -445,7 +487,6 @@ final class InProcessCall<Req, Resp> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void send(Resp message) {
       boolean down;
       lock.lock();
@@ -458,8 +499,10 @@ final class InProcessCall<Req, Resp> {
         lock.unlock();
       }
       Object payload;
+      int size;
       try {
         payload = payloadOf(serverMethod.responseCodec(), message, down);
+        size = sizeOf(serverMethod.responseCodec(), message, payload);
       } catch (RuntimeException e) {
         Status s = Status.INTERNAL.withDescription("server could not serialize a response: " + e).withCause(e);
         terminate(s, s);
@@ -467,11 +510,9 @@ final class InProcessCall<Req, Resp> {
       }
       int limit = options.maxInboundMessageSize() >= 0 ? options.maxInboundMessageSize()
           : clientTransport.maxInboundMessageSize();
-      int tooBig = checkSize((Codec<Object>) serverMethod.responseCodec(), message, payload, limit);
-      if (tooBig >= 0) {
-        terminate(Status.RESOURCE_EXHAUSTED.withDescription(
-            "response message of " + tooBig + " bytes exceeds the client's maximum of " + limit + " bytes"),
-            Status.CANCELLED.withDescription("client rejected a response of " + tooBig + " bytes"));
+      if (size > limit) {
+        terminate(MessageLimit.responseTooLarge(size, limit),
+            Status.CANCELLED.withDescription("client rejected a response of " + size + " bytes"));
         return;
       }
       lock.lock();
@@ -481,9 +522,10 @@ final class InProcessCall<Req, Resp> {
         }
         if (!headersSent) {
           headersSent = true;
-          toClient.enqueue(() -> clientListener.onHeaders(new Metadata()));
+          toClient(() -> clientListener.onHeaders(new Metadata()));
         }
-        toClientQueue.add(payload);
+        toClientQueue.add(new Queued(payload, size + MESSAGE_OVERHEAD));
+        toClientBytes += size + MESSAGE_OVERHEAD;
         pumpToClient();
       } finally {
         lock.unlock();
@@ -498,7 +540,7 @@ final class InProcessCall<Req, Resp> {
         if (serverClosed) {
           return false;
         }
-        boolean ready = toClientQueue.size() < WINDOW;
+        boolean ready = toClientBytes < WINDOW_BYTES;
         if (!ready) {
           serverWantsReady = true;
         }
@@ -521,7 +563,9 @@ final class InProcessCall<Req, Resp> {
           return;
         }
         serverClosed = true;
+        serverListenerDone = true; // no server callback follows the library's close
         toServerQueue.clear();
+        toServerBytes = 0;
         Metadata t = trailers.copy();
         if (!clientClosed) {
           if (status.isOk()) {
@@ -530,15 +574,13 @@ final class InProcessCall<Req, Resp> {
             pumpToClient();
           } else {
             toClientQueue.clear();
-            clientClosed = true;
-            Status wire = status.withCause(null); // causes stay on the server, as over the network
-            toClient.enqueue(() -> clientListener.onClose(wire, t));
-            toClient.enqueue(InProcessCall.this::unregister);
+            toClientBytes = 0;
+            closeClient(status.withCause(null), t); // causes stay on the server, as over the network
           }
         }
-        if (clientWantsReady) {
+        if (clientWantsReady && !clientClosed) {
           clientWantsReady = false;
-          toClient.enqueue(() -> clientListener.onReady());
+          toClient(() -> clientListener.onReady());
         }
       } finally {
         lock.unlock();

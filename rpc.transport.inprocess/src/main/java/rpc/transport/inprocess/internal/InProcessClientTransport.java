@@ -21,7 +21,16 @@ public final class InProcessClientTransport implements ClientTransport {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private boolean shutdown;
 
+  /**
+   * The client side for {@code config}'s target.
+   *
+   * @throws IllegalArgumentException if the config asks for TLS, which in-process calls never use
+   */
   public InProcessClientTransport(ClientTransportConfig config) {
+    if (config.sslContext() != null) {
+      throw new IllegalArgumentException("channel to " + config.target().text() + ": an in-process channel does not"
+          + " use TLS; remove the sslContext, or use a network target");
+    }
     this.name = config.target().authority();
     this.maxInboundMessageSize = config.maxInboundMessageSize();
   }
@@ -36,18 +45,21 @@ public final class InProcessClientTransport implements ClientTransport {
 
   @Override
   public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
-    InProcessCall<Req, Resp> call = new InProcessCall<>(this, method, options);
+    return new InProcessCall<>(this, method, options).client();
+  }
+
+  /** A call starts: true if it may proceed, false once the channel is shut down. */
+  boolean register(InProcessCall<?, ?> call) {
     lock.lock();
     try {
       if (shutdown) {
-        call.failOnStart(Status.UNAVAILABLE.withDescription("channel to inprocess:" + name + " is closed"));
-      } else {
-        calls.add(call);
+        return false;
       }
+      calls.add(call);
+      return true;
     } finally {
       lock.unlock();
     }
-    return call.client();
   }
 
   void callEnded(InProcessCall<?, ?> call) {

@@ -21,7 +21,16 @@ public final class InProcessServerTransport implements ServerTransport {
   private volatile ServerCallAcceptor acceptor;
   private boolean shutdown;
 
+  /**
+   * An in-process server for {@code config}'s address.
+   *
+   * @throws IllegalArgumentException if the config asks for TLS, which in-process calls never use
+   */
   public InProcessServerTransport(ServerTransportConfig config) {
+    if (config.sslContext() != null) {
+      throw new IllegalArgumentException("server at " + config.address().text() + ": an in-process server does not"
+          + " use TLS; remove the sslContext, or listen on a network address");
+    }
     this.name = config.address().authority();
     this.maxInboundMessageSize = config.maxInboundMessageSize();
   }
