@@ -26,6 +26,8 @@ final class ClientConnection implements Session.Listener {
   /** GOAWAY received or the session closed: no new streams; guarded by the transport's lock. */
   boolean draining;
   private volatile boolean closed;
+  private volatile boolean settingsReceived;
+  private volatile boolean goAwayReceived;
   private volatile long pingSentNanos;
   private volatile long lastPingAckNanos;
   private volatile Scheduler.Task keepAliveTask;
@@ -112,8 +114,27 @@ final class ClientConnection implements Session.Listener {
 
   // ---- Session.Listener ----
 
+  /**
+   * Why a stream of this connection failed, in words a user can act on: Jetty reports a connection
+   * the server closed as a bare {@code input_shutdown}, whether the server was shutting down or
+   * was never speaking HTTP/2 (a TLS server reached in cleartext).
+   */
+  String describeFailure(String reason) {
+    String what = reason == null || reason.equals("input_shutdown") ? "the server closed the connection"
+        : "the connection failed: " + reason;
+    if (goAwayReceived) {
+      return what + " after sending GOAWAY (it is shutting down)";
+    }
+    if (!settingsReceived) {
+      return what + " before completing the HTTP/2 handshake (if it serves TLS, use an https:// target or set"
+          + " an sslContext on the channel)";
+    }
+    return what;
+  }
+
   @Override
   public void onSettings(Session s, SettingsFrame frame) {
+    settingsReceived = true;
     if (frame.getSettings().containsKey(SettingsFrame.MAX_CONCURRENT_STREAMS)) {
       transport.drainWaiting();
     }
@@ -128,6 +149,7 @@ final class ClientConnection implements Session.Listener {
 
   @Override
   public void onGoAway(Session s, GoAwayFrame frame) {
+    goAwayReceived = true;
     transport.onGoAway(this);
   }
 

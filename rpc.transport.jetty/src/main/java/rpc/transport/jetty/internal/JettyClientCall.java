@@ -26,6 +26,7 @@ import rpc.api.wire.GrpcHeaders;
 import rpc.api.wire.GrpcTimeout;
 import rpc.api.wire.HttpStatusMapping;
 import rpc.api.wire.MessageCompression;
+import rpc.api.wire.MessageLimit;
 
 /**
  * One client call on an HTTP/2 stream.
@@ -53,7 +54,8 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
 
   JettyClientCall(JettyClientTransport transport, MethodDescriptor<Req, Resp> method, CallOptions options,
       int maxInboundMessageSize) {
-    super(transport.bufferPool(), maxInboundMessageSize, false);
+    super(transport.bufferPool(), maxInboundMessageSize,
+        size -> MessageLimit.responseTooLarge(size, maxInboundMessageSize), false);
     this.transport = transport;
     this.method = method;
     this.options = options;
@@ -153,6 +155,11 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   @Override
   public void cancel(Status status) {
     java.util.Objects.requireNonNull(status, "status");
+    Status lastFailure = stream == null ? transport.connectionFailure() : null;
+    if (lastFailure != null && status.code() == Status.Code.DEADLINE_EXCEEDED) {
+      // A call that waited for a connection until its deadline: say why there was none.
+      status = status.augmentDescription("while waiting for a connection; last attempt: " + lastFailure.description());
+    }
     if (fail(status)) {
       resetStream(ErrorCode.CANCEL_STREAM_ERROR);
     }
@@ -354,8 +361,10 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
       inbound.schedule();
       return;
     }
-    fail(Status.UNAVAILABLE.withDescription("connection to " + transport.authority() + " failed: "
-        + (reason != null ? reason : ErrorCode.toString(error, "error " + error))).withCause(failure));
+    ClientConnection c = connection;
+    String why = reason != null ? reason : ErrorCode.toString(error, "error " + error);
+    fail(Status.UNAVAILABLE.withDescription(transport.authority() + ": "
+        + (c != null ? c.describeFailure(why) : "the connection failed: " + why)).withCause(failure));
   }
 
   @Override

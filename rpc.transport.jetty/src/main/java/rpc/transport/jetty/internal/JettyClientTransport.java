@@ -76,7 +76,14 @@ public final class JettyClientTransport implements ClientTransport {
     this.config = config;
     this.settings = TransportSettings.from(config.options(), config.idleTimeout(), java.time.Duration.ofMinutes(30));
     Target target = config.target();
-    boolean tls = target.scheme().equals("https");
+    // An SSLContext means TLS, as in grpc: the target names the address, the channel its security.
+    // Only an explicit http:// contradicts it.
+    if (config.sslContext() != null && target.scheme().equals("http")) {
+      throw new IllegalArgumentException("target " + target.text() + " asks for cleartext (http://) but the channel has"
+          + " an sslContext: use https://" + target.authority() + " or " + target.authority() + " for TLS, or drop"
+          + " the sslContext");
+    }
+    boolean tls = target.scheme().equals("https") || config.sslContext() != null;
     this.host = target.host();
     this.port = target.port(tls ? 443 : 80);
     this.authority = target.authority();
@@ -97,6 +104,16 @@ public final class JettyClientTransport implements ClientTransport {
       throw new IllegalArgumentException("cannot set up TLS: " + e, e);
     }
     return f;
+  }
+
+  /** Why the last connection attempt failed, while the transport is waiting to retry; else null. */
+  Status connectionFailure() {
+    lock.lock();
+    try {
+      return state == State.TRANSIENT_FAILURE || state == State.CONNECTING ? lastFailure : null;
+    } finally {
+      lock.unlock();
+    }
   }
 
   ByteBufferPool bufferPool() {
@@ -323,6 +340,7 @@ public final class JettyClientTransport implements ClientTransport {
         current = conn;
         state = State.READY;
         backoffNanos = 0;
+        lastFailure = null;
       }
     } finally {
       lock.unlock();

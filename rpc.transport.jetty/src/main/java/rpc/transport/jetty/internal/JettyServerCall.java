@@ -21,6 +21,7 @@ import rpc.api.spi.ServerCallAcceptor;
 import rpc.api.wire.GrpcHeaders;
 import rpc.api.wire.HttpStatusMapping;
 import rpc.api.wire.MessageCompression;
+import rpc.api.wire.MessageLimit;
 
 /**
  * One server call on an HTTP/2 stream: request messages in, response headers, messages and
@@ -42,7 +43,8 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   JettyServerCall(JettyServerTransport transport, Stream stream, MethodDescriptor<Req, Resp> method, Deadline deadline,
       String peer, String authority, String acceptEncoding, String requestEncoding, int maxInboundMessageSize) {
-    super(transport.bufferPool(), maxInboundMessageSize, true);
+    super(transport.bufferPool(), maxInboundMessageSize,
+        size -> MessageLimit.requestTooLarge(size, maxInboundMessageSize), true);
     this.transport = transport;
     this.stream = stream;
     this.method = method;
@@ -59,7 +61,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
       try {
         listener = acceptor.accept(this, headers);
       } catch (RuntimeException e) {
-        close(Status.INTERNAL.withDescription("server could not accept the call: " + e).withCause(e), new Metadata());
+        fail(Status.INTERNAL.withDescription("server could not accept the call: " + e).withCause(e));
       }
     });
   }
@@ -113,9 +115,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
       lock.unlock();
     }
     if (invalid != null) {
-      Status status = Status.INTERNAL.withDescription("invalid response headers: " + invalid);
-      close(status, new Metadata());
-      notifyCancel(status);
+      fail(Status.INTERNAL.withDescription("invalid response headers: " + invalid));
       return;
     }
     flush();
@@ -138,10 +138,8 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
     try {
       queueMessage(method.responseCodec(), message);
     } catch (RuntimeException e) {
-      Status status = Status.INTERNAL.withDescription("could not serialize response of " + method.fullName() + ": " + e)
-          .withCause(e);
-      close(status, new Metadata());
-      notifyCancel(status);
+      fail(Status.INTERNAL.withDescription("could not serialize response of " + method.fullName() + ": " + e)
+          .withCause(e));
     }
   }
 
@@ -184,8 +182,23 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   @Override
   public void close(Status status, Metadata trailers) {
+    writeTrailers(status, trailers);
+  }
+
+  /**
+   * The transport ends the call itself (a response it cannot send, a broken request, shutdown):
+   * answers the client with {@code status} and tells the listener, once.
+   */
+  void fail(Status status) {
+    if (writeTrailers(status, new Metadata())) {
+      notifyCancel(status);
+    }
+  }
+
+  /** Queues the trailers (or a trailers-only response) that end the call; false if it had ended. */
+  private boolean writeTrailers(Status status, Metadata trailers) {
     if (!ended.compareAndSet(false, true)) {
-      return;
+      return false;
     }
     lock.lock();
     try {
@@ -207,10 +220,9 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
     } finally {
       lock.unlock();
     }
-    serial.execute(() -> {
-      inbound.stop();
-    });
+    serial.execute(inbound::stop);
     flush();
+    return true;
   }
 
   /**
@@ -269,23 +281,11 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   @Override
   public void onClosed(Stream s) {
-    transport.streamClosed(this);
+    transport.callEnded(this);
   }
 
   /** The call is gone without a close from the library: tell the listener. */
   void cancelled(Status status) {
-    if (!ended.compareAndSet(false, true)) {
-      return;
-    }
-    abandonOutbound();
-    notifyCancel(status);
-  }
-
-  /**
-   * Ends the call from the transport (shutdownNow) and tells the listener. The stream is not reset:
-   * the transport closes the connection next, which the client reports as UNAVAILABLE.
-   */
-  void abort(Status status) {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
@@ -330,15 +330,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   @Override
   void onInboundError(Status status) {
-    // Bad request bytes: answer with the status and tell the handler its call is over.
-    if (ended.get()) {
-      return;
-    }
-    close(status, new Metadata());
-    Listener<Req> l = listener;
-    if (l != null) {
-      l.onCancel(status);
-    }
+    fail(status); // bad request bytes: answer with the status and tell the handler its call is over
   }
 
   @Override

@@ -170,10 +170,6 @@ public final class JettyServerTransport implements ServerTransport {
     }
   }
 
-  void streamClosed(JettyServerCall<?, ?> call) {
-    callEnded(call);
-  }
-
   /** Calls whose stream is still open, over all servers in this JVM (for tests and diagnostics). */
   public static int liveCallsInAllServers() {
     return LIVE_CALLS.get();
@@ -208,7 +204,7 @@ public final class JettyServerTransport implements ServerTransport {
     shutdown();
     Status status = Status.UNAVAILABLE.withDescription("server shutting down");
     for (JettyServerCall<?, ?> call : List.copyOf(calls)) {
-      call.abort(status);
+      call.fail(status); // the client hears why before the connection closes
     }
     stop();
   }
