@@ -3,6 +3,7 @@ module rpc.testkit {
   requires transitive rpc.api;
   requires transitive org.junit.jupiter.api;
   requires org.junit.jupiter.params;
+  requires java.management;
 
   exports rpc.testkit;
   opens rpc.testkit to org.junit.platform.commons;

@@ -101,6 +101,42 @@ public final class FakeService {
   public static final MethodDescriptor<String, byte[]> DOUBLE_SEND =
       method("DoubleSend", Kind.BIDI_STREAMING, StringCodec.INSTANCE, BytesCodec.INSTANCE);
 
+  /**
+   * Server-streaming, mixed sizes: the request is {@code "count size"}; sends {@code payload(0, 16)},
+   * then {@code payload(i, size)} for i = 1..count. Records its sender like {@link #GENERATE}.
+   */
+  public static final MethodDescriptor<String, byte[]> SMALL_THEN_LARGE =
+      method("SmallThenLarge", Kind.SERVER_STREAMING, StringCodec.INSTANCE, BytesCodec.INSTANCE);
+  /**
+   * Client-streaming slow consumer: receives one request, reports {@code "first"}, reads nothing more
+   * until {@link #release()}, then reads the rest and returns how many requests arrived in all.
+   */
+  public static final MethodDescriptor<byte[], String> HOLD_AFTER_FIRST =
+      method("HoldAfterFirst", Kind.CLIENT_STREAMING, BytesCodec.INSTANCE, StringCodec.INSTANCE);
+  /**
+   * Bidi: hands the stream to a second thread that calls {@code receive()}, and returns once that
+   * thread is waiting; the thread reports how its receive ended ({@code "receive threw CODE"} or
+   * {@code "receive returned ..."}).
+   */
+  public static final MethodDescriptor<String, String> LEAK_RECEIVER = strings("LeakReceiver", Kind.BIDI_STREAMING);
+  /**
+   * Bidi: a second thread sends 64 KiB payloads until flow control stops it (the client reads
+   * nothing); the handler returns then, and the thread reports how its send ended.
+   */
+  public static final MethodDescriptor<String, byte[]> LEAK_SENDER =
+      method("LeakSender", Kind.BIDI_STREAMING, StringCodec.INSTANCE, BytesCodec.INSTANCE);
+  /**
+   * Bidi: a second thread calls {@code receive()}; once it waits, the handler interrupts it and
+   * reports how its receive ended.
+   */
+  public static final MethodDescriptor<String, String> INTERRUPT_RECEIVER =
+      strings("InterruptReceiver", Kind.BIDI_STREAMING);
+  /**
+   * Unary: calls {@code setResponseCompression(request)} and returns {@code "ok"}, or
+   * {@code "refused: " + message} if that threw {@link IllegalArgumentException}.
+   */
+  public static final MethodDescriptor<String, String> COMPRESS = strings("Compress", Kind.UNARY);
+
   private final AtomicInteger handlerCalls = new AtomicInteger();
   private final Semaphore started = new Semaphore(0);
   private final CountDownLatch released = new CountDownLatch(1);
@@ -153,6 +189,20 @@ public final class FakeService {
         .bidiStreaming(SEND_RECEIVE, new ConcurrentHandlers(this)::sendReceive)
         .bidiStreaming(DOUBLE_RECEIVE, new ConcurrentHandlers(this)::doubleReceive)
         .bidiStreaming(DOUBLE_SEND, new ConcurrentHandlers(this)::doubleSend)
+        .serverStreaming(SMALL_THEN_LARGE, this::smallThenLarge)
+        .clientStreaming(HOLD_AFTER_FIRST, this::holdAfterFirst)
+        .bidiStreaming(LEAK_RECEIVER, new LeftBehindHandlers(this)::leakReceiver)
+        .bidiStreaming(LEAK_SENDER, new LeftBehindHandlers(this)::leakSender)
+        .bidiStreaming(INTERRUPT_RECEIVER, new LeftBehindHandlers(this)::interruptReceiver)
+        .unary(COMPRESS, (request, ctx) -> {
+          entered(request);
+          try {
+            ctx.setResponseCompression(request);
+            return "ok";
+          } catch (IllegalArgumentException e) {
+            return "refused: " + e.getMessage();
+          }
+        })
         .build();
   }
 
@@ -194,6 +244,12 @@ public final class FakeService {
   /** How many messages the {@link #GENERATE} or {@link #DOUBLE_SEND} sender has sent so far. */
   public int sent() {
     return sent.get();
+  }
+
+  /** Starts counting {@link #sent()} from zero again and forgets the last sender thread. */
+  public void resetSent() {
+    sent.set(0);
+    sender.set(null);
   }
 
   /** The thread sending for {@link #GENERATE} or {@link #DOUBLE_SEND}, once it has started. */
@@ -282,6 +338,35 @@ public final class FakeService {
       responses.send(payload(i, size));
       sent.incrementAndGet();
     }
+  }
+
+  private void smallThenLarge(String request, ServerStream<byte[], String> responses) {
+    entered(request);
+    sender.set(Thread.currentThread());
+    String[] parts = request.split(" ");
+    int count = Integer.parseInt(parts[0]);
+    int size = Integer.parseInt(parts[1]);
+    responses.send(payload(0, 16));
+    sent.incrementAndGet();
+    for (int i = 1; i <= count; i++) {
+      responses.send(payload(i, size));
+      sent.incrementAndGet();
+    }
+  }
+
+  private String holdAfterFirst(ServerStream<String, byte[]> requests) throws InterruptedException {
+    entered("");
+    int count = requests.receive() == null ? 0 : 1;
+    ServerContext ctx = requests.context();
+    record(new Observation("HoldAfterFirst", requests.name(), ctx.requestHeaders(), ctx.deadline(), false, null,
+        false, "first"));
+    if (!released.await(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw Status.FAILED_PRECONDITION.withDescription("the test never released the slow consumer").asException();
+    }
+    while (requests.receive() != null) {
+      count++;
+    }
+    return Integer.toString(count);
   }
 
   private void bidiEcho(ServerStream<String, String> stream) {

@@ -14,6 +14,7 @@ import rpc.api.Channel;
 import rpc.api.ClientStream;
 import rpc.api.Server;
 import rpc.api.Status;
+import rpc.api.StatusException;
 
 /**
  * Large messages, the inbound message size limit, and back-pressure with bounded memory: a
@@ -28,6 +29,13 @@ abstract class FlowControlConformance extends AbstractTransportTest {
   /** Generous: windows, prefetch and transport buffers together stay far below this. */
   private static final int BOUND = 100;
   private static final Duration QUIET = Duration.ofMillis(300);
+  /** Mixed sizes: one small message, then this many of {@link #MIB} each. */
+  private static final int LARGE_COUNT = 64;
+  /**
+   * What a paused stream may hold, both ends together, while {@code LARGE_COUNT} MiB wait to be
+   * sent: a stream window or two, a read-ahead budget and a few messages — far less than the flood.
+   */
+  private static final long HELD_BOUND = 24L * MIB;
 
   FlowControlConformance(TransportConformanceTest transport) {
     super(transport);
@@ -60,14 +68,20 @@ abstract class FlowControlConformance extends AbstractTransportTest {
   @Test
   void messagesOverTheDefaultLimitFailResourceExhausted() throws Exception {
     Channel channel = fakeChannel();
-    assertStatus(Status.Code.RESOURCE_EXHAUSTED,
+    StatusException tooBig = assertStatus(Status.Code.RESOURCE_EXHAUSTED,
         () -> channel.call(FakeService.ECHO_BYTES, FakeService.payload(0, 5 * MIB)));
+    assertTrue(tooBig.status().description().contains("server's maximum")
+        && tooBig.status().description().contains("maxInboundMessageSize"),
+        () -> "the error does not say whose limit: " + tooBig.status());
     assertArrayEquals(FakeService.payload(1, 10), channel.call(FakeService.ECHO_BYTES, FakeService.payload(1, 10)),
         "the server goes on serving after refusing a request");
 
     try (ClientStream<String, byte[]> stream = channel.newStream(FakeService.GENERATE)) {
       stream.sendAndClose("1 " + 5 * MIB);
-      assertStatus(Status.Code.RESOURCE_EXHAUSTED, stream::receive);
+      StatusException e = assertStatus(Status.Code.RESOURCE_EXHAUSTED, stream::receive);
+      assertTrue(e.status().description().contains("client's maximum")
+          && e.status().description().contains("maxInboundMessageSize"),
+          () -> "the error does not say whose limit: " + e.status());
     }
     assertArrayEquals(FakeService.payload(2, 10), channel.call(FakeService.ECHO_BYTES, FakeService.payload(2, 10)),
         "the channel goes on working after refusing a response");
@@ -130,6 +144,71 @@ abstract class FlowControlConformance extends AbstractTransportTest {
       sender.join(WAIT.toMillis());
       assertNull(failure.get());
       assertEquals(Integer.toString(FLOOD), stream.receive(), "the server checked every request");
+      assertNull(stream.receive());
+    }
+  }
+
+  @Test
+  void clientThatPausesAfterASmallMessageHoldsBoundedMemory() throws Exception {
+    Channel channel = fakeChannel();
+    readSmallThenLarge(channel, 4); // connections, pools and code paths warmed up before measuring
+    service.resetSent();
+    long before = Heap.usedAfterGc();
+    try (ClientStream<String, byte[]> stream = channel.newStream(FakeService.SMALL_THEN_LARGE)) {
+      stream.sendAndClose(LARGE_COUNT + " " + MIB);
+      assertTrue(FakeService.isPayload(0, stream.receive()), "the small first message");
+      // The reader pauses: the server sends until flow control stops it.
+      Waits.awaitStalled(service::sent, service::senderThread, QUIET, WAIT);
+      long held = Heap.usedAfterGc() - before;
+      assertTrue(held < HELD_BOUND, () -> "a client paused after one small message holds " + held / MIB
+          + " MiB of a " + LARGE_COUNT + " MiB stream (bound " + HELD_BOUND / MIB + " MiB)");
+      for (int i = 1; i <= LARGE_COUNT; i++) {
+        assertTrue(FakeService.isPayload(i, stream.receive()), "response " + i + " lost or corrupted");
+      }
+      assertNull(stream.receive());
+    }
+  }
+
+  @Test
+  void handlerThatPausesAfterASmallMessageHoldsBoundedMemory() throws Exception {
+    Channel channel = fakeChannel();
+    readSmallThenLarge(channel, 4);
+    long before = Heap.usedAfterGc();
+    try (ClientStream<byte[], String> stream = channel.newStream(FakeService.HOLD_AFTER_FIRST)) {
+      AtomicInteger sent = new AtomicInteger();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread sender = Thread.ofPlatform().name("mixed-sizes-sender").start(() -> {
+        try {
+          stream.send(FakeService.payload(0, 16));
+          for (int i = 1; i <= LARGE_COUNT; i++) {
+            stream.send(FakeService.payload(i, MIB));
+            sent.incrementAndGet();
+          }
+          stream.halfClose();
+        } catch (Throwable t) {
+          failure.set(t);
+        }
+      });
+      assertEquals("first", service.nextObservation(WAIT).detail());
+      Waits.awaitStalled(sent::get, () -> sender, QUIET, WAIT);
+      long held = Heap.usedAfterGc() - before;
+      assertTrue(held < HELD_BOUND, () -> "a handler paused after one small request holds " + held / MIB
+          + " MiB of a " + LARGE_COUNT + " MiB stream (bound " + HELD_BOUND / MIB + " MiB)");
+      service.release();
+      sender.join(WAIT.toMillis());
+      assertNull(failure.get());
+      assertEquals(Integer.toString(LARGE_COUNT + 1), stream.receive(), "every request arrived");
+      assertNull(stream.receive());
+    }
+  }
+
+  /** Runs a mixed-size server stream of {@code count} large messages, reading it all. */
+  private void readSmallThenLarge(Channel channel, int count) {
+    try (ClientStream<String, byte[]> stream = channel.newStream(FakeService.SMALL_THEN_LARGE)) {
+      stream.sendAndClose(count + " " + MIB);
+      for (int i = 0; i <= count; i++) {
+        assertTrue(FakeService.isPayload(i, stream.receive()), "warm-up response " + i);
+      }
       assertNull(stream.receive());
     }
   }

@@ -13,12 +13,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import rpc.api.CallOptions;
 import rpc.api.Channel;
+import rpc.api.ClientInterceptor;
+import rpc.api.Metadata;
+import rpc.api.MethodDescriptor;
 import rpc.api.ClientStream;
 import rpc.api.Server;
 import rpc.api.Status;
 import rpc.api.StatusException;
+import rpc.api.spi.ClientCall;
+import rpc.api.spi.ForwardingClientCall;
 
 /**
  * Graceful and immediate shutdown of servers and channels with calls in flight: graceful lets
@@ -110,6 +117,44 @@ abstract class LifecycleConformance extends AbstractTransportTest {
     assertEquals(Status.Code.UNAVAILABLE, failureOf(call).status().code());
     assertTrue(service.nextObservation(WAIT).cancelled(), "the handler was not told");
     assertTrue(channel.awaitTermination(WAIT));
+  }
+
+  @Test
+  void channelWithACallCreatedButNeverStartedTerminates() throws Exception {
+    Server server = startServer(service.definition());
+    AtomicInteger abandoned = new AtomicInteger();
+    // An interceptor that makes the transport's call, then answers itself without starting it.
+    ClientInterceptor shortCircuit = new ClientInterceptor() {
+      @Override
+      public <Req, Resp> ClientCall<Req, Resp> intercept(MethodDescriptor<Req, Resp> method, CallOptions options,
+          Next next) {
+        ClientCall<Req, Resp> never = next.newCall(method, options);
+        abandoned.incrementAndGet();
+        return new ForwardingClientCall<>(never) {
+          @Override
+          public void start(Listener<Resp> listener, Metadata headers) {
+            listener.onClose(Status.FAILED_PRECONDITION.withDescription("refused by the interceptor"), new Metadata());
+          }
+
+          @Override
+          public void request(int n) {}
+
+          @Override
+          public void send(Req message) {}
+
+          @Override
+          public void halfClose() {}
+
+          @Override
+          public void cancel(Status status) {}
+        };
+      }
+    };
+    Channel channel = openChannel(server, b -> b.intercept(shortCircuit));
+    assertStatus(Status.Code.FAILED_PRECONDITION, () -> channel.call(FakeService.ECHO, "x"));
+    assertEquals(1, abandoned.get());
+    channel.close();
+    assertTrue(channel.awaitTermination(WAIT), "a call that was never started held the channel open");
   }
 
   private List<CompletableFuture<String>> startWaitingCalls(Channel channel) throws InterruptedException {

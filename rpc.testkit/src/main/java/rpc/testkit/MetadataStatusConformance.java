@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -195,5 +196,28 @@ abstract class MetadataStatusConformance extends AbstractTransportTest {
     CallOptions withToken = CallOptions.DEFAULT.withHeaders(new Metadata().put("authorization", "Bearer open-sesame"));
     assertEquals("hi", channel.call(FakeService.ECHO, "hi", withToken));
     assertEquals(1, service.handlerCalls());
+  }
+
+  @Test
+  void metadataHttp2CannotCarryIsRefusedWhereItIsBuilt() {
+    // The same check for every transport, at the same point: before any of them sees it.
+    for (String value : new String[] {" leading", "trailing ", " "}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new Metadata().put("x-edge", value), () -> "'" + value + "' was accepted");
+      assertTrue(e.getMessage().contains("x-edge"), e.getMessage());
+    }
+    assertEquals("inner space", new Metadata().put("x-inner", "inner space").get("x-inner"));
+  }
+
+  @Test
+  void unsupportedCompressionIsRefusedWhereItIsChosen() throws Exception {
+    Channel channel = fakeChannel();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> CallOptions.DEFAULT.withCompression("snappy"));
+    assertTrue(e.getMessage().contains("snappy") && e.getMessage().contains("gzip"), e.getMessage());
+    assertEquals("compressed", channel.call(FakeService.ECHO, "compressed", CallOptions.DEFAULT.withCompression("gzip")));
+    assertEquals("ok", channel.call(FakeService.COMPRESS, "gzip"));
+    String refused = channel.call(FakeService.COMPRESS, "snappy");
+    assertTrue(refused.startsWith("refused: ") && refused.contains("snappy"), refused);
   }
 }

@@ -88,6 +88,22 @@ public abstract class TransportConformanceTest {
     }
   }
 
+  /** Where asynchronous completions run: never on a transport thread. */
+  @Nested
+  class Completions extends CompletionsConformance {
+    Completions() {
+      super(TransportConformanceTest.this);
+    }
+  }
+
+  /** Every thread waiting on a stream wakes when its call ends. */
+  @Nested
+  class Waiters extends WaitersConformance {
+    Waiters() {
+      super(TransportConformanceTest.this);
+    }
+  }
+
   /** Graceful and immediate shutdown of servers and channels. */
   @Nested
   class Lifecycle extends LifecycleConformance {

@@ -14,6 +14,22 @@ final class Waits {
 
   private Waits() {}
 
+  /**
+   * Waits until {@code condition} holds, polling.
+   *
+   * @throws AssertionError naming {@code what} if it does not hold within {@code max}
+   */
+  static void until(String what, java.util.function.BooleanSupplier condition, Duration max)
+      throws InterruptedException {
+    long end = System.nanoTime() + max.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - end >= 0) {
+        throw new AssertionError("waited " + max + " for " + what);
+      }
+      Thread.sleep(POLL_MILLIS);
+    }
+  }
+
   /** Whether the thread is parked (waiting on a lock, a condition or a sleep). */
   static boolean isParked(Thread t) {
     if (t == null) {
