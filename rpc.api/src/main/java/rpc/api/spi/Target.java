@@ -109,14 +109,16 @@ public record Target(String scheme, String authority, String text) {
     if (colon < 0 || colon < close) {
       return defaultPort;
     }
+    String port = a.substring(colon + 1);
     try {
-      int p = Integer.parseInt(a.substring(colon + 1));
+      int p = Integer.parseInt(port);
       if (p < 0 || p > 65535) {
         throw new NumberFormatException();
       }
       return p;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("invalid port in target: " + text);
+      throw new IllegalArgumentException("invalid port '" + port + "' in target '" + text
+          + "': expected host:port with a port number from 0 to 65535");
     }
   }
 }

@@ -2,6 +2,7 @@ package rpc.api.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,29 @@ class TargetTest {
     assertThrows(IllegalArgumentException.class, () -> Target.parse(" "));
     assertThrows(IllegalArgumentException.class, () -> Target.parse("inprocess:"));
     assertThrows(IllegalArgumentException.class, () -> Target.parse("host:99999").port(0));
+  }
+
+  @Test
+  void dnsServerAuthorityIsRefusedNotUsedAsTheAddress() {
+    // dns://8.8.8.8/name once connected to the DNS server itself.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Target.parse("dns://8.8.8.8/example.com:443"));
+    assertTrue(e.getMessage().contains("8.8.8.8") && e.getMessage().contains("dns:///example.com:443"),
+        e.getMessage());
+  }
+
+  @Test
+  void unixTargetsNameTheirSocketPath() {
+    check("unix:///tmp/app.sock", "unix", "/tmp/app.sock");
+    check("unix:relative.sock", "unix", "relative.sock");
+    assertThrows(IllegalArgumentException.class, () -> Target.parse("unix:"));
+  }
+
+  @Test
+  void badPortIsReportedAsAPort() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Target.parse("dns:///localhost:abc").port(80));
+    assertTrue(e.getMessage().contains("'abc'") && e.getMessage().contains("localhost:abc"), e.getMessage());
   }
 
   private static void check(String text, String scheme, String authority) {

@@ -107,4 +107,15 @@ class InProcessSmokeTest {
     StatusException e = assertThrows(StatusException.class, () -> channel.call(missing, "x"));
     assertEquals(Status.Code.UNIMPLEMENTED, e.status().code());
   }
+
+  @Test
+  void tlsSettingsAreRefusedNotIgnored() throws Exception {
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getDefault();
+    IllegalArgumentException c = assertThrows(IllegalArgumentException.class,
+        () -> Channel.newBuilder("inprocess:x").sslContext(tls).build());
+    assertTrue(c.getMessage().contains("TLS"), c.getMessage());
+    IllegalArgumentException s = assertThrows(IllegalArgumentException.class,
+        () -> Server.newBuilder().listen("inprocess:x").sslContext(tls).build());
+    assertTrue(s.getMessage().contains("TLS"), s.getMessage());
+  }
 }

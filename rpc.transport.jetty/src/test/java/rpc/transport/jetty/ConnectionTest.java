@@ -139,6 +139,8 @@ class ConnectionTest {
     StatusException waited = assertThrows(StatusException.class, () -> channel.call(Fixtures.UNARY, "x",
         CallOptions.DEFAULT.withWaitForReady(true).withTimeout(Duration.ofMillis(500))));
     assertEquals(Status.Code.DEADLINE_EXCEEDED, waited.status().code(), waited.toString());
+    assertTrue(waited.status().description().contains("Connection refused"),
+        () -> "the deadline hides why no connection came: " + waited.status());
 
     CompletableFuture<String> patient = channel.callAsync(Fixtures.UNARY, "patient",
         CallOptions.DEFAULT.withWaitForReady(true).withTimeout(Duration.ofSeconds(20)));
@@ -186,6 +188,26 @@ class ConnectionTest {
       assertEquals("re:after", canary.receive(), "the connection survived the burst");
       canary.halfClose();
     }
+  }
+
+  @Test
+  void serverShutdownNowTellsClientsWhy() throws Exception {
+    Server server = server("127.0.0.1:0", Server.newBuilder());
+    Channel channel = channel(Channel.newBuilder("127.0.0.1:" + server.port()));
+    CompletableFuture<String> held = channel.callAsync(HOLD, "h");
+    await(running, 1);
+    server.shutdownNow();
+    java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+        () -> held.get(10, TimeUnit.SECONDS));
+    Status s = ((StatusException) e.getCause()).status();
+    assertEquals(Status.Code.UNAVAILABLE, s.code(), s.toString());
+    assertTrue(s.description().contains("shutting down"), () -> "not a bare connection error: " + s);
+  }
+
+  @Test
+  void badPortIsReportedAsAPort() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Channel.open("localhost:abc"));
+    assertTrue(e.getMessage().contains("port 'abc'"), e.getMessage());
   }
 
   @Test

@@ -2,6 +2,7 @@ package rpc.transport.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,5 +87,24 @@ class TlsTest {
     StatusException e = assertThrows(StatusException.class,
         () -> channel("127.0.0.1:" + s.port(), null).call(Fixtures.UNARY, "x", CallOptions.DEFAULT.withTimeout(TIMEOUT)));
     assertEquals(Status.Code.UNAVAILABLE, e.status().code(), e.toString());
+    assertTrue(e.status().description().contains("https://") && e.status().description().contains("sslContext"),
+        () -> "the error does not say how to reach a TLS server: " + e.status());
+  }
+
+  @Test
+  void sslContextMakesAHostPortTargetUseTls() throws Exception {
+    // It used to be ignored: the channel spoke cleartext to a target it had been given TLS settings for.
+    Server s = server(TestCertificates.get().server(), false);
+    assertEquals("echo:tls", channel("localhost:" + s.port(), TestCertificates.get().client())
+        .call(Fixtures.UNARY, "tls", CallOptions.DEFAULT.withTimeout(TIMEOUT)));
+    assertEquals("echo:dns", channel("dns:///localhost:" + s.port(), TestCertificates.get().client())
+        .call(Fixtures.UNARY, "dns", CallOptions.DEFAULT.withTimeout(TIMEOUT)));
+  }
+
+  @Test
+  void sslContextWithAnExplicitCleartextTargetIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Channel.newBuilder("http://localhost:1").sslContext(TestCertificates.get().client()).build());
+    assertTrue(e.getMessage().contains("http://") && e.getMessage().contains("https://"), e.getMessage());
   }
 }
