@@ -8,8 +8,16 @@ package rpc.api;
  * {@link IllegalStateException} naming the stream and the operation.
  *
  * <p>Back-pressure: {@code send} blocks while the peer has granted no credit (its receive window is
- * full); {@code receive} pulls one message at a time and only a small, bounded number of messages is
- * fetched ahead. Nothing is buffered without bound.
+ * full); {@code receive} pulls one message at a time. What a stream holds that the application has
+ * not taken is bounded in bytes, whatever the mix of message sizes: less than 64 KiB of read-ahead
+ * plus one message, on top of the transport's own window (an HTTP/2 stream window; 64 KiB
+ * in-process). Nothing is buffered without bound.
+ *
+ * <p>The end: when the call ends — its status arrives, it is cancelled from either side, its
+ * deadline passes, its connection is lost, or (on the server) its handler returns — every thread
+ * waiting in {@code send} or {@code receive} returns or throws {@link StatusException} at once,
+ * including threads that outlive the handler that started them. A thread interrupted while it
+ * waits cancels the call and gets {@code CANCELLED} (its interrupt status stays set).
  *
  * @param <Out> the type of messages this end sends
  * @param <In> the type of messages this end receives
@@ -20,7 +28,8 @@ public interface Stream<Out, In> {
    * Sends one message, blocking while flow control does not allow it.
    *
    * @throws StatusException if the call has ended with a status other than OK (including after
-   *     {@link #cancel}), or the calling thread is interrupted while waiting ({@code CANCELLED})
+   *     {@link #cancel}); on the server, if the call has ended at all; or if the calling thread is
+   *     interrupted while waiting ({@code CANCELLED})
    * @throws IllegalStateException if another thread is sending on this stream, or sending is
    *     closed
    */
@@ -29,9 +38,11 @@ public interface Stream<Out, In> {
   /**
    * Receives the next message, blocking until one arrives.
    *
-   * @return the next message, or null once the peer has finished sending and the call ended OK
-   * @throws StatusException if the call ended with a status other than OK, or the calling thread is
-   *     interrupted while waiting ({@code CANCELLED})
+   * @return the next message, or null once the peer has finished sending (on the client: and the
+   *     call ended OK)
+   * @throws StatusException if the call ended with a status other than OK; on the server, if the
+   *     call ended before the client finished sending; or if the calling thread is interrupted
+   *     while waiting ({@code CANCELLED})
    * @throws IllegalStateException if another thread is receiving on this stream
    */
   In receive();
