@@ -1,10 +1,11 @@
-package rpc.transport.jetty;
+package rpc.testkit.http2;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
@@ -20,7 +21,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * A bare HTTP/2 client on Jetty's low-level API, for sending what a gRPC client never would. Not
- * thread-safe: one test drives it.
+ * thread-safe: one test drives it (its exchanges are filled in by Jetty's threads and read through
+ * futures and volatile fields).
  */
 final class RawHttp2Client implements AutoCloseable {
   private final HTTP2Client client = new HTTP2Client();
@@ -48,9 +50,12 @@ final class RawHttp2Client implements AutoCloseable {
 
   /** Opens a stream with {@code method} to {@code path} carrying {@code fields}. */
   Exchange open(String method, String path, HttpFields fields, boolean endStream) throws Exception {
+    return open(method, HttpURI.build("http://127.0.0.1:" + port + path), fields, endStream);
+  }
+
+  private Exchange open(String method, HttpURI uri, HttpFields fields, boolean endStream) throws Exception {
     Exchange ex = new Exchange();
-    MetaData.Request request = new MetaData.Request(method, HttpURI.build("http://127.0.0.1:" + port + path),
-        HttpVersion.HTTP_2, fields, -1);
+    MetaData.Request request = new MetaData.Request(method, uri, HttpVersion.HTTP_2, fields, -1);
     ex.stream = session.newStream(new HeadersFrame(request, null, endStream), ex).get(10, TimeUnit.SECONDS);
     return ex;
   }
@@ -108,6 +113,7 @@ final class RawHttp2Client implements AutoCloseable {
       return response.get(10, TimeUnit.SECONDS).getStatus();
     }
 
+
     @Override
     public void onHeaders(Stream s, HeadersFrame frame) {
       MetaData md = frame.getMetaData();
@@ -125,7 +131,7 @@ final class RawHttp2Client implements AutoCloseable {
       }
     }
 
-    private final java.util.concurrent.locks.ReentrantLock drainLock = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock drainLock = new ReentrantLock();
 
     @Override
     public void onDataAvailable(Stream s) {
