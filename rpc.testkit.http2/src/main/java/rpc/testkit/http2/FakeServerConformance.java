@@ -1,18 +1,22 @@
 package rpc.testkit.http2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http2.ErrorCode;
 import org.eclipse.jetty.http2.HTTP2Session;
+import org.eclipse.jetty.http2.HTTP2Stream;
 import org.eclipse.jetty.http2.api.Stream;
 import org.eclipse.jetty.http2.frames.DataFrame;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
@@ -32,9 +36,11 @@ import rpc.testkit.Waits;
 
 /**
  * Our channel against a scripted HTTP/2 server that answers the way proxies, non-gRPC servers and
- * broken servers do: each answer maps to the status the gRPC specification asks for.
+ * broken servers do: each answer maps to the status the gRPC specification asks for. The server
+ * also sees what the client cannot show: its connections and its PINGs.
  */
 abstract class FakeServerConformance extends AbstractTransportTest {
+  private final CompletableFuture<Void> releaseHeld = new CompletableFuture<>();
   private ScriptedHttp2Server fake;
   private Channel channel;
 
@@ -44,12 +50,13 @@ abstract class FakeServerConformance extends AbstractTransportTest {
 
   @BeforeEach
   void start() throws Exception {
-    fake = new ScriptedHttp2Server(FakeServerConformance::answer);
+    fake = new ScriptedHttp2Server(this::answer);
     channel = openChannel(fake.target());
   }
 
   @AfterEach
   void stop() throws Exception {
+    releaseHeld.complete(null);
     channel.shutdownNow();
     fake.close();
   }
@@ -89,7 +96,15 @@ abstract class FakeServerConformance extends AbstractTransportTest {
   }
 
   /** The fake server's script: the method's name says how to answer. */
-  private static Stream.Listener answer(Stream s, String name) {
+  private Stream.Listener answer(Stream s, String name) {
+    if (name.equals("Echo") || name.equals("Held")) {
+      Echo echo = new Echo(name.equals("Held") ? releaseHeld : CompletableFuture.completedFuture(null));
+      // Jetty sets the returned listener only after this method; data read before then would go
+      // to a discarding one.
+      ((HTTP2Stream) s).setListener(echo);
+      s.demand();
+      return echo;
+    }
     s.demand();
     script(name, s);
     return null; // Jetty's default listener reads and drops the request
@@ -148,6 +163,35 @@ abstract class FakeServerConformance extends AbstractTransportTest {
           });
       default -> s.headers(response(s, 500, true));
     };
+  }
+
+  /** A gRPC echo: once the request has ended and {@code go} completes, sends its messages back with OK. */
+  private static final class Echo implements Stream.Listener {
+    private final CompletableFuture<Void> go;
+    private final ByteArrayOutputStream request = new ByteArrayOutputStream();
+
+    Echo(CompletableFuture<Void> go) {
+      this.go = go;
+    }
+
+    @Override
+    public void onDataAvailable(Stream stream) {
+      Stream.Data data;
+      while ((data = stream.readData()) != null) {
+        ByteBuffer b = data.frame().getByteBuffer();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        request.writeBytes(bytes);
+        data.release();
+        if (data.frame().isEndStream()) {
+          go.thenRun(() -> stream.headers(response(stream, 200, false, "content-type", "application/grpc"))
+              .thenCompose(x -> x.data(data(x, request.toByteArray(), false)))
+              .thenCompose(x -> x.headers(trailers(x, "grpc-status", "0"))));
+          return;
+        }
+      }
+      stream.demand();
+    }
   }
 
   private Status.Code codeOf(String name) {
@@ -234,5 +278,27 @@ abstract class FakeServerConformance extends AbstractTransportTest {
       assertEquals("split", s.receive());
       assertNull(s.receive());
     }
+  }
+
+  @Test
+  void idleConnectionClosesAndTheNextCallReconnects() throws Exception {
+    Channel idle = openChannel(fake.target(), b -> b.idleTimeout(Duration.ofMillis(200)));
+    assertEquals("a", idle.call(unary("Echo"), "a"));
+    assertEquals(1, fake.connectionsOpened());
+    Waits.until("the idle connection closed", fake::connectionsClosed, n -> n == 1, WAIT);
+    assertEquals("b", idle.call(unary("Echo"), "b"));
+    assertEquals(2, fake.connectionsOpened(), "the next call opened a new connection");
+  }
+
+  @Test
+  void keepAlivePingsDoNotDisturbCalls() throws Exception {
+    Channel pinging = openChannel(fake.target(), b -> b.keepAliveTime(Duration.ofMillis(50)));
+    CompletableFuture<String> held = pinging.callAsync(unary("Held"), "k");
+    Waits.until("several keepalive PINGs while the call is open", fake::pings, n -> n >= 3, WAIT);
+    assertFalse(held.isDone(), "the call ended before the server answered: " + held);
+    releaseHeld.complete(null);
+    assertEquals("k", held.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    assertEquals("after", pinging.call(unary("Echo"), "after"));
+    assertEquals(1, fake.connectionsOpened(), "the PINGs kept the one connection open");
   }
 }

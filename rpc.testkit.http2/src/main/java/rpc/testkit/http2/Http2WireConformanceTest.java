@@ -85,7 +85,10 @@ public abstract class Http2WireConformanceTest {
     }
   }
 
-  /** Our channel against scripted servers that answer as proxies and broken servers do. */
+  /**
+   * Our channel against scripted servers that answer as proxies and broken servers do; idle
+   * connections and keepalive PINGs as the server sees them.
+   */
   @Nested
   class FakeServers extends FakeServerConformance {
     FakeServers() {

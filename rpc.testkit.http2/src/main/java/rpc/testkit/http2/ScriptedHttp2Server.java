@@ -2,19 +2,23 @@ package rpc.testkit.http2;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.HTTP2Session;
 import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.api.Stream;
 import org.eclipse.jetty.http2.api.server.ServerSessionListener;
+import org.eclipse.jetty.http2.frames.Frame;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
 import org.eclipse.jetty.http2.frames.PingFrame;
 import org.eclipse.jetty.http2.server.RawHTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 
 /**
  * A plaintext HTTP/2 server on Jetty's low-level API that answers each request as its test scripts
- * it, and counts the replies to its PINGs, which show how far the client has read. Thread-safe:
- * Jetty's threads run the script and count; the test reads the count from its own thread.
+ * it, and counts what a test cannot see from the client side: connections opened and closed, PINGs
+ * received and PING replies received. Thread-safe: Jetty's threads run the script and count; the
+ * test reads the counts from its own thread.
  */
 final class ScriptedHttp2Server implements AutoCloseable {
 
@@ -30,6 +34,9 @@ final class ScriptedHttp2Server implements AutoCloseable {
 
   private final org.eclipse.jetty.server.Server jetty = new org.eclipse.jetty.server.Server();
   private final ServerConnector connector;
+  private final AtomicInteger connectionsOpened = new AtomicInteger();
+  private final AtomicInteger connectionsClosed = new AtomicInteger();
+  private final AtomicInteger pings = new AtomicInteger();
   private final AtomicInteger pingReplies = new AtomicInteger();
 
   ScriptedHttp2Server(Script script) throws Exception {
@@ -42,12 +49,31 @@ final class ScriptedHttp2Server implements AutoCloseable {
 
       @Override
       public void onPing(Session session, PingFrame frame) {
-        pingReplies.incrementAndGet(); // Jetty answers the client's PINGs itself and reports only replies here
+        pingReplies.incrementAndGet(); // Jetty answers PINGs itself and reports only replies here
       }
     };
     RawHTTP2ServerConnectionFactory h2 = new RawHTTP2ServerConnectionFactory(listener);
+    h2.addEventListener(new HTTP2Session.FrameListener() {
+      @Override
+      public void onIncomingFrame(Session session, Frame frame) {
+        if (frame instanceof PingFrame ping && !ping.isReply()) {
+          pings.incrementAndGet();
+        }
+      }
+    });
     connector = new ServerConnector(jetty, h2);
     connector.setHost("127.0.0.1");
+    connector.addEventListener(new Connection.Listener() {
+      @Override
+      public void onOpened(Connection connection) {
+        connectionsOpened.incrementAndGet();
+      }
+
+      @Override
+      public void onClosed(Connection connection) {
+        connectionsClosed.incrementAndGet();
+      }
+    });
     jetty.addConnector(connector);
     jetty.start();
   }
@@ -55,6 +81,21 @@ final class ScriptedHttp2Server implements AutoCloseable {
   /** The target a channel uses to reach this server. */
   String target() {
     return "127.0.0.1:" + connector.getLocalPort();
+  }
+
+  /** How many connections clients have opened so far. */
+  int connectionsOpened() {
+    return connectionsOpened.get();
+  }
+
+  /** How many connections have closed so far, whichever side closed them. */
+  int connectionsClosed() {
+    return connectionsClosed.get();
+  }
+
+  /** How many PINGs clients have sent (not counting replies to this server's PINGs). */
+  int pings() {
+    return pings.get();
   }
 
   /** How many replies to {@link #ping} have come back. */
