@@ -3,11 +3,17 @@ package rpc.testkit.http2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http2.ErrorCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,9 +39,14 @@ abstract class BadInputConformance extends AbstractTransportTest {
       "test.Bad/Collect", MethodDescriptor.Kind.CLIENT_STREAMING, StringCodec.INSTANCE, StringCodec.INSTANCE);
   private static final MethodDescriptor<String, String> ECHO = MethodDescriptor.of(
       "test.Bad/Echo", MethodDescriptor.Kind.UNARY, StringCodec.INSTANCE, StringCodec.INSTANCE);
+  /** Client-streaming: reads the whole request, then stays open until the test releases it or it is cancelled. */
+  private static final MethodDescriptor<String, String> HOLD = MethodDescriptor.of(
+      "test.Bad/Hold", MethodDescriptor.Kind.CLIENT_STREAMING, StringCodec.INSTANCE, StringCodec.INSTANCE);
 
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger started = new AtomicInteger();
+  private final AtomicInteger requestsEnded = new AtomicInteger();
+  private final CountDownLatch released = new CountDownLatch(1);
   private CountDownLatch cancelled = new CountDownLatch(1);
   private Server server;
   private Channel channel;
@@ -63,6 +74,22 @@ abstract class BadInputConformance extends AbstractTransportTest {
             running.decrementAndGet();
           }
         })
+        .clientStreaming(HOLD, stream -> {
+          running.incrementAndGet();
+          stream.context().onCancel(() -> cancelled.countDown());
+          try {
+            while (stream.receive() != null) {
+              // read the whole request
+            }
+            requestsEnded.incrementAndGet();
+            // Stays open past the end of the request, longer than any wait of the test, which
+            // releases it when it checks what was left behind.
+            released.await(3 * WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return "held";
+          } finally {
+            running.decrementAndGet();
+          }
+        })
         .unary(ECHO, (req, ctx) -> req)
         .build();
     server = startServer(bad, EchoService.definition());
@@ -74,6 +101,7 @@ abstract class BadInputConformance extends AbstractTransportTest {
 
   @AfterEach
   void checkNothingLeftBehind() throws Exception {
+    released.countDown();
     concurrent.send("after");
     assertEquals("re:after", concurrent.receive(), "a call in flight on another connection");
     concurrent.halfClose();
@@ -140,6 +168,43 @@ abstract class BadInputConformance extends AbstractTransportTest {
     }
   }
 
+  /**
+   * A {@code :path} without its leading slash is malformed (RFC 9113 §8.3.1); gRPC's
+   * PROTOCOL-HTTP2.md leaves the answer to the server (an HTTP error, a RST_STREAM, or an error
+   * status), but there must be one: a client must not wait for ever on a stream the server dropped.
+   */
+  @Test
+  void pathWithoutLeadingSlashIsAnswered() throws Exception {
+    try (RawHttp2Client raw = new RawHttp2Client(server.port())) {
+      RawHttp2Client.Exchange ex = raw.openRawPath("test.Bad/Echo", RawHttp2Client.grpcFields(), true);
+      try {
+        CompletableFuture.anyOf(ex.response, ex.done).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        ex.done.get(WAIT.toMillis(), TimeUnit.MILLISECONDS); // the rest of a response: its trailers or a reset
+      } catch (TimeoutException | ExecutionException e) {
+        // judged below on what came, if anything
+      }
+      if (!ex.response.isDone() && !ex.done.isDone()) {
+        fail("a request with :path test.Bad/Echo (no leading slash) got no answer within " + WAIT
+            + "; expected an HTTP error status, a RST_STREAM or a gRPC error status; saw " + ex.seen());
+      }
+      assertTrue(isError(ex), "a request with :path test.Bad/Echo (no leading slash) must fail; saw " + ex.seen());
+    }
+  }
+
+  /** Whether the exchange ended in a reset, an HTTP error status or a gRPC status other than OK. */
+  private static boolean isError(RawHttp2Client.Exchange ex) {
+    if (ex.done.isDone() && !ex.done.isCompletedExceptionally() && ex.done.join() >= 0) {
+      return true;
+    }
+    MetaData.Response response = ex.response.getNow(null);
+    if (response == null) {
+      return false;
+    }
+    HttpFields status = ex.trailers != null ? ex.trailers : response.getHttpFields();
+    String grpcStatus = status.get("grpc-status");
+    return response.getStatus() >= 400 || (grpcStatus != null && !grpcStatus.equals(code(Status.Code.OK)));
+  }
+
   @Test
   void malformedTimeoutIsInternal() throws Exception {
     try (RawHttp2Client raw = new RawHttp2Client(server.port())) {
@@ -169,6 +234,32 @@ abstract class BadInputConformance extends AbstractTransportTest {
       Waits.until("the handler started", started::get, n -> n > 0, WAIT);
       ex.reset(ErrorCode.CANCEL_STREAM_ERROR.code);
       assertTrue(cancelled.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "the handler never saw the reset");
+    }
+  }
+
+  /**
+   * After the request's END_STREAM the stream is half-closed (remote), and a HEADERS frame on it is
+   * a stream error of type STREAM_CLOSED (RFC 9113 §5.1), not request trailers: the server must
+   * reset the stream and tell the handler its call is over.
+   */
+  @Test
+  void headersAfterEndOfRequestResetTheStreamAndCancelTheHandler() throws Exception {
+    try (RawHttp2Client raw = new RawHttp2Client(server.port())) {
+      RawHttp2Client.Exchange ex = raw.open("/test.Bad/Hold", RawHttp2Client.grpcFields(), false);
+      ex.send(RawHttp2Client.framed(false, 1, "x".getBytes()), true);
+      Waits.until("the handler read the whole request", requestsEnded::get, n -> n == 1, WAIT);
+      ex.headers(HttpFields.build().add("x-late", "after END_STREAM"), true);
+      int reset;
+      try {
+        reset = ex.done.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        reset = -2; // no reset: the stream is still open, or the connection failed
+      }
+      List<Integer> expected = List.of(ErrorCode.STREAM_CLOSED_ERROR.code, ErrorCode.PROTOCOL_ERROR.code);
+      assertTrue(expected.contains(reset), "HEADERS after END_STREAM must be answered within " + WAIT
+          + " with RST_STREAM(STREAM_CLOSED or PROTOCOL_ERROR); saw " + ex.seen());
+      assertTrue(cancelled.await(WAIT.toMillis(), TimeUnit.MILLISECONDS),
+          "the handler of the reset stream was not told its call was cancelled");
     }
   }
 

@@ -1,6 +1,7 @@
 package rpc.testkit.http2;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.ErrorCode;
 import org.eclipse.jetty.http2.HTTP2Session;
 import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.api.Stream;
@@ -53,6 +55,24 @@ final class RawHttp2Client implements AutoCloseable {
     return open(method, HttpURI.build("http://127.0.0.1:" + port + path), fields, endStream);
   }
 
+  /**
+   * Opens a stream with a POST whose {@code :path} is {@code rawPath} exactly as given, even when it
+   * is no valid path (no leading slash, say), beside the usual {@code :scheme} and
+   * {@code :authority}.
+   */
+  Exchange openRawPath(String rawPath, HttpFields fields, boolean endStream) throws Exception {
+    // Jetty's own HttpURI refuses a relative path next to an authority, and its encoder takes
+    // :path from getPathQuery(); a proxy over a valid URI answers the path methods instead.
+    HttpURI valid = HttpURI.build("http://127.0.0.1:" + port + "/");
+    HttpURI raw = (HttpURI) Proxy.newProxyInstance(HttpURI.class.getClassLoader(), new Class<?>[] {HttpURI.class},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "getPath", "getPathQuery", "getDecodedPath", "getCanonicalPath" -> rawPath;
+          case "toString", "asString" -> "http://127.0.0.1:" + port + " with :path " + rawPath;
+          default -> method.invoke(valid, args);
+        });
+    return open("POST", raw, fields, endStream);
+  }
+
   private Exchange open(String method, HttpURI uri, HttpFields fields, boolean endStream) throws Exception {
     Exchange ex = new Exchange();
     MetaData.Request request = new MetaData.Request(method, uri, HttpVersion.HTTP_2, fields, -1);
@@ -92,6 +112,12 @@ final class RawHttp2Client implements AutoCloseable {
       stream.data(new DataFrame(stream.getId(), ByteBuffer.wrap(bytes), end)).get(10, TimeUnit.SECONDS);
     }
 
+    /** Sends a HEADERS frame of plain fields (trailers, for a request), ending the stream or not. */
+    void headers(HttpFields fields, boolean end) throws Exception {
+      stream.headers(new HeadersFrame(stream.getId(), new MetaData(HttpVersion.HTTP_2, fields), null, end))
+          .get(10, TimeUnit.SECONDS);
+    }
+
     void reset(int error) throws Exception {
       stream.reset(new ResetFrame(stream.getId(), error)).get(10, TimeUnit.SECONDS);
     }
@@ -113,6 +139,27 @@ final class RawHttp2Client implements AutoCloseable {
       return response.get(10, TimeUnit.SECONDS).getStatus();
     }
 
+    /** What has come back so far, for failure messages. */
+    String seen() {
+      MetaData.Response r = response.getNow(null);
+      StringBuilder sb = new StringBuilder();
+      sb.append(r == null ? "no response headers"
+          : "HTTP " + r.getStatus() + " " + r.getHttpFields().asString().strip());
+      HttpFields t = trailers;
+      if (t != null) {
+        sb.append(", trailers ").append(t.asString().strip());
+      }
+      sb.append(", ").append(body.size()).append(" body bytes, ");
+      if (!done.isDone()) {
+        sb.append("stream still open");
+      } else if (done.isCompletedExceptionally()) {
+        sb.append("stream failed");
+      } else {
+        int code = done.join();
+        sb.append(code < 0 ? "stream ended" : "RST_STREAM(" + ErrorCode.toString(code, "error " + code) + ")");
+      }
+      return sb.toString().replace("\r\n", "; ");
+    }
 
     @Override
     public void onHeaders(Stream s, HeadersFrame frame) {

@@ -12,10 +12,10 @@
  * and every test has a timeout.
  *
  * <p><b>The peers.</b> A raw client on Jetty's low-level {@code HTTP2Client} sends what a gRPC client
- * never would (a prefix longer than its message, a reset in mid-message, one-byte DATA frames);
- * scripted servers on Jetty's {@code RawHTTP2ServerConnectionFactory} answer with HTTP errors,
- * resets, missing statuses, one-byte DATA frames, or a dropped connection, and count the
- * connections and PINGs they see.
+ * never would (a prefix longer than its message, a reset in mid-message, a {@code :path} without its
+ * slash, HEADERS after the end of the request); scripted servers on Jetty's
+ * {@code RawHTTP2ServerConnectionFactory} answer with HTTP errors, resets, missing statuses, one-byte
+ * DATA frames, or a dropped connection, and count the connections and PINGs they see.
  *
  * <p>Tests run on JUnit's threads; the peers' listeners on Jetty's. Null arguments throw
  * {@link java.lang.NullPointerException}.
