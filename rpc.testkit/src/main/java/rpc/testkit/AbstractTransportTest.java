@@ -75,8 +75,21 @@ public abstract class AbstractTransportTest {
 
   /** Opens a channel to {@code server}, letting {@code customizer} adjust the builder. */
   protected Channel openChannel(Server server, UnaryOperator<Channel.Builder> customizer) {
-    Channel channel = customizer.apply(transport.configureChannel(Channel.newBuilder(transport.targetFor(server))))
-        .build();
+    return openChannel(transport.targetFor(server), customizer);
+  }
+
+  /**
+   * Opens a channel to {@code target}, a peer the test runs itself (such as a scripted HTTP/2
+   * server), through the transport's {@link TransportConformanceTest#configureChannel} hook; it is
+   * shut down after the test.
+   */
+  protected Channel openChannel(String target) {
+    return openChannel(target, UnaryOperator.identity());
+  }
+
+  /** Opens a channel to {@code target}, letting {@code customizer} adjust the builder. */
+  protected Channel openChannel(String target, UnaryOperator<Channel.Builder> customizer) {
+    Channel channel = customizer.apply(transport.configureChannel(Channel.newBuilder(target))).build();
     channels.add(channel);
     return channel;
   }

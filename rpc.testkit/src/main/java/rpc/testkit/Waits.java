@@ -1,37 +1,87 @@
 package rpc.testkit;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Polling waits the tests use to make one thread block deterministically before another acts.
- * Bounded in time: a wait that is not satisfied gives up and reports what it saw, so a broken
- * transport fails an assertion instead of hanging.
+ * Bounded polling waits for tests. Thread-safe: it keeps no state, and the conditions it polls are
+ * the caller's (they must be safe to read from the waiting thread, as atomics and futures are).
+ *
+ * <p>A test waits on something it can observe (a counter, a future, a thread's state) instead of
+ * sleeping for a guessed time: a wait ends as soon as its condition holds, so a fast machine does
+ * not pay for a slow one, and a slow machine does not fail because a sleep was too short. Every
+ * wait is bounded: one that is not satisfied gives up and reports what it waited for and what it
+ * saw, so a broken transport fails an assertion instead of hanging.
+ *
+ * <pre>{@code
+ * Waits.until("3 handlers running", running::get, n -> n == 3, WAIT);
+ * Waits.until("the fake server saw the connection close", () -> server.closed() == 1, WAIT);
+ * }</pre>
  */
-final class Waits {
+public final class Waits {
   private static final long POLL_MILLIS = 10;
 
   private Waits() {}
 
   /**
-   * Waits until {@code condition} holds, polling.
+   * Waits until {@code condition} holds, polling it.
    *
-   * @throws AssertionError naming {@code what} if it does not hold within {@code max}
+   * @param what what is awaited, for the failure message (such as {@code "the handler started"})
+   * @throws AssertionError naming {@code what} if the condition does not hold within {@code max}
    */
-  static void until(String what, java.util.function.BooleanSupplier condition, Duration max)
+  public static void until(String what, BooleanSupplier condition, Duration max) throws InterruptedException {
+    until(what, condition::getAsBoolean, Boolean::booleanValue, max);
+  }
+
+  /**
+   * Waits until the value {@code value} supplies satisfies {@code done}, polling it, and returns
+   * that value.
+   *
+   * @param what what is awaited, for the failure message
+   * @throws AssertionError naming {@code what} and the last value seen if no value satisfies
+   *     {@code done} within {@code max}
+   */
+  public static <T> T until(String what, Supplier<T> value, Predicate<? super T> done, Duration max)
       throws InterruptedException {
     long end = System.nanoTime() + max.toNanos();
-    while (!condition.getAsBoolean()) {
+    while (true) {
+      T v = value.get();
+      if (done.test(v)) {
+        return v;
+      }
       if (System.nanoTime() - end >= 0) {
-        throw new AssertionError("waited " + max + " for " + what);
+        throw new AssertionError("waited " + max + " for " + what + "; last saw " + v);
       }
       Thread.sleep(POLL_MILLIS);
     }
   }
 
-  /** Whether the thread is parked (waiting on a lock, a condition or a sleep). */
-  static boolean isParked(Thread t) {
+  /**
+   * Checks that {@code condition} stays true for the whole of {@code period}, polling it. For the
+   * promises that something does not happen, which no event can confirm: only a bounded real wait
+   * can, so {@code period} should be a generous multiple of the time the forbidden thing would take.
+   *
+   * @param what what must stay true, for the failure message
+   * @throws AssertionError naming {@code what} as soon as the condition is false
+   */
+  public static void holds(String what, BooleanSupplier condition, Duration period) throws InterruptedException {
+    long end = System.nanoTime() + period.toNanos();
+    while (true) {
+      if (!condition.getAsBoolean()) {
+        throw new AssertionError("no longer true: " + what);
+      }
+      if (System.nanoTime() - end >= 0) {
+        return;
+      }
+      Thread.sleep(POLL_MILLIS);
+    }
+  }
+
+  /** Whether the thread is parked (waiting on a lock, a condition or a sleep); false for null. */
+  public static boolean isParked(Thread t) {
     if (t == null) {
       return false;
     }
@@ -41,9 +91,10 @@ final class Waits {
 
   /**
    * Waits until {@code thread} has stayed parked for {@code quiet}; returns whether it did within
-   * {@code max} (false if it ended or kept running).
+   * {@code max} (false if it ended or kept running). Used to make one thread block before another
+   * acts.
    */
-  static boolean awaitParked(Supplier<Thread> thread, Duration quiet, Duration max) throws InterruptedException {
+  public static boolean awaitParked(Supplier<Thread> thread, Duration quiet, Duration max) throws InterruptedException {
     long end = System.nanoTime() + max.toNanos();
     long parkedSince = -1;
     while (System.nanoTime() - end < 0) {
@@ -71,7 +122,7 @@ final class Waits {
    * parked for {@code quiet}, or the thread ended, or {@code max} passed. Returns the progress
    * then. Used to find out how far a sender gets before flow control stops it.
    */
-  static int awaitStalled(IntSupplier progress, Supplier<Thread> thread, Duration quiet, Duration max)
+  public static int awaitStalled(IntSupplier progress, Supplier<Thread> thread, Duration quiet, Duration max)
       throws InterruptedException {
     long end = System.nanoTime() + max.toNanos();
     int last = progress.getAsInt();

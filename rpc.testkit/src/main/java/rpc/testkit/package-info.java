@@ -15,7 +15,9 @@
  * under test that records what its handlers saw ({@link rpc.testkit.Observation});
  * {@link rpc.testkit.StringCodec} declares its messages immutable, {@link rpc.testkit.BytesCodec}
  * does not (so a transport must copy them); {@link rpc.testkit.RecordingClientInterceptor} adds
- * headers and records each call's status.
+ * headers and records each call's status; {@link rpc.testkit.TestCertificates} makes TLS key
+ * material with {@code keytool} at test time; {@link rpc.testkit.Waits} waits, bounded, for what a
+ * test can observe instead of sleeping.
  *
  * <p>Handlers run on the server's handler threads; everything else on the test's threads. Null
  * arguments throw {@link java.lang.NullPointerException}.

@@ -1,6 +1,5 @@
 package rpc.transport.jetty;
 
-import java.nio.ByteBuffer;
 import rpc.api.Codec;
 import rpc.api.MethodDescriptor;
 import rpc.api.ServiceDefinition;
@@ -27,15 +26,12 @@ final class Fixtures {
       MethodDescriptor.of(SERVICE + "/Split", MethodDescriptor.Kind.SERVER_STREAMING, STRING, STRING);
   static final MethodDescriptor<String, String> BIDI =
       MethodDescriptor.of(SERVICE + "/Chat", MethodDescriptor.Kind.BIDI_STREAMING, STRING, STRING);
-  static final MethodDescriptor<byte[], byte[]> BLOB =
-      MethodDescriptor.of(SERVICE + "/Blob", MethodDescriptor.Kind.UNARY, BYTES, BYTES);
   static final MethodDescriptor<String, String> FAIL =
       MethodDescriptor.of(SERVICE + "/Fail", MethodDescriptor.Kind.UNARY, STRING, STRING);
 
   /**
    * Unary echoes with a prefix; Join concatenates; Split sends one message per comma-separated part;
-   * Chat echoes each message; Blob returns a blob of the requested size (first 4 bytes, big-endian)
-   * or echoes the request; Fail fails with the code named in the request.
+   * Chat echoes each message; Fail fails with the code named in the request.
    */
   static ServiceDefinition echoService() {
     return ServiceDefinition.newBuilder(SERVICE)
@@ -58,17 +54,6 @@ final class Fixtures {
           while ((m = stream.receive()) != null) {
             stream.send("re:" + m);
           }
-        })
-        .unary(BLOB, (req, ctx) -> {
-          if (req.length == 4) {
-            int size = ByteBuffer.wrap(req).getInt();
-            byte[] out = new byte[size];
-            for (int i = 0; i < size; i++) {
-              out[i] = (byte) i;
-            }
-            return out;
-          }
-          return req;
         })
         .unary(FAIL, (req, ctx) -> {
           throw Status.of(Status.Code.valueOf(req), "failed as asked: ünïcödé ✓").asException();

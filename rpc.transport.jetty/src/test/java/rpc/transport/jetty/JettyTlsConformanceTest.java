@@ -2,6 +2,7 @@ package rpc.transport.jetty;
 
 import rpc.api.Channel;
 import rpc.api.Server;
+import rpc.testkit.TestCertificates;
 import rpc.testkit.TransportConformanceTest;
 
 /** The conformance suite over TLS with ALPN h2, to {@code https://localhost:PORT}. */

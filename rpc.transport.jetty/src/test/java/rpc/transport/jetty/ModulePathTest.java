@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import rpc.api.Channel;
 import rpc.api.Server;
+import rpc.testkit.TestCertificates;
 
 /**
  * Run only by the module-path execution (see the pom): the transport is a named module whose

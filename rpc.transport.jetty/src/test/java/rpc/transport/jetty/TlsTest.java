@@ -16,6 +16,7 @@ import rpc.api.Channel;
 import rpc.api.Server;
 import rpc.api.Status;
 import rpc.api.StatusException;
+import rpc.testkit.TestCertificates;
 
 /** TLS specifics: mutual TLS, trust and hostname verification. */
 @Timeout(60)

@@ -1,73 +1,74 @@
-package rpc.transport.jetty;
+package rpc.testkit.http2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.HTTP2Session;
+import org.eclipse.jetty.http2.HTTP2Stream;
 import org.eclipse.jetty.http2.api.Stream;
-import org.eclipse.jetty.http2.api.server.ServerSessionListener;
 import org.eclipse.jetty.http2.frames.DataFrame;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
 import org.eclipse.jetty.http2.frames.ResetFrame;
-import org.eclipse.jetty.http2.server.RawHTTP2ServerConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import rpc.api.CallOptions;
 import rpc.api.Channel;
 import rpc.api.ClientStream;
 import rpc.api.MethodDescriptor;
 import rpc.api.Status;
 import rpc.api.StatusException;
+import rpc.testkit.AbstractTransportTest;
+import rpc.testkit.StringCodec;
+import rpc.testkit.Waits;
 
 /**
- * Our client against a scripted HTTP/2 server that answers the way proxies, non-gRPC servers and
- * broken servers do: each answer maps to the status the gRPC specification asks for.
+ * Our channel against a scripted HTTP/2 server that answers the way proxies, non-gRPC servers and
+ * broken servers do: each answer maps to the status the gRPC specification asks for. The server
+ * also sees what the client cannot show: its connections and its PINGs.
  */
-@Timeout(60)
-class FakeServerTest {
-  private org.eclipse.jetty.server.Server jetty;
+abstract class FakeServerConformance extends AbstractTransportTest {
+  private final CompletableFuture<Void> releaseHeld = new CompletableFuture<>();
+  private ScriptedHttp2Server fake;
   private Channel channel;
+
+  FakeServerConformance(Http2WireConformanceTest suite) {
+    super(suite.transport());
+  }
 
   @BeforeEach
   void start() throws Exception {
-    jetty = new org.eclipse.jetty.server.Server();
-    ServerSessionListener listener = new ServerSessionListener() {
-      @Override
-      public Stream.Listener onNewStream(Stream stream, HeadersFrame frame) {
-        String path = ((MetaData.Request) frame.getMetaData()).getHttpURI().getPath();
-        stream.demand();
-        script(path.substring(path.lastIndexOf('/') + 1)).apply(stream);
-        return null; // Jetty's default listener reads and drops the request
-      }
-    };
-    ServerConnector connector = new ServerConnector(jetty, new RawHTTP2ServerConnectionFactory(listener));
-    connector.setHost("127.0.0.1");
-    jetty.addConnector(connector);
-    jetty.start();
-    channel = Channel.open("127.0.0.1:" + connector.getLocalPort());
+    fake = new ScriptedHttp2Server(this::answer);
+    channel = openChannel(fake.target());
   }
 
   @AfterEach
   void stop() throws Exception {
+    releaseHeld.complete(null);
     channel.shutdownNow();
-    jetty.stop();
+    fake.close();
+  }
+
+  private static MethodDescriptor<String, String> unary(String name) {
+    return MethodDescriptor.of("fake.S/" + name, MethodDescriptor.Kind.UNARY, StringCodec.INSTANCE,
+        StringCodec.INSTANCE);
   }
 
   private static MethodDescriptor<String, String> method(String name) {
-    return MethodDescriptor.of("fake.S/" + name, MethodDescriptor.Kind.SERVER_STREAMING, Fixtures.STRING,
-        Fixtures.STRING);
+    return MethodDescriptor.of("fake.S/" + name, MethodDescriptor.Kind.SERVER_STREAMING, StringCodec.INSTANCE,
+        StringCodec.INSTANCE);
   }
 
   private static HeadersFrame response(Stream s, int status, boolean end, String... fields) {
@@ -94,8 +95,23 @@ class FakeServerTest {
     return RawHttp2Client.framed(false, text.length(), text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static Function<Stream, CompletableFuture<Stream>> script(String name) {
-    return s -> switch (name) {
+  /** The fake server's script: the method's name says how to answer. */
+  private Stream.Listener answer(Stream s, String name) {
+    if (name.equals("Echo") || name.equals("Held")) {
+      Echo echo = new Echo(name.equals("Held") ? releaseHeld : CompletableFuture.completedFuture(null));
+      // Jetty sets the returned listener only after this method; data read before then would go
+      // to a discarding one.
+      ((HTTP2Stream) s).setListener(echo);
+      s.demand();
+      return echo;
+    }
+    s.demand();
+    script(name, s);
+    return null; // Jetty's default listener reads and drops the request
+  }
+
+  private static CompletableFuture<Stream> script(String name, Stream s) {
+    return switch (name) {
       case "NotFound" -> s.headers(response(s, 404, false, "content-type", "text/plain"))
           .thenCompose(x -> x.data(data(x, "nope".getBytes(), true)));
       case "Unavailable" -> s.headers(response(s, 503, true));
@@ -126,7 +142,11 @@ class FakeServerTest {
           f = f.thenCompose(x -> x.data(data(x, message(m), false)));
         }
         yield f.thenCompose(x -> x.headers(trailers(x, "grpc-status", "0", "x-done", "yes")))
-            .thenCompose(x -> x.reset(new ResetFrame(x.getId(), ErrorCode.NO_ERROR.code)).thenApply(v -> x));
+            .thenCompose(x -> x.reset(new ResetFrame(x.getId(), ErrorCode.NO_ERROR.code)).thenApply(v -> x))
+            .thenApply(x -> {
+              ScriptedHttp2Server.ping(x); // its reply shows the client has read all of the above
+              return x;
+            });
       }
       case "OneByteFrames" -> {
         CompletableFuture<Stream> f = s.headers(response(s, 200, false, "content-type", "application/grpc"));
@@ -138,11 +158,40 @@ class FakeServerTest {
       case "Drop" -> s.headers(response(s, 200, false, "content-type", "application/grpc"))
           .thenCompose(x -> x.data(data(x, message("partial"), false)))
           .thenApply(x -> {
-            ((org.eclipse.jetty.http2.HTTP2Session) x.getSession()).getEndPoint().close(); // no GOAWAY
+            ((HTTP2Session) x.getSession()).getEndPoint().close(); // no GOAWAY
             return x;
           });
       default -> s.headers(response(s, 500, true));
     };
+  }
+
+  /** A gRPC echo: once the request has ended and {@code go} completes, sends its messages back with OK. */
+  private static final class Echo implements Stream.Listener {
+    private final CompletableFuture<Void> go;
+    private final ByteArrayOutputStream request = new ByteArrayOutputStream();
+
+    Echo(CompletableFuture<Void> go) {
+      this.go = go;
+    }
+
+    @Override
+    public void onDataAvailable(Stream stream) {
+      Stream.Data data;
+      while ((data = stream.readData()) != null) {
+        ByteBuffer b = data.frame().getByteBuffer();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        request.writeBytes(bytes);
+        data.release();
+        if (data.frame().isEndStream()) {
+          go.thenRun(() -> stream.headers(response(stream, 200, false, "content-type", "application/grpc"))
+              .thenCompose(x -> x.data(data(x, request.toByteArray(), false)))
+              .thenCompose(x -> x.headers(trailers(x, "grpc-status", "0"))));
+          return;
+        }
+      }
+      stream.demand();
+    }
   }
 
   private Status.Code codeOf(String name) {
@@ -187,9 +236,7 @@ class FakeServerTest {
 
   @Test
   void trailersOnlyCarriesStatusMessageAndMetadata() {
-    StatusException e = assertThrows(StatusException.class, () -> channel.call(
-        MethodDescriptor.of("fake.S/TrailersOnlyWithMessage", MethodDescriptor.Kind.UNARY, Fixtures.STRING,
-            Fixtures.STRING), "x"));
+    StatusException e = assertThrows(StatusException.class, () -> channel.call(unary("TrailersOnlyWithMessage"), "x"));
     assertEquals(Status.Code.NOT_FOUND, e.status().code(), e.toString());
     assertEquals("über", e.status().description());
     assertEquals("d", e.trailers().get("x-detail"));
@@ -199,7 +246,8 @@ class FakeServerTest {
   void messagesBeforeTrailersSurviveAResetRightAfterThem() throws Exception {
     try (ClientStream<String, String> s = channel.newStream(method("ManyThenReset"))) {
       s.sendAndClose("x");
-      Thread.sleep(300); // let the trailers and the reset arrive while the reader holds back
+      // The reader holds back until the client has read the trailers and the reset behind them.
+      Waits.until("the client's reply to the PING sent after the reset", fake::pingReplies, n -> n == 1, WAIT);
       for (int i = 0; i < 20; i++) {
         assertEquals("m" + i, s.receive());
       }
@@ -230,5 +278,27 @@ class FakeServerTest {
       assertEquals("split", s.receive());
       assertNull(s.receive());
     }
+  }
+
+  @Test
+  void idleConnectionClosesAndTheNextCallReconnects() throws Exception {
+    Channel idle = openChannel(fake.target(), b -> b.idleTimeout(Duration.ofMillis(200)));
+    assertEquals("a", idle.call(unary("Echo"), "a"));
+    assertEquals(1, fake.connectionsOpened());
+    Waits.until("the idle connection closed", fake::connectionsClosed, n -> n == 1, WAIT);
+    assertEquals("b", idle.call(unary("Echo"), "b"));
+    assertEquals(2, fake.connectionsOpened(), "the next call opened a new connection");
+  }
+
+  @Test
+  void keepAlivePingsDoNotDisturbCalls() throws Exception {
+    Channel pinging = openChannel(fake.target(), b -> b.keepAliveTime(Duration.ofMillis(50)));
+    CompletableFuture<String> held = pinging.callAsync(unary("Held"), "k");
+    Waits.until("several keepalive PINGs while the call is open", fake::pings, n -> n >= 3, WAIT);
+    assertFalse(held.isDone(), "the call ended before the server answered: " + held);
+    releaseHeld.complete(null);
+    assertEquals("k", held.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    assertEquals("after", pinging.call(unary("Echo"), "after"));
+    assertEquals(1, fake.connectionsOpened(), "the PINGs kept the one connection open");
   }
 }

@@ -1,14 +1,17 @@
-package rpc.transport.jetty;
+package rpc.testkit.http2;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.ErrorCode;
 import org.eclipse.jetty.http2.HTTP2Session;
 import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.api.Stream;
@@ -20,7 +23,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * A bare HTTP/2 client on Jetty's low-level API, for sending what a gRPC client never would. Not
- * thread-safe: one test drives it.
+ * thread-safe: one test drives it (its exchanges are filled in by Jetty's threads and read through
+ * futures and volatile fields).
  */
 final class RawHttp2Client implements AutoCloseable {
   private final HTTP2Client client = new HTTP2Client();
@@ -48,9 +52,30 @@ final class RawHttp2Client implements AutoCloseable {
 
   /** Opens a stream with {@code method} to {@code path} carrying {@code fields}. */
   Exchange open(String method, String path, HttpFields fields, boolean endStream) throws Exception {
+    return open(method, HttpURI.build("http://127.0.0.1:" + port + path), fields, endStream);
+  }
+
+  /**
+   * Opens a stream with a POST whose {@code :path} is {@code rawPath} exactly as given, even when it
+   * is no valid path (no leading slash, say), beside the usual {@code :scheme} and
+   * {@code :authority}.
+   */
+  Exchange openRawPath(String rawPath, HttpFields fields, boolean endStream) throws Exception {
+    // Jetty's own HttpURI refuses a relative path next to an authority, and its encoder takes
+    // :path from getPathQuery(); a proxy over a valid URI answers the path methods instead.
+    HttpURI valid = HttpURI.build("http://127.0.0.1:" + port + "/");
+    HttpURI raw = (HttpURI) Proxy.newProxyInstance(HttpURI.class.getClassLoader(), new Class<?>[] {HttpURI.class},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "getPath", "getPathQuery", "getDecodedPath", "getCanonicalPath" -> rawPath;
+          case "toString", "asString" -> "http://127.0.0.1:" + port + " with :path " + rawPath;
+          default -> method.invoke(valid, args);
+        });
+    return open("POST", raw, fields, endStream);
+  }
+
+  private Exchange open(String method, HttpURI uri, HttpFields fields, boolean endStream) throws Exception {
     Exchange ex = new Exchange();
-    MetaData.Request request = new MetaData.Request(method, HttpURI.build("http://127.0.0.1:" + port + path),
-        HttpVersion.HTTP_2, fields, -1);
+    MetaData.Request request = new MetaData.Request(method, uri, HttpVersion.HTTP_2, fields, -1);
     ex.stream = session.newStream(new HeadersFrame(request, null, endStream), ex).get(10, TimeUnit.SECONDS);
     return ex;
   }
@@ -87,6 +112,12 @@ final class RawHttp2Client implements AutoCloseable {
       stream.data(new DataFrame(stream.getId(), ByteBuffer.wrap(bytes), end)).get(10, TimeUnit.SECONDS);
     }
 
+    /** Sends a HEADERS frame of plain fields (trailers, for a request), ending the stream or not. */
+    void headers(HttpFields fields, boolean end) throws Exception {
+      stream.headers(new HeadersFrame(stream.getId(), new MetaData(HttpVersion.HTTP_2, fields), null, end))
+          .get(10, TimeUnit.SECONDS);
+    }
+
     void reset(int error) throws Exception {
       stream.reset(new ResetFrame(stream.getId(), error)).get(10, TimeUnit.SECONDS);
     }
@@ -108,6 +139,28 @@ final class RawHttp2Client implements AutoCloseable {
       return response.get(10, TimeUnit.SECONDS).getStatus();
     }
 
+    /** What has come back so far, for failure messages. */
+    String seen() {
+      MetaData.Response r = response.getNow(null);
+      StringBuilder sb = new StringBuilder();
+      sb.append(r == null ? "no response headers"
+          : "HTTP " + r.getStatus() + " " + r.getHttpFields().asString().strip());
+      HttpFields t = trailers;
+      if (t != null) {
+        sb.append(", trailers ").append(t.asString().strip());
+      }
+      sb.append(", ").append(body.size()).append(" body bytes, ");
+      if (!done.isDone()) {
+        sb.append("stream still open");
+      } else if (done.isCompletedExceptionally()) {
+        sb.append("stream failed");
+      } else {
+        int code = done.join();
+        sb.append(code < 0 ? "stream ended" : "RST_STREAM(" + ErrorCode.toString(code, "error " + code) + ")");
+      }
+      return sb.toString().replace("\r\n", "; ");
+    }
+
     @Override
     public void onHeaders(Stream s, HeadersFrame frame) {
       MetaData md = frame.getMetaData();
@@ -125,7 +178,7 @@ final class RawHttp2Client implements AutoCloseable {
       }
     }
 
-    private final java.util.concurrent.locks.ReentrantLock drainLock = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock drainLock = new ReentrantLock();
 
     @Override
     public void onDataAvailable(Stream s) {

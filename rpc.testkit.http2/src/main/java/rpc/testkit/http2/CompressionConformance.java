@@ -1,4 +1,4 @@
-package rpc.transport.jetty;
+package rpc.testkit.http2;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import rpc.api.CallOptions;
 import rpc.api.Channel;
 import rpc.api.MethodDescriptor;
@@ -20,15 +17,20 @@ import rpc.api.ServiceDefinition;
 import rpc.api.Status;
 import rpc.api.StatusException;
 import rpc.api.wire.MessageCompression;
+import rpc.testkit.AbstractTransportTest;
+import rpc.testkit.BytesCodec;
 
 /** gzip in both directions, and the negotiation that decides whether a response is compressed. */
-@Timeout(60)
-class CompressionTest {
+abstract class CompressionConformance extends AbstractTransportTest {
   private static final MethodDescriptor<byte[], byte[]> SQUEEZE = MethodDescriptor.of(
-      "test.Zip/Squeeze", MethodDescriptor.Kind.UNARY, Fixtures.BYTES, Fixtures.BYTES);
+      "test.Zip/Squeeze", MethodDescriptor.Kind.UNARY, BytesCodec.INSTANCE, BytesCodec.INSTANCE);
 
   private Server server;
   private Channel channel;
+
+  CompressionConformance(Http2WireConformanceTest suite) {
+    super(suite.transport());
+  }
 
   @BeforeEach
   void start() throws Exception {
@@ -38,15 +40,8 @@ class CompressionTest {
           return req;
         })
         .build();
-    server = Server.newBuilder().listen("127.0.0.1:0").addService(zip).build().start();
-    channel = Channel.open("127.0.0.1:" + server.port());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    channel.shutdownNow();
-    server.shutdownNow();
-    server.awaitTermination(Duration.ofSeconds(10));
+    server = startServer(zip);
+    channel = openChannel(server);
   }
 
   private static byte[] compressible(int size) {
@@ -117,14 +112,10 @@ class CompressionTest {
 
   @Test
   void decompressedSizeIsLimitedToo() {
-    Channel small = Channel.newBuilder("127.0.0.1:" + server.port()).maxInboundMessageSize(10_000).build();
-    try {
-      // 1 MB of pattern compresses to a few KB: the compressed frame passes the limit, the result must not.
-      StatusException e = assertThrows(StatusException.class, () -> small.call(SQUEEZE, compressible(1_000_000)));
-      assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.status().code(), e.toString());
-    } finally {
-      small.shutdownNow();
-    }
+    Channel small = openChannel(server, b -> b.maxInboundMessageSize(10_000));
+    // 1 MB of pattern compresses to a few KB: the compressed frame passes the limit, the result must not.
+    StatusException e = assertThrows(StatusException.class, () -> small.call(SQUEEZE, compressible(1_000_000)));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.status().code(), e.toString());
   }
 
   @Test

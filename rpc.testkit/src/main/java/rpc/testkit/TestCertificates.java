@@ -1,4 +1,4 @@
-package rpc.transport.jetty;
+package rpc.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,12 +13,21 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Key material for TLS tests, made with the JDK's {@code keytool} at test time into
- * {@code target/tls} (no private key is committed): a self-signed server certificate for
- * {@code localhost} and {@code 127.0.0.1}, a self-signed client certificate, and trust stores
- * holding each other's certificate.
+ * Key material for TLS tests. Thread-safe: made once per JVM, immutable afterwards, and an
+ * {@link SSLContext} may be shared by any number of servers and channels.
+ *
+ * <p>Everything is made with the JDK's {@code keytool} at test time into {@code target/tls} under
+ * the working directory (the module's, when Maven runs the tests), so no private key is committed:
+ * a self-signed server certificate for {@code localhost} and {@code 127.0.0.1}, a self-signed
+ * client certificate, trust stores holding each other's certificate, and a certificate for another
+ * name. Valid for two days; made again when the files are missing.
+ *
+ * <pre>{@code
+ * Server.newBuilder().listen("127.0.0.1:0").sslContext(TestCertificates.get().server())...
+ * Channel.newBuilder("https://localhost:" + port).sslContext(TestCertificates.get().client())...
+ * }</pre>
  */
-final class TestCertificates {
+public final class TestCertificates {
   private static final char[] PASSWORD = "changeit".toCharArray();
   private static final Path DIR = Path.of("target", "tls");
 
@@ -82,37 +91,42 @@ final class TestCertificates {
     }
   }
 
-  static TestCertificates get() {
+  /**
+   * The key material, made on first use.
+   *
+   * @throws IllegalStateException if keytool cannot make it
+   */
+  public static TestCertificates get() {
     return Holder.INSTANCE;
   }
 
   /** The server's keys, trusting no client certificates. */
-  SSLContext server() {
+  public SSLContext server() {
     return server;
   }
 
   /** The server's keys, trusting the test client's certificate (for mutual TLS). */
-  SSLContext serverRequiringClients() {
+  public SSLContext serverRequiringClients() {
     return serverRequiringClients;
   }
 
   /** Trusts the server; presents no certificate. */
-  SSLContext client() {
+  public SSLContext client() {
     return client;
   }
 
   /** Trusts the server and presents the client certificate. */
-  SSLContext clientWithCertificate() {
+  public SSLContext clientWithCertificate() {
     return clientWithCertificate;
   }
 
   /** A server certificate for {@code other.example} only. */
-  SSLContext serverWithWrongName() {
+  public SSLContext serverWithWrongName() {
     return serverWithWrongName;
   }
 
   /** Trusts the {@code other.example} certificate (so only its name can fail verification). */
-  SSLContext clientTrustingWrongName() {
+  public SSLContext clientTrustingWrongName() {
     return clientTrustingWrongName;
   }
 
