@@ -3,7 +3,6 @@ package rpc.transport.jetty.internal;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
-import org.eclipse.jetty.http2.HTTP2Stream;
 import org.eclipse.jetty.http2.api.Stream;
 import org.eclipse.jetty.http2.frames.DataFrame;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
@@ -275,7 +274,7 @@ abstract class CallStream implements Stream.Listener {
     DataFrame data = chunk != null ? new DataFrame(id, chunk.seal(), endData)
         : (endData ? new DataFrame(id, BufferUtil.EMPTY_BUFFER, true) : null);
     if (headers != null && (data != null || trailers != null)) {
-      ((HTTP2Stream) s).send(new HTTP2Stream.FrameList(headers, data, trailers), writeDone);
+      JettyGaps.send(s, headers, data, trailers, writeDone);
     } else if (headers != null) {
       s.headers(headers, writeDone);
     } else if (data != null) {

@@ -3,7 +3,6 @@ package rpc.transport.jetty.internal;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http2.ErrorCode;
-import org.eclipse.jetty.http2.HTTP2Session;
 import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.frames.GoAwayFrame;
 import org.eclipse.jetty.http2.frames.PingFrame;
@@ -42,8 +41,8 @@ final class ClientConnection implements Session.Listener {
 
   void attach(Session s, Duration idleTimeout) {
     this.session = s;
-    if (idleTimeout != null && s instanceof HTTP2Session h) {
-      h.getEndPoint().setIdleTimeout(idleTimeout.toMillis());
+    if (idleTimeout != null) {
+      JettyGaps.setIdleTimeout(s, idleTimeout.toMillis());
     }
   }
 
@@ -53,7 +52,7 @@ final class ClientConnection implements Session.Listener {
     if (draining || closed || s == null || s.isClosed()) {
       return false;
     }
-    int max = s instanceof HTTP2Session h ? h.getMaxLocalStreams() : -1;
+    int max = JettyGaps.maxLocalStreams(s);
     return max < 0 || active < max;
   }
 

@@ -100,11 +100,7 @@ final class GrpcFields {
    * whole connection when it is asked to encode more, so calls check first.
    */
   static int maxHeaderListSize(org.eclipse.jetty.http2.api.Session session) {
-    if (session instanceof org.eclipse.jetty.http2.HTTP2Session h) {
-      int max = h.getGenerator().getHpackEncoder().getMaxHeaderListSize();
-      return max > 0 ? max : -1;
-    }
-    return -1;
+    return JettyGaps.maxHeaderListSize(session);
   }
 
   /** Adds {@code grpc-status} and, when there is a description, {@code grpc-message}. */

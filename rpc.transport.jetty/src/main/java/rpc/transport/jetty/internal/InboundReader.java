@@ -79,11 +79,15 @@ final class InboundReader {
    * Called from Jetty's onHeaders for an end-of-stream HEADERS frame (trailers), before Jetty could
    * see a following RST_STREAM: moves every DATA frame Jetty still holds into our own queue, because
    * a reset makes Jetty drop what it holds and the messages before the trailers must still be
-   * delivered.
+   * delivered. Returns false, doing nothing, if an end-of-stream HEADERS came before: a second one
+   * is a protocol error the caller answers.
    */
-  void stashBeforeEnd(Stream s) {
+  boolean stashBeforeEnd(Stream s) {
     readLock.lock();
     try {
+      if (endReceived) {
+        return false; // a second end-of-stream HEADERS
+      }
       Stream.Data d;
       while ((d = s.readData()) != null) {
         if (d.frame().remaining() == 0 && d.frame().isEndStream()) {
@@ -96,6 +100,7 @@ final class InboundReader {
         }
       }
       endReceived = true;
+      return true;
     } finally {
       readLock.unlock();
     }

@@ -8,8 +8,6 @@ import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http2.ErrorCode;
-import org.eclipse.jetty.http2.HTTP2Session;
-import org.eclipse.jetty.http2.HTTP2Stream;
 import org.eclipse.jetty.http2.api.Stream;
 import org.eclipse.jetty.http2.frames.DataFrame;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
@@ -194,9 +192,8 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
     boolean[] end = new boolean[1];
     Chunk first = takeOpeningChunk(end);
     HeadersFrame headers = new HeadersFrame(request, null, first == null && end[0]);
-    HTTP2Stream.FrameList frames = first == null ? new HTTP2Stream.FrameList(headers)
-        : new HTTP2Stream.FrameList(headers, new DataFrame(first.seal(), end[0]), null);
-    ((HTTP2Session) conn.session()).newStream(frames, new Promise<>() {
+    DataFrame data = first == null ? null : new DataFrame(first.seal(), end[0]);
+    JettyGaps.newStream(conn.session(), headers, data, new Promise<>() {
       @Override
       public void succeeded(Stream s) {
         onOpened(s);

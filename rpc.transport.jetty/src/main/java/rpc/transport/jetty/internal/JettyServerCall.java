@@ -252,8 +252,13 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   @Override
   public void onHeaders(Stream s, HeadersFrame frame) {
-    // Request trailers (rare in gRPC): the request ends after the DATA before them.
-    inbound.stashBeforeEnd(s);
+    // Request trailers (rare in gRPC) end the request after the DATA before them. HEADERS after the
+    // request has ended (RFC 9113 section 5.1, half-closed remote) is a stream error instead.
+    if (JettyGaps.endedWithData(s) || !inbound.stashBeforeEnd(s)) {
+      s.reset(new ResetFrame(s.getId(), ErrorCode.STREAM_CLOSED_ERROR.code), Callback.NOOP);
+      cancelled(Status.INTERNAL.withDescription("the client sent HEADERS after the end of its request"));
+      return;
+    }
     inbound.schedule();
   }
 

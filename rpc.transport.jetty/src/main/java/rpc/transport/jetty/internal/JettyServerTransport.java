@@ -70,6 +70,7 @@ public final class JettyServerTransport implements ServerTransport {
     http.setSendDateHeader(false);
     ServerSessionHandler h = new ServerSessionHandler(this, acceptor, config.maxInboundMessageSize());
     RawHTTP2ServerConnectionFactory h2 = new RawHTTP2ServerConnectionFactory(http, h);
+    h2.addEventListener(h); // each session gets it as a frame listener: see onIncomingFrame
     h2.setInitialSessionRecvWindow(settings.sessionReceiveWindow());
     h2.setInitialStreamRecvWindow(settings.streamReceiveWindow());
     h2.setMaxConcurrentStreams(config.maxConcurrentStreams());

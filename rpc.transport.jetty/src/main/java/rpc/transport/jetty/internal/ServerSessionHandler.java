@@ -8,10 +8,11 @@ import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http2.ErrorCode;
-import org.eclipse.jetty.http2.HTTP2Stream;
+import org.eclipse.jetty.http2.HTTP2Session;
 import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.api.Stream;
 import org.eclipse.jetty.http2.api.server.ServerSessionListener;
+import org.eclipse.jetty.http2.frames.Frame;
 import org.eclipse.jetty.http2.frames.GoAwayFrame;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
 import org.eclipse.jetty.http2.frames.ResetFrame;
@@ -32,7 +33,7 @@ import rpc.api.wire.MessageCompression;
  *
  * <p>Thread-safe.
  */
-final class ServerSessionHandler implements ServerSessionListener {
+final class ServerSessionHandler implements ServerSessionListener, HTTP2Session.FrameListener {
   private final JettyServerTransport transport;
   private final ServerCallAcceptor acceptor;
   private final int maxInboundMessageSize;
@@ -63,6 +64,20 @@ final class ServerSessionHandler implements ServerSessionListener {
   @Override
   public boolean onIdleTimeout(Session session) {
     return session.getStreams().isEmpty(); // close only connections without calls
+  }
+
+  /**
+   * Sees every frame before Jetty handles it. A request Jetty cannot parse (a {@code :path} without
+   * its leading slash next to an {@code :authority}) never reaches {@link #onNewStream}: Jetty fails
+   * the stream inside the session and writes nothing, so the client would wait for ever. It is a
+   * malformed request (RFC 9113 section 8.1.1): answer with RST_STREAM(PROTOCOL_ERROR).
+   */
+  @Override
+  public void onIncomingFrame(Session session, Frame frame) {
+    if (frame instanceof HeadersFrame h && h.getMetaData() != null && h.getMetaData().isRequest()
+        && MetaData.Failed.getFailure(h.getMetaData()) != null) {
+      JettyGaps.reset(session, h.getStreamId(), ErrorCode.PROTOCOL_ERROR);
+    }
   }
 
   @Override
@@ -118,7 +133,7 @@ final class ServerSessionHandler implements ServerSessionListener {
     transport.callStarted(call);
     // Jetty sets the listener only after this method returns; the call may read (and find the end
     // of a HEADERS-only request) before then, and Jetty would hand that to a discarding listener.
-    ((HTTP2Stream) stream).setListener(call);
+    JettyGaps.setListener(stream, call);
     call.accept(acceptor, GrpcFields.toMetadata(fields));
     return call;
   }
@@ -162,7 +177,7 @@ final class ServerSessionHandler implements ServerSessionListener {
         }
       }
     };
-    ((HTTP2Stream) stream).setListener(discard);
+    JettyGaps.setListener(stream, discard);
     stream.headers(new HeadersFrame(stream.getId(), response, null, true), Callback.from(() -> {
       if (!stream.isRemotelyClosed() && !stream.isReset()) {
         stream.reset(new ResetFrame(stream.getId(), ErrorCode.NO_ERROR.code), Callback.NOOP);

@@ -1,0 +1,91 @@
+package rpc.transport.jetty.internal;
+
+import java.util.List;
+import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.HTTP2Session;
+import org.eclipse.jetty.http2.HTTP2Stream;
+import org.eclipse.jetty.http2.api.Session;
+import org.eclipse.jetty.http2.api.Stream;
+import org.eclipse.jetty.http2.frames.DataFrame;
+import org.eclipse.jetty.http2.frames.HeadersFrame;
+import org.eclipse.jetty.http2.frames.ResetFrame;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+
+/**
+ * Everything this transport needs that Jetty 12.1's HTTP/2 API ({@code Session}, {@code Stream})
+ * does not offer, and so takes from its implementation classes ({@code HTTP2Session},
+ * {@code HTTP2Stream}): each method says which gap it fills, so a Jetty upgrade is checked here.
+ * Thread-safe (stateless).
+ */
+final class JettyGaps {
+  private JettyGaps() {}
+
+  /**
+   * Sets a server stream's listener at once. {@code onNewStream} may only return it, and Jetty sets
+   * it after the method returns; a call that reads early (a HEADERS-only request) would hand its end
+   * to a discarding listener meanwhile.
+   */
+  static void setListener(Stream stream, Stream.Listener listener) {
+    ((HTTP2Stream) stream).setListener(listener);
+  }
+
+  /**
+   * Writes up to three frames of one stream in one write (response headers with the first DATA, or
+   * with trailers): the API writes one frame per call, and allows one pending write per stream.
+   */
+  static void send(Stream stream, HeadersFrame headers, DataFrame data, HeadersFrame trailers, Callback done) {
+    ((HTTP2Stream) stream).send(new HTTP2Stream.FrameList(headers, data, trailers), done);
+  }
+
+  /**
+   * Opens a client stream with its request headers and first DATA in one write; the API's
+   * {@code newStream} takes the headers alone.
+   */
+  static void newStream(Session session, HeadersFrame headers, DataFrame data, Promise<Stream> promise,
+      Stream.Listener listener) {
+    HTTP2Stream.FrameList frames = data == null ? new HTTP2Stream.FrameList(headers)
+        : new HTTP2Stream.FrameList(headers, data, null);
+    ((HTTP2Session) session).newStream(frames, promise, listener);
+  }
+
+  /** The peer's MAX_CONCURRENT_STREAMS, or -1 if unknown: the API does not expose received settings. */
+  static int maxLocalStreams(Session session) {
+    return session instanceof HTTP2Session h ? h.getMaxLocalStreams() : -1;
+  }
+
+  /** The peer's SETTINGS_MAX_HEADER_LIST_SIZE, or -1 for none: the API does not expose it either. */
+  static int maxHeaderListSize(Session session) {
+    if (session instanceof HTTP2Session h) {
+      int max = h.getGenerator().getHpackEncoder().getMaxHeaderListSize();
+      return max > 0 ? max : -1;
+    }
+    return -1;
+  }
+
+  /** Sets one connection's idle timeout; the API has none per session. */
+  static void setIdleTimeout(Session session, long millis) {
+    if (session instanceof HTTP2Session h) {
+      h.getEndPoint().setIdleTimeout(millis);
+    }
+  }
+
+  /**
+   * Whether the peer had already ended its side with a DATA frame (END_STREAM) before a HEADERS frame
+   * now seen: RFC 9113 section 5.1 makes that a stream error, which Jetty checks for DATA only.
+   */
+  static boolean endedWithData(Stream stream) {
+    return stream instanceof HTTP2Stream h && h.isLastDataReceived();
+  }
+
+  /**
+   * Resets a stream Jetty never handed to us: it drops a request it cannot parse (a {@code :path}
+   * without its leading slash) inside the session, without {@code onNewStream} and without a word
+   * to the client, and the API cannot write a frame for a stream it does not know.
+   */
+  static void reset(Session session, int streamId, ErrorCode error) {
+    if (session instanceof HTTP2Session h) {
+      h.frames(null, List.of(new ResetFrame(streamId, error.code)), Callback.NOOP);
+    }
+  }
+}
