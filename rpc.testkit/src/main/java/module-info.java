@@ -4,6 +4,9 @@ module rpc.testkit {
   requires transitive org.junit.jupiter.api;
   requires org.junit.jupiter.params;
 
+  // The transport-level conformance group finds the transport under test as the library does.
+  uses rpc.api.spi.TransportProvider;
+
   exports rpc.testkit;
   opens rpc.testkit to org.junit.platform.commons;
 }
