@@ -37,7 +37,7 @@ import rpc.api.spi.TransportProvider;
  * <p>{@link #listenAddress()} must return a fresh address each time: every test starts its own
  * servers.
  *
- * <p>The transport-level group drives the transport's {@link TransportProvider} directly, with
+ * <p>The {@link TransportSpi} group drives the transport's {@link TransportProvider} directly, with
  * no channel or server in between. Its hooks have defaults that need no change for a plaintext
  * transport: the provider a channel would pick for {@link #listenAddress()}'s scheme, a server
  * config for a fresh {@link #listenAddress()}, and a client config that targets the started
@@ -194,4 +194,20 @@ public abstract class TransportConformanceTest {
     }
   }
 
+  /**
+   * The transport SPI driven directly, with no channel or server: the promises of
+   * {@link rpc.api.spi.ClientCall} and {@link rpc.api.spi.ServerCall} about threads, flow control
+   * and terminal events, checked by recording listeners.
+   */
+  @Nested
+  class TransportSpi {
+
+    /** Exactly one end per call, whatever ends it; nothing after it. */
+    @Nested
+    class Ends extends SpiEndConformance {
+      Ends() {
+        super(TransportConformanceTest.this);
+      }
+    }
+  }
 }
