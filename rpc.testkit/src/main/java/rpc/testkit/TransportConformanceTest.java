@@ -209,5 +209,13 @@ public abstract class TransportConformanceTest {
         super(TransportConformanceTest.this);
       }
     }
+
+    /** Graceful and immediate shutdown of client and server transports; unstarted calls. */
+    @Nested
+    class Shutdown extends SpiLifecycleConformance {
+      Shutdown() {
+        super(TransportConformanceTest.this);
+      }
+    }
   }
 }
