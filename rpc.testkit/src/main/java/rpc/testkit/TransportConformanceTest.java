@@ -217,5 +217,13 @@ public abstract class TransportConformanceTest {
         super(TransportConformanceTest.this);
       }
     }
+
+    /** Delivery exactly as requested; isReady/onReady stop and resume a sender. */
+    @Nested
+    class Demand extends SpiFlowControlConformance {
+      Demand() {
+        super(TransportConformanceTest.this);
+      }
+    }
   }
 }
