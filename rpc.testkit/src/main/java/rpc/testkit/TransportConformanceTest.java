@@ -225,5 +225,13 @@ public abstract class TransportConformanceTest {
         super(TransportConformanceTest.this);
       }
     }
+
+    /** Serialized, never nested callbacks, under stress and in races with the end. */
+    @Nested
+    class Callbacks extends SpiCallbackConformance {
+      Callbacks() {
+        super(TransportConformanceTest.this);
+      }
+    }
   }
 }
