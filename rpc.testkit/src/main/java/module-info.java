@@ -5,6 +5,9 @@ module rpc.testkit {
   requires org.junit.jupiter.params;
   requires java.management;
 
+  // The transport-level conformance group finds the transport under test as the library does.
+  uses rpc.api.spi.TransportProvider;
+
   exports rpc.testkit;
   opens rpc.testkit to org.junit.platform.commons;
 }

@@ -1,8 +1,20 @@
 package rpc.testkit;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Nested;
 import rpc.api.Channel;
 import rpc.api.Server;
+import rpc.api.spi.ClientTransportConfig;
+import rpc.api.spi.ServerTransport;
+import rpc.api.spi.ServerTransportConfig;
+import rpc.api.spi.Target;
+import rpc.api.spi.TransportProvider;
 
 /**
  * The conformance suite every transport runs. Not thread-safe: JUnit makes an instance per test
@@ -19,12 +31,23 @@ import rpc.api.Server;
  * }</pre>
  *
  * <p>A variant of a transport (TLS, say) subclasses again and overrides
- * {@link #configureServer} and {@link #configureChannel}.
+ * {@link #configureServer} and {@link #configureChannel}, and for the transport-level group
+ * {@link #serverTransportConfig} and {@link #clientTransportConfig}.
  *
  * <p>{@link #listenAddress()} must return a fresh address each time: every test starts its own
  * servers.
+ *
+ * <p>The {@link TransportSpi} group drives the transport's {@link TransportProvider} directly, with
+ * no channel or server in between. Its hooks have defaults that need no change for a plaintext
+ * transport: the provider a channel would pick for {@link #listenAddress()}'s scheme, a server
+ * config for a fresh {@link #listenAddress()}, and a client config that targets the started
+ * server's {@link ServerTransport#localAddress()}.
  */
 public abstract class TransportConformanceTest {
+  /** The largest message either side accepts in the transport-level group: the library's default. */
+  private static final int MAX_INBOUND_MESSAGE_SIZE = 4 * 1024 * 1024;
+  /** The library's default limit of calls on one connection. */
+  private static final int MAX_CONCURRENT_STREAMS = 1000;
 
   /** For subclasses. */
   protected TransportConformanceTest() {}
@@ -46,6 +69,81 @@ public abstract class TransportConformanceTest {
   /** Adjusts every channel builder (TLS settings, transport options). Defaults to no change. */
   protected Channel.Builder configureChannel(Channel.Builder builder) {
     return builder;
+  }
+
+  /**
+   * The name of the transport under test ({@link TransportProvider#name()}), or null (the default)
+   * to pick the provider as a channel would for {@link #listenAddress()}'s scheme: the available one
+   * with the highest priority. Name it when several providers serve that scheme.
+   */
+  protected String transportName() {
+    return null;
+  }
+
+  /**
+   * The provider the transport-level group creates transports with; by default found with
+   * {@link ServiceLoader} by {@link #transportName()} or by scheme.
+   *
+   * @throws IllegalStateException naming what was looked for and the providers found, if none fits
+   */
+  protected TransportProvider transportProvider() {
+    String name = transportName();
+    String scheme = Target.parse(listenAddress()).scheme();
+    List<TransportProvider> found = providers();
+    return found.stream()
+        .filter(p -> name != null ? p.name().equals(name) : p.schemes().contains(scheme))
+        .filter(TransportProvider::isAvailable)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no available transport provider "
+            + (name != null ? "named '" + name + "'" : "serving scheme '" + scheme + "'") + "; found: "
+            + (found.isEmpty() ? "none" : found.stream().map(p -> p.name() + " " + p.schemes())
+                .collect(Collectors.joining(", ")))));
+  }
+
+  /**
+   * The settings of a new server transport, at a fresh {@link #listenAddress()}; by default
+   * plaintext, with the library's defaults (4 MiB messages, 1000 streams per connection).
+   */
+  protected ServerTransportConfig serverTransportConfig() {
+    return new ServerTransportConfig(Target.parse(listenAddress()), MAX_INBOUND_MESSAGE_SIZE, null, false,
+        MAX_CONCURRENT_STREAMS, null, Map.of());
+  }
+
+  /**
+   * The settings of a client transport that reaches {@code server} (started); by default
+   * plaintext, targeting its {@link ServerTransport#localAddress()}, with 4 MiB messages.
+   */
+  protected ClientTransportConfig clientTransportConfig(ServerTransport server) {
+    return new ClientTransportConfig(Target.parse(server.localAddress()), MAX_INBOUND_MESSAGE_SIZE, null, null, null,
+        null, Map.of());
+  }
+
+  /** Every provider on the module path and class path, highest priority first. */
+  private static List<TransportProvider> providers() {
+    List<TransportProvider> found = new ArrayList<>();
+    // As the library looks: the context loader sees the class path, this module's loader the module path.
+    load(found, ServiceLoader.load(TransportProvider.class));
+    load(found, ServiceLoader.load(TransportProvider.class, TransportConformanceTest.class.getClassLoader()));
+    found.sort(Comparator.comparingInt(TransportProvider::priority).reversed());
+    return found;
+  }
+
+  private static void load(List<TransportProvider> into, ServiceLoader<TransportProvider> loader) {
+    var it = loader.iterator();
+    while (true) {
+      TransportProvider p;
+      try {
+        if (!it.hasNext()) {
+          return;
+        }
+        p = it.next();
+      } catch (ServiceConfigurationError e) {
+        continue; // a broken provider must not hide the one under test
+      }
+      if (into.stream().noneMatch(q -> q.getClass() == p.getClass())) {
+        into.add(p);
+      }
+    }
   }
 
   /** The four call kinds, several services, unknown methods, copies of mutable messages. */
@@ -109,6 +207,47 @@ public abstract class TransportConformanceTest {
   class Lifecycle extends LifecycleConformance {
     Lifecycle() {
       super(TransportConformanceTest.this);
+    }
+  }
+
+  /**
+   * The transport SPI driven directly, with no channel or server: the promises of
+   * {@link rpc.api.spi.ClientCall} and {@link rpc.api.spi.ServerCall} about threads, flow control
+   * and terminal events, checked by recording listeners.
+   */
+  @Nested
+  class TransportSpi {
+
+    /** Exactly one end per call, whatever ends it; nothing after it. */
+    @Nested
+    class Ends extends SpiEndConformance {
+      Ends() {
+        super(TransportConformanceTest.this);
+      }
+    }
+
+    /** Graceful and immediate shutdown of client and server transports; unstarted calls. */
+    @Nested
+    class Shutdown extends SpiLifecycleConformance {
+      Shutdown() {
+        super(TransportConformanceTest.this);
+      }
+    }
+
+    /** Delivery exactly as requested; isReady/onReady stop and resume a sender. */
+    @Nested
+    class Demand extends SpiFlowControlConformance {
+      Demand() {
+        super(TransportConformanceTest.this);
+      }
+    }
+
+    /** Serialized, never nested callbacks, under stress and in races with the end. */
+    @Nested
+    class Callbacks extends SpiCallbackConformance {
+      Callbacks() {
+        super(TransportConformanceTest.this);
+      }
     }
   }
 }

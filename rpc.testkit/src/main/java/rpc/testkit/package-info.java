@@ -11,6 +11,16 @@
  * opens channels through the hooks and shuts them all down after each test. Every test has a
  * timeout, so a hanging transport fails instead of blocking the build.
  *
+ * <p><b>The transport-level group.</b> {@code TransportSpi} drives the transport's
+ * {@link rpc.api.spi.ClientTransport} and {@link rpc.api.spi.ServerTransport} directly, with no
+ * channel or server, and checks the promises of the SPI about threads, flow control and terminal
+ * events. It makes its transports through more hooks, all with working defaults:
+ * {@code transportName()} (or {@code transportProvider()}), {@code serverTransportConfig()} and
+ * {@code clientTransportConfig(ServerTransport)}; a TLS variant overrides the last two.
+ * {@link rpc.testkit.RecordingClientListener} and {@link rpc.testkit.RecordingServerListener}
+ * record each callback and every broken promise (overlapping or nested callbacks, a callback after
+ * the end); a transport's own tests may use them too.
+ *
  * <p><b>Fixtures.</b> {@link rpc.testkit.FakeService} is a service with one method per behaviour
  * under test that records what its handlers saw ({@link rpc.testkit.Observation});
  * {@link rpc.testkit.StringCodec} declares its messages immutable, {@link rpc.testkit.BytesCodec}

@@ -7,6 +7,11 @@ import rpc.testkit.TransportConformanceTest;
 class JettyConformanceTest extends TransportConformanceTest {
 
   @Override
+  protected String transportName() {
+    return "jetty"; // this transport, whatever else on the class path serves host:port targets
+  }
+
+  @Override
   protected String listenAddress() {
     return "127.0.0.1:0";
   }
