@@ -21,8 +21,9 @@ import rpc.api.Status;
  * {@link #request}ed; {@link Listener#onHalfClose} needs no request and comes after every message.
  *
  * <p><b>The end.</b> A call ends exactly once, in one of two ways. The library calls {@link #close}:
- * from then on the listener gets no callback at all, and the transport finishes the exchange on its
- * own (a write that fails afterwards is not reported). Or the call ends without the library's
+ * once it returns the listener gets no callback at all (a callback running on another thread at that
+ * moment is waited out, which is brief since callbacks never block), and the transport finishes the
+ * exchange on its own (a write that fails afterwards is not reported). Or the call ends without the library's
  * {@code close} — the client cancelled or reset the stream, the connection was lost, the transport
  * shut down, or the transport itself failed the call (a malformed or oversized request message, a
  * response it could not encode; it has then answered the client with that status) — and the

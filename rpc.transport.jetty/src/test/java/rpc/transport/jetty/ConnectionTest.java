@@ -220,6 +220,38 @@ class ConnectionTest {
   }
 
   @Test
+  @Timeout(180) // 40 rounds; a round that meets a silent connection waits out the 2 s connect timeout
+  void callsStartedAsTheServerShutsDownAreAnswered() throws Exception {
+    // A call opened on a connection just as its GOAWAY arrives is refused by Jetty and queued again;
+    // it once waited there for ever when nothing else was waiting for a new connection. And a new
+    // connection can still be accepted, silently, while the server's listener closes: the client must
+    // not take it as ready before the server's SETTINGS, and gives up on it after the connect timeout.
+    for (int i = 0; i < 40; i++) {
+      Server server = server("127.0.0.1:0", Server.newBuilder());
+      Channel channel = channel(Channel.newBuilder("127.0.0.1:" + server.port())
+          .option(JettyTransportOptions.CONNECT_TIMEOUT, "2000"));
+      assertEquals("echo:warm", channel.call(Fixtures.UNARY, "warm"));
+      List<CompletableFuture<String>> racing = new ArrayList<>();
+      for (int j = 0; j < 8; j++) {
+        racing.add(channel.callAsync(Fixtures.UNARY, "r" + j, CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(60))));
+      }
+      server.shutdown();
+      for (int j = 0; j < 8; j++) {
+        racing.add(channel.callAsync(Fixtures.UNARY, "late" + j, CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(60))));
+      }
+      for (CompletableFuture<String> f : racing) {
+        try {
+          f.get(70, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          Status s = ((StatusException) e.getCause()).status();
+          assertEquals(Status.Code.UNAVAILABLE, s.code(), () -> "iteration: a call racing the shutdown ended " + s);
+        }
+      }
+      channel.shutdownNow();
+    }
+  }
+
+  @Test
   void badPortIsReportedAsAPort() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Channel.open("localhost:abc"));
     assertTrue(e.getMessage().contains("port 'abc'"), e.getMessage());

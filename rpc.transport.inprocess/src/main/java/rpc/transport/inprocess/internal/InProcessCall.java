@@ -44,6 +44,12 @@ final class InProcessCall<Req, Resp> {
   private final MethodDescriptor<Req, Resp> clientMethod;
   private final CallOptions options;
   private final ReentrantLock lock = new ReentrantLock();
+  /**
+   * Held while a server callback runs, and by the server half's close while it marks the listener
+   * done, so that no callback runs once the library's close has returned. Never taken under
+   * {@link #lock}.
+   */
+  private final ReentrantLock serverDelivery = new ReentrantLock();
   private final SerialExecutor toClient = new SerialExecutor();
   private final SerialExecutor toServer = new SerialExecutor();
   private final ClientHalf clientHalf = new ClientHalf();
@@ -70,9 +76,9 @@ final class InProcessCall<Req, Resp> {
   private boolean serverWantsReady;
   private boolean byReferenceUp;
   private boolean byReferenceDown;
-  // set when the terminal callback ran, or the library closed the server half; read by queued tasks
+  // set when the terminal callback ran (or, for the server, the library closed it); read by queued tasks
   private volatile boolean clientListenerDone;
-  private volatile boolean serverListenerDone;
+  private boolean serverListenerDone; // guarded by serverDelivery
 
   InProcessCall(InProcessClientTransport clientTransport, MethodDescriptor<Req, Resp> method, CallOptions options) {
     this.clientTransport = clientTransport;
@@ -160,8 +166,13 @@ final class InProcessCall<Req, Resp> {
   /** Queues a server callback that is skipped once the server half has ended. */
   private void toServer(Runnable callback) {
     toServer.enqueue(() -> {
-      if (!serverListenerDone) {
-        callback.run();
+      serverDelivery.lock();
+      try {
+        if (!serverListenerDone) {
+          callback.run();
+        }
+      } finally {
+        serverDelivery.unlock();
       }
     });
   }
@@ -277,11 +288,16 @@ final class InProcessCall<Req, Resp> {
         if (serverMethod != null) {
           Status s = serverStatus == null ? clientStatus : serverStatus;
           toServer.enqueue(() -> {
-            if (!serverListenerDone) {
-              serverListenerDone = true;
-              if (serverListener != null) {
-                serverListener.onCancel(s);
+            serverDelivery.lock();
+            try {
+              if (!serverListenerDone) { // unless the library closed the call first: that was its end
+                serverListenerDone = true;
+                if (serverListener != null) {
+                  serverListener.onCancel(s);
+                }
               }
+            } finally {
+              serverDelivery.unlock();
             }
           });
         }
@@ -557,13 +573,18 @@ final class InProcessCall<Req, Resp> {
 
     @Override
     public void close(Status status, Metadata trailers) {
+      serverDelivery.lock(); // waits out a server callback in flight: none follows this close
+      try {
+        serverListenerDone = true;
+      } finally {
+        serverDelivery.unlock();
+      }
       lock.lock();
       try {
         if (serverClosed) {
           return;
         }
         serverClosed = true;
-        serverListenerDone = true; // no server callback follows the library's close
         toServerQueue.clear();
         toServerBytes = 0;
         Metadata t = trailers.copy();

@@ -26,6 +26,8 @@ final class ClientConnection implements Session.Listener {
   boolean draining;
   private volatile boolean closed;
   private volatile boolean settingsReceived;
+  /** Whether the connection has become ready, or failed before that: decided once. */
+  private final java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean goAwayReceived;
   private volatile long pingSentNanos;
   private volatile long lastPingAckNanos;
@@ -131,10 +133,22 @@ final class ClientConnection implements Session.Listener {
     return what;
   }
 
+  /** Whether the server's first SETTINGS frame has arrived: it speaks HTTP/2 and takes streams. */
+  boolean settingsReceived() {
+    return settingsReceived;
+  }
+
+  /** Marks the connection's outcome (ready, or failed before) as decided; true the first time only. */
+  boolean settle() {
+    return settled.compareAndSet(false, true);
+  }
+
   @Override
   public void onSettings(Session s, SettingsFrame frame) {
-    settingsReceived = true;
-    if (frame.getSettings().containsKey(SettingsFrame.MAX_CONCURRENT_STREAMS)) {
+    if (!settingsReceived) {
+      settingsReceived = true;
+      transport.maybeReady(this);
+    } else if (frame.getSettings().containsKey(SettingsFrame.MAX_CONCURRENT_STREAMS)) {
       transport.drainWaiting();
     }
   }

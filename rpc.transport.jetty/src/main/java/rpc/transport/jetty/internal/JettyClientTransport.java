@@ -201,6 +201,12 @@ public final class JettyClientTransport implements ClientTransport {
     try {
       retireClosingConnection(!waiting.isEmpty());
       conn = current;
+      if (state == State.IDLE && !waiting.isEmpty() && !terminating) {
+        // A call requeued after its connection went away (GOAWAY, say) while nothing was waiting
+        // to reconnect: without this it would wait for ever.
+        startConnect();
+        return;
+      }
       if (state != State.READY || conn == null) {
         return;
       }
@@ -310,7 +316,7 @@ public final class JettyClientTransport implements ClientTransport {
   private void connect(ClientConnection conn) {
     InetSocketAddress address = new InetSocketAddress(host, port); // resolves; off the caller's thread
     if (address.isUnresolved()) {
-      connectFailed(conn, new java.net.UnknownHostException(host));
+      failConnecting(conn, new java.net.UnknownHostException(host));
       return;
     }
     try {
@@ -322,16 +328,32 @@ public final class JettyClientTransport implements ClientTransport {
 
         @Override
         public void failed(Throwable x) {
-          connectFailed(conn, x);
+          failConnecting(conn, x);
         }
       });
     } catch (RuntimeException e) {
-      connectFailed(conn, e);
+      failConnecting(conn, e);
     }
   }
 
+  /**
+   * The TCP (and TLS) connection is up and the preface sent. It is not ready yet: only the server's
+   * SETTINGS frame shows it speaks HTTP/2 and has accepted the connection (a closing server's
+   * listen backlog completes TCP handshakes nobody will serve), so streams wait until then.
+   */
   private void connected(ClientConnection conn, Session session) {
     conn.attach(session, config.idleTimeout());
+    long timeout = settings.connectTimeout().toMillis();
+    client.getScheduler().schedule(() -> failConnecting(conn, new java.util.concurrent.TimeoutException(
+        "the server sent no HTTP/2 SETTINGS within " + timeout + " ms")), timeout, TimeUnit.MILLISECONDS);
+    maybeReady(conn);
+  }
+
+  /** Makes {@code conn} the current connection once it is attached and the server's SETTINGS came. */
+  void maybeReady(ClientConnection conn) {
+    if (conn.session() == null || !conn.settingsReceived() || !conn.settle()) {
+      return;
+    }
     boolean close;
     lock.lock();
     try {
@@ -353,10 +375,20 @@ public final class JettyClientTransport implements ClientTransport {
     drainWaiting();
   }
 
+  /** A connection attempt failed (before the connection became ready); once per connection. */
+  private void failConnecting(ClientConnection conn, Throwable x) {
+    if (conn.settle()) {
+      conn.close("connection attempt failed");
+      connectFailed(conn, x);
+    }
+  }
+
   private void connectFailed(ClientConnection conn, Throwable x) {
     connections.remove(conn);
     List<JettyClientCall<?, ?>> failFast = new ArrayList<>();
-    Status status = Status.UNAVAILABLE.withDescription("cannot connect to " + authority + ": " + x).withCause(x);
+    String why = x instanceof java.io.IOException && x.getMessage() != null && !(x instanceof java.net.UnknownHostException)
+        ? x.getMessage() : x.toString();
+    Status status = Status.UNAVAILABLE.withDescription("cannot connect to " + authority + ": " + why).withCause(x);
     lock.lock();
     try {
       if (terminating) {
@@ -425,6 +457,10 @@ public final class JettyClientTransport implements ClientTransport {
   }
 
   void onConnectionClosed(ClientConnection conn) {
+    if (!conn.settingsReceived()) {
+      failConnecting(conn, new java.io.IOException(conn.describeFailure("input_shutdown")));
+      return;
+    }
     connections.remove(conn);
     lock.lock();
     try {

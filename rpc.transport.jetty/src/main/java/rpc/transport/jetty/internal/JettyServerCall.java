@@ -3,6 +3,7 @@ package rpc.transport.jetty.internal;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
@@ -38,6 +39,13 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
   private final String acceptEncoding;
   private volatile Listener<Req> listener;
   private final AtomicBoolean ended = new AtomicBoolean();
+  /**
+   * Held while a listener callback runs, and by {@link #close} while it marks the listener done, so
+   * that no callback runs once the library's close has returned (a callback decided just before
+   * would otherwise still arrive after it).
+   */
+  private final ReentrantLock delivery = new ReentrantLock();
+  private boolean listenerDone; // guarded by delivery
   private boolean headersQueued; // under lock
   private volatile String responseEncoding;
 
@@ -182,7 +190,26 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   @Override
   public void close(Status status, Metadata trailers) {
+    delivery.lock(); // waits out a callback in flight: none follows this close
+    try {
+      listenerDone = true;
+    } finally {
+      delivery.unlock();
+    }
     writeTrailers(status, trailers);
+  }
+
+  /** Runs {@code callback} on the listener unless the call has ended for it. Serialized. */
+  private void deliver(java.util.function.Consumer<Listener<Req>> callback) {
+    delivery.lock();
+    try {
+      Listener<Req> l = listener;
+      if (l != null && !listenerDone && !ended.get()) {
+        callback.accept(l);
+      }
+    } finally {
+      delivery.unlock();
+    }
   }
 
   /**
@@ -301,9 +328,15 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
   private void notifyCancel(Status status) {
     serial.execute(() -> {
       inbound.stop();
-      Listener<Req> l = listener;
-      if (l != null) {
-        l.onCancel(status);
+      delivery.lock();
+      try {
+        Listener<Req> l = listener;
+        if (l != null && !listenerDone) {
+          l.onCancel(status); // unless the library closed the call first: then that was its end
+        }
+        listenerDone = true;
+      } finally {
+        delivery.unlock();
       }
       transport.callEnded(this);
     });
@@ -319,18 +352,12 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
   @Override
   @SuppressWarnings("unchecked")
   void deliverMessage(Object message) {
-    Listener<Req> l = listener;
-    if (l != null && !ended.get()) {
-      l.onMessage((Req) message);
-    }
+    deliver(l -> l.onMessage((Req) message));
   }
 
   @Override
   void onInboundEnd() {
-    Listener<Req> l = listener;
-    if (l != null && !ended.get()) {
-      l.onHalfClose();
-    }
+    deliver(Listener::onHalfClose);
   }
 
   @Override
@@ -340,12 +367,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   @Override
   void notifyReady() {
-    serial.execute(() -> {
-      Listener<Req> l = listener;
-      if (l != null && !ended.get()) {
-        l.onReady();
-      }
-    });
+    serial.execute(() -> deliver(Listener::onReady));
   }
 
   @Override

@@ -148,7 +148,9 @@ public final class JettyServerTransport implements ServerTransport {
   void sessionOpened(Session s) {
     sessions.add(s);
     if (shuttingDown.get()) {
-      s.shutdown();
+      // Accepted as the listener closed: it carries no call, so refuse it now (GOAWAY, last stream
+      // 0) rather than leave the client waiting for a server that is going away.
+      s.close(ErrorCode.NO_ERROR.code, "server shutting down", Callback.NOOP);
     }
   }
 
