@@ -1,10 +1,8 @@
 package rpc.testkit;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Nested;
@@ -89,11 +87,13 @@ public abstract class TransportConformanceTest {
   protected TransportProvider transportProvider() {
     String name = transportName();
     String scheme = Target.parse(listenAddress()).scheme();
-    List<TransportProvider> found = providers();
+    // The test class's loader sees the transport under test, on the class path or the module path.
+    List<TransportProvider> found = ServiceLoader.load(TransportProvider.class, getClass().getClassLoader()).stream()
+        .map(ServiceLoader.Provider::get).toList();
     return found.stream()
         .filter(p -> name != null ? p.name().equals(name) : p.schemes().contains(scheme))
         .filter(TransportProvider::isAvailable)
-        .findFirst()
+        .max(Comparator.comparingInt(TransportProvider::priority))
         .orElseThrow(() -> new IllegalStateException("no available transport provider "
             + (name != null ? "named '" + name + "'" : "serving scheme '" + scheme + "'") + "; found: "
             + (found.isEmpty() ? "none" : found.stream().map(p -> p.name() + " " + p.schemes())
@@ -116,34 +116,6 @@ public abstract class TransportConformanceTest {
   protected ClientTransportConfig clientTransportConfig(ServerTransport server) {
     return new ClientTransportConfig(Target.parse(server.localAddress()), MAX_INBOUND_MESSAGE_SIZE, null, null, null,
         null, Map.of());
-  }
-
-  /** Every provider on the module path and class path, highest priority first. */
-  private static List<TransportProvider> providers() {
-    List<TransportProvider> found = new ArrayList<>();
-    // As the library looks: the context loader sees the class path, this module's loader the module path.
-    load(found, ServiceLoader.load(TransportProvider.class));
-    load(found, ServiceLoader.load(TransportProvider.class, TransportConformanceTest.class.getClassLoader()));
-    found.sort(Comparator.comparingInt(TransportProvider::priority).reversed());
-    return found;
-  }
-
-  private static void load(List<TransportProvider> into, ServiceLoader<TransportProvider> loader) {
-    var it = loader.iterator();
-    while (true) {
-      TransportProvider p;
-      try {
-        if (!it.hasNext()) {
-          return;
-        }
-        p = it.next();
-      } catch (ServiceConfigurationError e) {
-        continue; // a broken provider must not hide the one under test
-      }
-      if (into.stream().noneMatch(q -> q.getClass() == p.getClass())) {
-        into.add(p);
-      }
-    }
   }
 
   /** The four call kinds, several services, unknown methods, copies of mutable messages. */
