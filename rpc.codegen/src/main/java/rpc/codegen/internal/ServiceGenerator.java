@@ -284,7 +284,9 @@ public final class ServiceGenerator {
     doc = new ArrayList<>(commentOr(rpc, "Calls {@code " + rpc.fullName() + "}."));
     doc.add("");
     doc.add("<p>Returns at once; the future completes with the response, or exceptionally with a");
-    doc.add("{@link rpc.api.StatusException}. Cancelling the future cancels the call.");
+    doc.add("{@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless");
+    doc.add("{@code Channel.Builder.executor} says otherwise), never on a transport thread, so");
+    doc.add("dependent stages may block. Cancelling the future cancels the call.");
     w.javadoc(doc);
     deprecated(w, rpc);
     w.open("public java.util.concurrent.CompletableFuture<" + rpc.response() + "> " + rpc.asyncName()

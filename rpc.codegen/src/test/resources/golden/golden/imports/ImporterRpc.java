@@ -118,7 +118,9 @@ public final class ImporterRpc {
      * Calls {@code golden.imports.Importer/Forget}.
      *
      * <p>Returns at once; the future completes with the response, or exceptionally with a
-     * {@link rpc.api.StatusException}. Cancelling the future cancels the call.
+     * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
+     * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
+     * dependent stages may block. Cancelling the future cancels the call.
      */
     public java.util.concurrent.CompletableFuture<com.google.protobuf.Empty> forgetAsync(dev.rpc.golden.common.Ping request) {
       return channel.callAsync(FORGET, request, options);
@@ -139,7 +141,9 @@ public final class ImporterRpc {
      * Calls {@code golden.imports.Importer/Echo}.
      *
      * <p>Returns at once; the future completes with the response, or exceptionally with a
-     * {@link rpc.api.StatusException}. Cancelling the future cancels the call.
+     * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
+     * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
+     * dependent stages may block. Cancelling the future cancels the call.
      */
     public java.util.concurrent.CompletableFuture<golden.imports.ImporterProtos.Local.Nested> echoAsync(dev.rpc.golden.common.Ping request) {
       return channel.callAsync(ECHO, request, options);

@@ -120,7 +120,9 @@ public final class AlphaRpc {
      * Calls {@code golden.multi.Alpha/Send}.
      *
      * <p>Returns at once; the future completes with the response, or exceptionally with a
-     * {@link rpc.api.StatusException}. Cancelling the future cancels the call.
+     * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
+     * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
+     * dependent stages may block. Cancelling the future cancels the call.
      */
     public java.util.concurrent.CompletableFuture<golden.multi.TwoServices.Envelope.Receipt> sendAsync(golden.multi.TwoServices.Envelope request) {
       return channel.callAsync(SEND, request, options);

@@ -98,7 +98,9 @@ public final class TinyRpc {
      * Calls {@code golden.lite.Tiny/Poke}.
      *
      * <p>Returns at once; the future completes with the response, or exceptionally with a
-     * {@link rpc.api.StatusException}. Cancelling the future cancels the call.
+     * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
+     * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
+     * dependent stages may block. Cancelling the future cancels the call.
      */
     public java.util.concurrent.CompletableFuture<dev.rpc.golden.lite.LiteService.Knock> pokeAsync(dev.rpc.golden.lite.LiteService.Knock request) {
       return channel.callAsync(POKE, request, options);

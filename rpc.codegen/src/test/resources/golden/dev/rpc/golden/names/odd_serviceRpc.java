@@ -170,7 +170,9 @@ public final class odd_serviceRpc {
      * Calls {@code golden.names.odd_service/get_feature}.
      *
      * <p>Returns at once; the future completes with the response, or exceptionally with a
-     * {@link rpc.api.StatusException}. Cancelling the future cancels the call.
+     * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
+     * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
+     * dependent stages may block. Cancelling the future cancels the call.
      */
     public java.util.concurrent.CompletableFuture<dev.rpc.golden.names.OddNamesOuterClass.OddNames> getFeatureAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
       return channel.callAsync(GET_FEATURE, request, options);
@@ -191,7 +193,9 @@ public final class odd_serviceRpc {
      * A method named like a Java keyword.
      *
      * <p>Returns at once; the future completes with the response, or exceptionally with a
-     * {@link rpc.api.StatusException}. Cancelling the future cancels the call.
+     * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
+     * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
+     * dependent stages may block. Cancelling the future cancels the call.
      */
     public java.util.concurrent.CompletableFuture<dev.rpc.golden.names.OddNamesOuterClass.OddNames> classAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
       return channel.callAsync(CLASS, request, options);
@@ -254,7 +258,9 @@ public final class odd_serviceRpc {
      * Calls {@code golden.names.odd_service/ServiceName}.
      *
      * <p>Returns at once; the future completes with the response, or exceptionally with a
-     * {@link rpc.api.StatusException}. Cancelling the future cancels the call.
+     * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
+     * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
+     * dependent stages may block. Cancelling the future cancels the call.
      */
     public java.util.concurrent.CompletableFuture<dev.rpc.golden.names.OddNamesOuterClass.OddNames> serviceNameAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
       return channel.callAsync(SERVICE_NAME_, request, options);
@@ -286,7 +292,9 @@ public final class odd_serviceRpc {
      * Calls {@code golden.names.odd_service/do_2_things}.
      *
      * <p>Returns at once; the future completes with the response, or exceptionally with a
-     * {@link rpc.api.StatusException}. Cancelling the future cancels the call.
+     * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
+     * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
+     * dependent stages may block. Cancelling the future cancels the call.
      */
     public java.util.concurrent.CompletableFuture<dev.rpc.golden.names.OddNamesOuterClass.OddNames> do2ThingsAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
       return channel.callAsync(DO_2_THINGS, request, options);

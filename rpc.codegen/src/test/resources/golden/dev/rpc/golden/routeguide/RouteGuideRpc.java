@@ -178,7 +178,9 @@ public final class RouteGuideRpc {
      * <p>A feature with an empty name is returned if there's no feature at the given position.
      *
      * <p>Returns at once; the future completes with the response, or exceptionally with a
-     * {@link rpc.api.StatusException}. Cancelling the future cancels the call.
+     * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
+     * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
+     * dependent stages may block. Cancelling the future cancels the call.
      */
     public java.util.concurrent.CompletableFuture<dev.rpc.golden.routeguide.Feature> getFeatureAsync(dev.rpc.golden.routeguide.Point request) {
       return channel.callAsync(GET_FEATURE, request, options);
@@ -246,7 +248,9 @@ public final class RouteGuideRpc {
      * Replaced by GetFeature.
      *
      * <p>Returns at once; the future completes with the response, or exceptionally with a
-     * {@link rpc.api.StatusException}. Cancelling the future cancels the call.
+     * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
+     * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
+     * dependent stages may block. Cancelling the future cancels the call.
      */
     @java.lang.Deprecated
     public java.util.concurrent.CompletableFuture<dev.rpc.golden.routeguide.Feature> getFeatureOldAsync(dev.rpc.golden.routeguide.Point request) {
