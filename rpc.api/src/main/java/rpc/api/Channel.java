@@ -190,7 +190,10 @@ public final class Channel implements AutoCloseable {
      * Completes the futures of asynchronous calls on {@code executor} (so the stages that depend on
      * them run there) instead of on a new virtual thread each, which is the default (null). As
      * grpc-java's {@code ManagedChannelBuilder.executor}. A task the executor refuses runs on a new
-     * virtual thread: a completion is never lost. Transport threads never run these stages.
+     * virtual thread: a completion is never lost. Transport threads never run these stages unless
+     * the executor runs tasks on the thread that hands them over ({@code Runnable::run}): don't.
+     * Handlers that keep every CPU busy on virtual threads delay virtual-thread completions too; a
+     * platform-thread executor here keeps them on time.
      */
     public Builder executor(Executor executor) {
       this.executor = executor;

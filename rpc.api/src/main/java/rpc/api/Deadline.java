@@ -29,13 +29,10 @@ public final class Deadline implements Comparable<Deadline> {
   }
 
   private static Deadline afterNanos(long nanos) {
-    long now = System.nanoTime();
-    long at = now + nanos;
-    // saturate instead of overflowing for very long timeouts
-    if (nanos > 0 && at - now < 0) {
-      at = now + Long.MAX_VALUE / 2;
-    }
-    return new Deadline(at);
+    // Saturate instead of overflowing: about 146 years either way still compares correctly with
+    // System.nanoTime(), whose differences are only meaningful within 2^63 ns.
+    long clamped = Math.max(-(Long.MAX_VALUE / 2), Math.min(Long.MAX_VALUE / 2, nanos));
+    return new Deadline(System.nanoTime() + clamped);
   }
 
   private static long saturatedNanos(Duration d) {

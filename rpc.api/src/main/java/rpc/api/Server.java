@@ -192,7 +192,10 @@ public final class Server {
       return this;
     }
 
-    /** The most calls one connection may have open at once (default 1000). */
+    /**
+     * The most calls one connection may have open at once (default 1000); calls beyond it wait on
+     * the client. For network transports: in-process calls have no connection to limit.
+     */
     public Builder maxConcurrentStreams(int streams) {
       if (streams <= 0) {
         throw new IllegalArgumentException("streams must be positive: " + streams);

@@ -10,8 +10,9 @@ package rpc.api;
  * <p>Back-pressure: {@code send} blocks while the peer has granted no credit (its receive window is
  * full); {@code receive} pulls one message at a time. What a stream holds that the application has
  * not taken is bounded in bytes, whatever the mix of message sizes: less than 64 KiB of read-ahead
- * plus one message, on top of the transport's own window (an HTTP/2 stream window; 64 KiB
- * in-process). Nothing is buffered without bound.
+ * plus one message, on top of the transport's own buffer (an HTTP/2 stream window; in-process, a
+ * queue that stops the sender at 64 KiB, so at most one more message). Nothing is buffered without
+ * bound.
  *
  * <p>The end: when the call ends — its status arrives, it is cancelled from either side, its
  * deadline passes, its connection is lost, or (on the server) its handler returns — every thread

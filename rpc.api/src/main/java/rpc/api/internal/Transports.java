@@ -12,6 +12,8 @@ import rpc.api.spi.TransportProvider;
 /** Finds transport providers with ServiceLoader and picks one for a target. Thread-safe. */
 public final class Transports {
   private static volatile List<TransportProvider> cached;
+  /** Schemes rpc's own transports serve: never read as a host name, so the error names the module. */
+  private static final java.util.Set<String> OWN_SCHEMES = java.util.Set.of("inprocess", "unix", "dns", "http", "https");
 
   private Transports() {}
 
@@ -75,7 +77,7 @@ public final class Transports {
     if (p != null) {
       return new Selection(p, target);
     }
-    if (explicitName == null && !target.text().contains("/") && !target.scheme().equals("unix")) {
+    if (explicitName == null && !target.text().contains("/") && !OWN_SCHEMES.contains(target.scheme())) {
       TransportProvider dns = find("dns", null);
       if (dns != null) {
         return new Selection(dns, new Target("dns", target.text().strip(), target.text()));

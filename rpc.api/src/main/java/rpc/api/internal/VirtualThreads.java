@@ -26,9 +26,14 @@ public final class VirtualThreads {
     try {
       executor.execute(task);
     } catch (RuntimeException refused) {
-      System.getLogger("rpc.api").log(System.Logger.Level.WARNING,
+      // Once with the stack trace (the executor is probably shut down); afterwards quietly.
+      System.Logger.Level level = WARNED.compareAndSet(false, true) ? System.Logger.Level.WARNING
+          : System.Logger.Level.DEBUG;
+      System.getLogger("rpc.api").log(level,
           "executor " + executor + " refused a task; running it on a virtual thread instead", refused);
       start(task);
     }
   }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
 }

@@ -27,7 +27,7 @@ public final class GrpcTimeout {
     long[] per = {1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L};
     char[] units = {'u', 'm', 'S', 'M', 'H'};
     for (int i = 0; i < per.length; i++) {
-      long v = (nanos + per[i] - 1) / per[i]; // round up: never shorten the deadline
+      long v = Math.ceilDiv(nanos, per[i]); // round up: never shorten the deadline (and never overflow)
       if (v <= MAX) {
         return v + String.valueOf(units[i]);
       }

@@ -21,6 +21,17 @@ class GrpcTimeoutTest {
   }
 
   @Test
+  void longestTimeoutsEncodeWithoutOverflow() {
+    // Rounding up used to overflow to a negative number, which the peer refused as malformed.
+    for (long n : new long[] {Long.MAX_VALUE, Long.MAX_VALUE - 1, Long.MAX_VALUE / 2}) {
+      String v = GrpcTimeout.encode(n);
+      assertTrue(v.length() <= 9 && Character.isDigit(v.charAt(0)), v);
+      long back = GrpcTimeout.parseNanos(v);
+      assertTrue(back > 0, () -> v + " parses to " + back);
+    }
+  }
+
+  @Test
   void parsesUnitsAndRejectsGarbage() {
     assertEquals(TimeUnit.HOURS.toNanos(2), GrpcTimeout.parseNanos("2H"));
     assertEquals(TimeUnit.MINUTES.toNanos(3), GrpcTimeout.parseNanos("3M"));

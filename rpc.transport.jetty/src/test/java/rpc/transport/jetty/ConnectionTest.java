@@ -100,6 +100,8 @@ class ConnectionTest {
       assertEquals("held:c" + i, inFlight.get(i).get(10, TimeUnit.SECONDS));
     }
     assertTrue(server.awaitTermination(Duration.ofSeconds(10)), "server did not terminate after draining");
+    assertTrue(server.port() > 0 && server.address().endsWith(":" + server.port()),
+        () -> "a terminated server forgot its port: " + server.port() + ", " + server.address());
   }
 
   @Test

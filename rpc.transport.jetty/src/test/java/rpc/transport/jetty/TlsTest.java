@@ -56,6 +56,8 @@ class TlsTest {
     StatusException e = assertThrows(StatusException.class,
         () -> channel("https://localhost:" + s.port(), TestCertificates.get().client()).call(Fixtures.UNARY, "x", CallOptions.DEFAULT.withTimeout(TIMEOUT)));
     assertEquals(Status.Code.UNAVAILABLE, e.status().code(), e.toString());
+    assertTrue(!e.status().description().contains("use an https://"),
+        () -> "a TLS client is told to use TLS: " + e.status());
   }
 
   @Test

@@ -138,6 +138,12 @@ final class BlockingServerStream<Req, Resp> extends BlockingStream<Resp, Req>
 
   @Override
   public void onCancel(Status status) {
+    Deadline deadline = call.deadline();
+    if (status.code() == Status.Code.CANCELLED && deadline != null && deadline.isExpired()) {
+      // The client's own timer reset the stream a moment before ours fired: it is the deadline, as
+      // the client reports it, whichever transport carried the call.
+      status = Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded (" + status.description() + ")");
+    }
     cancelled(status, false);
   }
 

@@ -433,10 +433,10 @@ final class InProcessCall<Req, Resp> {
 
     @Override
     public void cancel(Status status) {
-      Status toServerStatus = status.code() == Status.Code.DEADLINE_EXCEEDED
-          ? status
-          : Status.CANCELLED.withDescription("cancelled by the client" + (status.description() == null ? ""
-              : ": " + status.description()));
+      String why = status.description();
+      Status toServerStatus = status.code() == Status.Code.DEADLINE_EXCEEDED ? status
+          : Status.CANCELLED.withDescription(why == null || why.startsWith("cancelled by the client")
+              ? "cancelled by the client" : "cancelled by the client: " + why);
       terminate(status, toServerStatus);
     }
 

@@ -33,8 +33,12 @@ final class ClientConnection implements Session.Listener {
   private volatile long lastPingAckNanos;
   private volatile Scheduler.Task keepAliveTask;
 
-  ClientConnection(JettyClientTransport transport) {
+  private final boolean tls;
+
+  /** A connection of {@code transport}; {@code tls} says whether it speaks TLS (for error hints). */
+  ClientConnection(JettyClientTransport transport, boolean tls) {
     this.transport = transport;
+    this.tls = tls;
   }
 
   Session session() {
@@ -121,14 +125,16 @@ final class ClientConnection implements Session.Listener {
    * was never speaking HTTP/2 (a TLS server reached in cleartext).
    */
   String describeFailure(String reason) {
-    String what = reason == null || reason.equals("input_shutdown") ? "the server closed the connection"
-        : "the connection failed: " + reason;
+    boolean closed = reason == null || reason.equals("input_shutdown") || reason.equalsIgnoreCase("no_error");
+    String what = closed ? "the server closed the connection" : "the connection failed: " + reason;
     if (goAwayReceived) {
       return what + " after sending GOAWAY (it is shutting down)";
     }
     if (!settingsReceived) {
-      return what + " before completing the HTTP/2 handshake (if it serves TLS, use an https:// target or set"
-          + " an sslContext on the channel)";
+      return what + " before completing the HTTP/2 handshake (it may be shutting down; " + (tls
+          ? "or it refused this client's TLS handshake: a server that requires client certificates needs one in"
+              + " the channel's sslContext)"
+          : "if it serves TLS, use an https:// target or set an sslContext on the channel)");
     }
     return what;
   }

@@ -308,7 +308,7 @@ public final class JettyClientTransport implements ClientTransport {
   /** Under the lock. */
   private void startConnect() {
     state = State.CONNECTING;
-    ClientConnection conn = new ClientConnection(this);
+    ClientConnection conn = new ClientConnection(this, ssl != null);
     connections.add(conn);
     client.getExecutor().execute(() -> connect(conn));
   }

@@ -49,6 +49,7 @@ public final class JettyServerTransport implements ServerTransport {
   private volatile Server server;
   private volatile ServerConnector connector;
   private volatile ServerSessionHandler handler;
+  private volatile int boundPort = -1;
 
   /** Creates the transport; {@link #start} binds it. */
   public JettyServerTransport(ServerTransportConfig config) {
@@ -101,6 +102,7 @@ public final class JettyServerTransport implements ServerTransport {
     this.server = s;
     try {
       s.start();
+      boundPort = c.getLocalPort();
     } catch (IOException e) {
       stopQuietly(s);
       throw e;
@@ -129,18 +131,17 @@ public final class JettyServerTransport implements ServerTransport {
 
   @Override
   public String localAddress() {
-    ServerConnector c = connector;
     String host = config.address().host();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return host + ":" + (c == null ? config.address().port(0) : c.getLocalPort());
+    int port = boundPort;
+    return host + ":" + (port < 0 ? config.address().port(0) : port);
   }
 
   @Override
   public int port() {
-    ServerConnector c = connector;
-    return c == null ? -1 : c.getLocalPort();
+    return boundPort; // Jetty's connector forgets its port once closed; a server keeps reporting it
   }
 
   // ---- sessions and calls ----
