@@ -141,7 +141,8 @@ final class BlockingServerStream<Req, Resp> extends BlockingStream<Resp, Req>
     Deadline deadline = call.deadline();
     if (status.code() == Status.Code.CANCELLED && deadline != null && deadline.isExpired()) {
       // The client's own timer reset the stream a moment before ours fired: it is the deadline, as
-      // the client reports it, whichever transport carried the call.
+      // the client reports it. (A reset that arrives before our deadline, which starts when the
+      // request arrives, stays CANCELLED: HTTP/2's CANCEL does not say why.)
       status = Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded (" + status.description() + ")");
     }
     cancelled(status, false);
