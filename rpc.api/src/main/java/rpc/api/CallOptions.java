@@ -2,6 +2,7 @@ package rpc.api;
 
 import java.time.Duration;
 import java.util.Objects;
+import rpc.api.wire.MessageCompression;
 
 /**
  * Per-call settings: deadline, request compression, extra request headers, wait-for-ready.
@@ -56,9 +57,9 @@ public final class CallOptions {
    * @throws IllegalArgumentException if the encoding is not supported; the message lists those that are
    */
   public CallOptions withCompression(String encoding) {
-    String e = rpc.api.wire.MessageCompression.requireSupported(encoding);
-    return new CallOptions(deadline, rpc.api.wire.MessageCompression.IDENTITY.equals(e) ? null : e, headers,
-        waitForReady, maxInboundMessageSize);
+    String e = MessageCompression.requireSupported(encoding);
+    return new CallOptions(deadline, MessageCompression.IDENTITY.equals(e) ? null : e, headers, waitForReady,
+        maxInboundMessageSize);
   }
 
   /** A copy of the extra request headers (empty when none). */

@@ -1,10 +1,10 @@
 package rpc.api.internal.client;
 
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import rpc.api.Deadline;
 import rpc.api.Metadata;
 import rpc.api.Status;
+import rpc.api.internal.Deadlines;
 import rpc.api.internal.Scheduler;
 import rpc.api.spi.ClientCall;
 import rpc.api.spi.ForwardingClientCall;
@@ -38,23 +38,14 @@ final class DeadlineCall<Req, Resp> extends ForwardingClientCall<Req, Resp> {
         if (t != null) {
           t.cancel(false);
         }
-        if (status.code() == Status.Code.CANCELLED && deadline.isExpired()) {
-          status = exceeded().withCause(status.cause())
-              .augmentDescription("the call was cancelled: " + status.description());
-        }
-        super.onClose(status, trailers);
+        super.onClose(Deadlines.pastDeadline(status, deadline, startNanos), trailers);
       }
     }, headers);
-    ScheduledFuture<?> t = Scheduler.schedule(() -> delegate().cancel(exceeded()), deadline.remainingNanos());
+    ScheduledFuture<?> t = Scheduler.schedule(() -> delegate().cancel(Deadlines.exceeded(startNanos)),
+        deadline.remainingNanos());
     timer = t;
     if (closed) {
       t.cancel(false); // ended during start: the timer must not linger until the deadline
     }
-  }
-
-  private Status exceeded() {
-    long elapsed = System.nanoTime() - startNanos;
-    return Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after "
-        + TimeUnit.NANOSECONDS.toMillis(elapsed) + " ms");
   }
 }

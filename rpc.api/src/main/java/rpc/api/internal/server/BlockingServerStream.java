@@ -3,7 +3,6 @@ package rpc.api.internal.server;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import rpc.api.Deadline;
 import rpc.api.Metadata;
@@ -11,6 +10,7 @@ import rpc.api.ServerCallHandler;
 import rpc.api.ServerContext;
 import rpc.api.ServerStream;
 import rpc.api.Status;
+import rpc.api.internal.Deadlines;
 import rpc.api.internal.Scheduler;
 import rpc.api.internal.stream.BlockingStream;
 import rpc.api.spi.ServerCall;
@@ -34,6 +34,7 @@ final class BlockingServerStream<Req, Resp> extends BlockingStream<Resp, Req>
   private final AtomicBoolean launched = new AtomicBoolean();
   private final AtomicBoolean headersSent = new AtomicBoolean();
   private volatile ScheduledFuture<?> deadlineTimer;
+  private final long startNanos = System.nanoTime();
 
   BlockingServerStream(ServerCore core, ServerCall<Req, Resp> call, Metadata requestHeaders,
       ServerCallHandler<Req, Resp> handler, Executor launcher) {
@@ -50,9 +51,7 @@ final class BlockingServerStream<Req, Resp> extends BlockingStream<Resp, Req>
   void begin() {
     Deadline deadline = call.deadline();
     if (deadline != null) {
-      long start = System.nanoTime();
-      deadlineTimer = Scheduler.schedule(() -> cancelled(Status.DEADLINE_EXCEEDED.withDescription(
-          "deadline exceeded after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms"), true),
+      deadlineTimer = Scheduler.schedule(() -> cancelled(Deadlines.exceeded(startNanos), true),
           deadline.remainingNanos());
     }
     // A single-request call asks for two, so a second request is seen (and refused) by the handler.
@@ -138,14 +137,9 @@ final class BlockingServerStream<Req, Resp> extends BlockingStream<Resp, Req>
 
   @Override
   public void onCancel(Status status) {
-    Deadline deadline = call.deadline();
-    if (status.code() == Status.Code.CANCELLED && deadline != null && deadline.isExpired()) {
-      // The client's own timer reset the stream a moment before ours fired: it is the deadline, as
-      // the client reports it. (A reset that arrives before our deadline, which starts when the
-      // request arrives, stays CANCELLED: HTTP/2's CANCEL does not say why.)
-      status = Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded (" + status.description() + ")");
-    }
-    cancelled(status, false);
+    // A reset that arrives before our deadline, which starts when the request arrives, stays
+    // CANCELLED: HTTP/2's CANCEL does not say why.
+    cancelled(Deadlines.pastDeadline(status, call.deadline(), startNanos), false);
   }
 
   @Override
