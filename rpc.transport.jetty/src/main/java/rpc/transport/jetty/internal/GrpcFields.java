@@ -95,14 +95,6 @@ final class GrpcFields {
     return size;
   }
 
-  /**
-   * The largest header list the peer of {@code session} accepts, or -1 for no limit. Jetty fails the
-   * whole connection when it is asked to encode more, so calls check first.
-   */
-  static int maxHeaderListSize(org.eclipse.jetty.http2.api.Session session) {
-    return JettyGaps.maxHeaderListSize(session);
-  }
-
   /** Adds {@code grpc-status} and, when there is a description, {@code grpc-message}. */
   static void addStatus(HttpFields.Mutable fields, Status status) {
     fields.add(GrpcHeaders.GRPC_STATUS, Integer.toString(status.code().value()));

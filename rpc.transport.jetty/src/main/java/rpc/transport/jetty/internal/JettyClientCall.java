@@ -180,7 +180,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
       return;
     }
     MetaData.Request request = requestMetaData();
-    int max = GrpcFields.maxHeaderListSize(conn.session());
+    int max = JettyGaps.maxHeaderListSize(conn.session());
     long size = GrpcFields.headerListSize(request.getHttpFields(), ":method", "POST", ":scheme", "https",
         ":authority", transport.authority(), ":path", method.path());
     if (max >= 0 && size > max) {

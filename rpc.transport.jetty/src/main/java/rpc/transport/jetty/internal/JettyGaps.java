@@ -54,7 +54,10 @@ final class JettyGaps {
     return session instanceof HTTP2Session h ? h.getMaxLocalStreams() : -1;
   }
 
-  /** The peer's SETTINGS_MAX_HEADER_LIST_SIZE, or -1 for none: the API does not expose it either. */
+  /**
+   * The peer's SETTINGS_MAX_HEADER_LIST_SIZE, or -1 for none: the API does not expose it either.
+   * Jetty fails the whole connection when asked to encode more, so calls check first.
+   */
   static int maxHeaderListSize(Session session) {
     if (session instanceof HTTP2Session h) {
       int max = h.getGenerator().getHpackEncoder().getMaxHeaderListSize();
