@@ -1,5 +1,6 @@
 package rpc.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static rpc.testkit.CallbackRecorder.ON_CLOSE;
 import static rpc.testkit.CallbackRecorder.ON_HEADERS;
 import static rpc.testkit.CallbackRecorder.ON_MESSAGE;
@@ -122,6 +123,11 @@ public final class RecordingClientListener<Resp> implements ClientCall.Listener<
   /** How many {@code onClose} calls arrived (a correct transport: at most one). */
   public int closeCount() {
     return recorder.count(ON_CLOSE);
+  }
+
+  /** Asserts that exactly one {@code onClose} arrived, describing every callback if not. */
+  public void assertClosedOnce() {
+    assertEquals(1, closeCount(), () -> "expected exactly one onClose; " + describe());
   }
 
   /** The status of the first {@code onClose}, or null. */

@@ -1,5 +1,6 @@
 package rpc.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static rpc.testkit.CallbackRecorder.ON_CANCEL;
 import static rpc.testkit.CallbackRecorder.ON_HALF_CLOSE;
 import static rpc.testkit.CallbackRecorder.ON_MESSAGE;
@@ -156,6 +157,11 @@ public final class RecordingServerListener<Req, Resp> implements ServerCall.List
   /** How many {@code onCancel} calls arrived (a correct transport: at most one). */
   public int cancelCount() {
     return recorder.count(ON_CANCEL);
+  }
+
+  /** Asserts that exactly one {@code onCancel} arrived, describing every callback if not. */
+  public void assertCancelledOnce() {
+    assertEquals(1, cancelCount(), () -> "expected exactly one onCancel; " + describe());
   }
 
   /** How many {@code onReady} calls arrived. */

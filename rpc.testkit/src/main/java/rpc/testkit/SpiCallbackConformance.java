@@ -83,8 +83,8 @@ abstract class SpiCallbackConformance extends AbstractSpiTest {
     assertEquals(Status.Code.CANCELLED, c.awaitClose(WAIT).code(), c::describe);
     s.awaitCancel(WAIT);
     barrier(client);
-    assertEquals(1, c.closeCount(), () -> "expected exactly one onClose; " + c.describe());
-    assertEquals(1, s.cancelCount(), () -> "expected exactly one onCancel; " + s.describe());
+    c.assertClosedOnce();
+    s.assertCancelledOnce();
     assertClean(c, s);
   }
 
@@ -116,7 +116,7 @@ abstract class SpiCallbackConformance extends AbstractSpiTest {
     s.awaitCancel(WAIT);
     assertEquals(Status.Code.CANCELLED, c.awaitClose(WAIT).code(), c::describe);
     barrier(client);
-    assertEquals(1, s.cancelCount(), () -> "expected exactly one onCancel; " + s.describe());
+    s.assertCancelledOnce();
     assertClean(c, s);
   }
 
@@ -193,7 +193,7 @@ abstract class SpiCallbackConformance extends AbstractSpiTest {
       Status.Code code = c.status().code();
       assertTrue(code == Status.Code.OK || code == Status.Code.CANCELLED,
           () -> "expected OK (close won) or CANCELLED (cancel won); " + c.describe());
-      assertEquals(1, c.closeCount(), () -> "expected exactly one onClose; " + c.describe());
+      c.assertClosedOnce();
       assertTrue(s.cancelCount() <= 1, () -> "expected at most one onCancel; " + s.describe());
       assertClean(c, s);
     }
@@ -207,7 +207,7 @@ abstract class SpiCallbackConformance extends AbstractSpiTest {
       RecordingServerListener<byte[], byte[]> s = race.server();
       assertEquals(Status.Code.OK, c.status().code(),
           () -> "nobody cancelled: the call must end with the server's OK; " + c.describe());
-      assertEquals(1, c.closeCount(), () -> "expected exactly one onClose; " + c.describe());
+      c.assertClosedOnce();
       assertEquals(0, s.cancelCount(), () -> "nobody cancelled, yet the server call got onCancel; " + s.describe());
       assertClean(c, s);
     }
@@ -225,7 +225,7 @@ abstract class SpiCallbackConformance extends AbstractSpiTest {
       RecordingServerListener<byte[], byte[]> s = race.server();
       assertEquals(Status.Code.OK, c.status().code(),
           () -> "nobody cancelled: the call must end with the server's OK; " + c.describe());
-      assertEquals(1, c.closeCount(), () -> "expected exactly one onClose; " + c.describe());
+      c.assertClosedOnce();
       assertEquals(0, s.cancelCount(), () -> "nobody cancelled, yet the server call got onCancel; " + s.describe());
       assertClean(c, s);
     }

@@ -49,7 +49,7 @@ abstract class SpiEndConformance extends AbstractSpiTest {
     assertEquals(List.of("ping"), texts(s.messages()), s::describe);
     assertEquals(List.of("pong"), texts(c.messages()), c::describe);
     assertEquals("fine", c.trailers().get("x-outcome"), () -> "trailers were " + c.trailers());
-    assertEquals(1, c.closeCount(), () -> "expected exactly one onClose; " + c.describe());
+    c.assertClosedOnce();
     assertClean(c, s);
   }
 
@@ -80,8 +80,8 @@ abstract class SpiEndConformance extends AbstractSpiTest {
     assertEquals(Status.Code.ABORTED, st2.code(), second::describe);
     assertEquals("gave up", st2.description(), second::describe);
     barrier(client);
-    assertEquals(1, first.closeCount(), () -> "expected exactly one onClose; " + first.describe());
-    assertEquals(1, second.closeCount(), () -> "expected exactly one onClose; " + second.describe());
+    first.assertClosedOnce();
+    second.assertClosedOnce();
     assertClean(first, s1);
     assertClean(second, s2);
   }
@@ -108,7 +108,7 @@ abstract class SpiEndConformance extends AbstractSpiTest {
     call.request(1);
     s.awaitCancel(WAIT);
     barrier(client);
-    assertEquals(1, c.closeCount(), () -> "expected exactly one onClose; " + c.describe());
+    c.assertClosedOnce();
     assertClean(c, s);
   }
 
@@ -128,7 +128,7 @@ abstract class SpiEndConformance extends AbstractSpiTest {
     assertNotEquals(Status.Code.OK, st.code(), s::describe);
     c.awaitClose(WAIT);
     barrier(client);
-    assertEquals(1, s.cancelCount(), () -> "expected exactly one onCancel; " + s.describe());
+    s.assertCancelledOnce();
     assertEquals(List.of("onMessage(first)", "onCancel(" + CallbackRecorder.summary(st) + ")"),
         withoutReady(s.callbacks()), s::describe);
     assertClean(c, s);
@@ -150,8 +150,8 @@ abstract class SpiEndConformance extends AbstractSpiTest {
     s.call().close(Status.INTERNAL, new Metadata());
     assertEquals(Status.Code.CANCELLED, c.awaitClose(WAIT).code(), c::describe);
     barrier(client);
-    assertEquals(1, s.cancelCount(), () -> "expected exactly one onCancel; " + s.describe());
-    assertEquals(1, c.closeCount(), () -> "expected exactly one onClose; " + c.describe());
+    s.assertCancelledOnce();
+    c.assertClosedOnce();
     assertEquals(List.of(), c.messages(), c::describe);
     assertClean(c, s);
   }
@@ -198,8 +198,8 @@ abstract class SpiEndConformance extends AbstractSpiTest {
     bidiCall.send(bytes("still there?"));
     bidiCall.halfClose();
     barrier(client);
-    assertEquals(1, unary.closeCount(), () -> "expected exactly one onClose; " + unary.describe());
-    assertEquals(1, bidi.closeCount(), () -> "expected exactly one onClose; " + bidi.describe());
+    unary.assertClosedOnce();
+    bidi.assertClosedOnce();
     assertEquals(List.of(), acceptor.all().stream()
         .filter(l -> !l.call().method().fullName().equals(SpiMethods.BARRIER.fullName())).toList(),
         "the server accepted a call of an unknown method");
@@ -223,8 +223,8 @@ abstract class SpiEndConformance extends AbstractSpiTest {
         () -> "the transport failed the call: onCancel reports the status it answered with; " + s.describe());
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, c.awaitClose(WAIT).code(), c::describe);
     barrier(client);
-    assertEquals(1, s.cancelCount(), () -> "expected exactly one onCancel; " + s.describe());
-    assertEquals(1, c.closeCount(), () -> "expected exactly one onClose; " + c.describe());
+    s.assertCancelledOnce();
+    c.assertClosedOnce();
     assertEquals(List.of(), s.messages(), s::describe);
     assertClean(c, s);
   }
@@ -242,8 +242,8 @@ abstract class SpiEndConformance extends AbstractSpiTest {
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, c.awaitClose(WAIT).code(), c::describe);
     assertNotEquals(Status.Code.OK, s.awaitCancel(WAIT).code(), s::describe);
     barrier(client);
-    assertEquals(1, s.cancelCount(), () -> "expected exactly one onCancel; " + s.describe());
-    assertEquals(1, c.closeCount(), () -> "expected exactly one onClose; " + c.describe());
+    s.assertCancelledOnce();
+    c.assertClosedOnce();
     assertEquals(List.of(), c.messages(), c::describe);
     assertClean(c, s);
   }

@@ -172,7 +172,7 @@ abstract class SpiFlowControlConformance extends AbstractSpiTest {
     s.close(Status.RESOURCE_EXHAUSTED.withDescription("too much"), new Metadata());
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, c.awaitClose(WAIT).code(), c::describe);
     barrier(client);
-    assertEquals(1, c.closeCount(), () -> "expected exactly one onClose; " + c.describe());
+    c.assertClosedOnce();
     assertClean(c, s);
   }
 
@@ -192,7 +192,7 @@ abstract class SpiFlowControlConformance extends AbstractSpiTest {
     // A server handler that has not seen the cancellation yet may still ask for messages.
     s.call().request(sent);
     barrier(client);
-    assertEquals(1, c.closeCount(), () -> "expected exactly one onClose; " + c.describe());
+    c.assertClosedOnce();
     assertClean(c, s);
   }
 

@@ -129,8 +129,8 @@ abstract class SpiLifecycleConformance extends AbstractSpiTest {
     assertEquals(Status.Code.UNAVAILABLE, made.awaitClose(WAIT).code(), made::describe);
     assertTrue(client.awaitTermination(WAIT.toMillis(), TimeUnit.MILLISECONDS),
         "the client transport did not terminate after shutdown with no call in flight");
-    assertEquals(1, made.closeCount(), () -> "expected exactly one onClose; " + made.describe());
-    assertEquals(1, late.closeCount(), () -> "expected exactly one onClose; " + late.describe());
+    made.assertClosedOnce();
+    late.assertClosedOnce();
     assertClean(made);
     assertClean(late);
   }
@@ -154,8 +154,8 @@ abstract class SpiLifecycleConformance extends AbstractSpiTest {
     assertEquals(Status.Code.UNAVAILABLE, unary.awaitClose(WAIT).code(), unary::describe);
     client.shutdown();
     assertTrue(client.awaitTermination(WAIT.toMillis(), TimeUnit.MILLISECONDS), "the client did not terminate");
-    assertEquals(1, bidi.closeCount(), () -> "expected exactly one onClose; " + bidi.describe());
-    assertEquals(1, unary.closeCount(), () -> "expected exactly one onClose; " + unary.describe());
+    bidi.assertClosedOnce();
+    unary.assertClosedOnce();
     assertClean(bidi);
     assertClean(unary);
   }
@@ -181,8 +181,8 @@ abstract class SpiLifecycleConformance extends AbstractSpiTest {
     for (int i = 0; i < clients.size(); i++) {
       RecordingClientListener<byte[]> c = clients.get(i);
       RecordingServerListener<byte[], byte[]> s = servers.get(i);
-      assertEquals(1, c.closeCount(), () -> "expected exactly one onClose; " + c.describe());
-      assertEquals(1, s.cancelCount(), () -> "expected exactly one onCancel; " + s.describe());
+      c.assertClosedOnce();
+      s.assertCancelledOnce();
       assertClean(c, s);
     }
   }
@@ -207,8 +207,8 @@ abstract class SpiLifecycleConformance extends AbstractSpiTest {
     for (int i = 0; i < clients.size(); i++) {
       RecordingClientListener<byte[]> c = clients.get(i);
       RecordingServerListener<byte[], byte[]> s = servers.get(i);
-      assertEquals(1, c.closeCount(), () -> "expected exactly one onClose; " + c.describe());
-      assertEquals(1, s.cancelCount(), () -> "expected exactly one onCancel; " + s.describe());
+      c.assertClosedOnce();
+      s.assertCancelledOnce();
       assertClean(c, s);
     }
   }
