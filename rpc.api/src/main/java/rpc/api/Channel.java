@@ -23,7 +23,9 @@ import rpc.api.spi.Target;
  * {@code inprocess:NAME} (module {@code rpc.transport.inprocess}); {@code host:port},
  * {@code dns:///host:port}, {@code http://host:port}, {@code https://host:port} (a network
  * transport, such as {@code rpc.transport.jetty}). The transport is found with
- * {@link java.util.ServiceLoader}.
+ * {@link java.util.ServiceLoader}. A network target without a port uses gRPC's default: 443 with
+ * TLS ({@code https://}, or a channel given an {@code sslContext}), 80 without. (A server, by
+ * contrast, must be told its port: {@code host:0} for any free one.)
  *
  * <p>{@link #close()} is graceful: calls in flight finish, new calls fail {@code UNAVAILABLE}.
  *
@@ -180,7 +182,12 @@ public final class Channel implements AutoCloseable {
       return this;
     }
 
-    /** The call options used by calls that pass none. */
+    /**
+     * The call options used by calls that pass none. A {@linkplain CallOptions#withTimeout timeout}
+     * in them counts from the start of each call, so {@code
+     * defaultCallOptions(CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(5)))} gives every call
+     * five seconds for as long as the channel lives.
+     */
     public Builder defaultCallOptions(CallOptions options) {
       this.defaults = Objects.requireNonNull(options, "options");
       return this;
@@ -233,7 +240,11 @@ public final class Channel implements AutoCloseable {
       return this;
     }
 
-    /** A transport-specific setting (documented by the transport). */
+    /**
+     * A transport-specific setting (documented by the transport, such as {@code
+     * rpc.transport.jetty.JettyTransportOptions}). A key the chosen transport does not read fails
+     * {@link #build()} with an {@link IllegalArgumentException} naming the keys it does read.
+     */
     public Builder option(String key, String value) {
       options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
       return this;
@@ -242,7 +253,8 @@ public final class Channel implements AutoCloseable {
     /**
      * Builds the channel. Does not connect yet: network transports connect on the first call.
      *
-     * @throws IllegalArgumentException if the target is malformed or no transport serves it
+     * @throws IllegalArgumentException if the target is malformed, no transport serves it, or an
+     *     {@linkplain #option option} key is unknown to the transport
      */
     public Channel build() {
       Target t = Target.parse(target);

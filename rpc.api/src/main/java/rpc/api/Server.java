@@ -123,7 +123,9 @@ public final class Server {
 
     /**
      * Where to listen: {@code inprocess:NAME}, or {@code host:port} for a network transport
-     * ({@code 127.0.0.1:0} binds an ephemeral port; see {@link Server#port()}).
+     * ({@code 127.0.0.1:0} binds an ephemeral port; see {@link Server#port()}). A network address
+     * must name its port: {@code build()} refuses {@code "127.0.0.1"} alone, since a channel given
+     * the same string would dial port 80.
      */
     public Builder listen(String address) {
       this.address = Objects.requireNonNull(address, "address");
@@ -210,7 +212,11 @@ public final class Server {
       return this;
     }
 
-    /** A transport-specific setting (documented by the transport). */
+    /**
+     * A transport-specific setting (documented by the transport, such as {@code
+     * rpc.transport.jetty.JettyTransportOptions}). A key the chosen transport does not read fails
+     * {@link #build()} with an {@link IllegalArgumentException} naming the keys it does read.
+     */
     public Builder option(String key, String value) {
       options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
       return this;
@@ -220,7 +226,8 @@ public final class Server {
      * Builds the server (not started).
      *
      * @throws IllegalStateException if no address was given
-     * @throws IllegalArgumentException if no transport serves the address
+     * @throws IllegalArgumentException if the address is malformed or has no port, no transport
+     *     serves it, or an {@linkplain #option option} key is unknown to the transport
      */
     public Server build() {
       if (address == null) {

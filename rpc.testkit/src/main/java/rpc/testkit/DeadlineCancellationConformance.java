@@ -16,6 +16,7 @@ import rpc.api.CallOptions;
 import rpc.api.Channel;
 import rpc.api.ClientStream;
 import rpc.api.Deadline;
+import rpc.api.Server;
 import rpc.api.Status;
 import rpc.api.StatusException;
 
@@ -99,6 +100,52 @@ abstract class DeadlineCancellationConformance extends AbstractTransportTest {
     assertTrue(left > Duration.ofSeconds(20).toNanos() && left <= Duration.ofSeconds(30).toNanos(),
         () -> "the handler's deadline is " + Duration.ofNanos(left) + " away; the client set 30s");
     assertEquals("none", channel.call(FakeService.DEADLINE, "?"), "no deadline set, none seen");
+  }
+
+  @Test
+  void aTimeoutInKeptOptionsCountsFromEachCall() throws Exception {
+    Duration timeout = Duration.ofSeconds(2);
+    Server server = startServer(service.definition());
+    Channel channel = openChannel(server, b -> b.defaultCallOptions(CallOptions.DEFAULT.withTimeout(timeout)));
+    CallOptions kept = CallOptions.DEFAULT.withTimeout(timeout); // as a generated client keeps them
+    long madeAt = System.nanoTime();
+    assertEquals("x", channel.call(FakeService.ECHO, "x"));
+    // Outlive the timeout: options that fixed their deadline when made would now fail every call.
+    Waits.until("the timeout to pass once",
+        () -> System.nanoTime() - madeAt > timeout.toNanos() + Duration.ofMillis(200).toNanos(), WAIT);
+    for (CallOptions options : new CallOptions[] {channel.defaultCallOptions(), kept}) {
+      long left = Long.parseLong(channel.call(FakeService.DEADLINE, "?", options));
+      assertTrue(left > 0 && left <= timeout.toNanos(),
+          () -> "the handler's deadline is " + Duration.ofNanos(left) + " away; each call has " + timeout);
+      assertEquals("y", channel.call(FakeService.ECHO, "y", options));
+      assertEquals("z", channel.callAsync(FakeService.ECHO, "z", options).get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+      try (ClientStream<String, String> stream = channel.newStream(FakeService.BIDI_ECHO, options)) {
+        stream.send("s");
+        assertEquals("s", stream.receive());
+      }
+    }
+    assertEquals("x", channel.call(FakeService.ECHO, "x"), "the channel's default options still work");
+  }
+
+  @Test
+  void aTimeoutStillEndsTheCallThatOutlivesIt() throws Exception {
+    Channel channel = openChannel(startServer(service.definition()),
+        b -> b.defaultCallOptions(CallOptions.DEFAULT.withTimeout(SHORT)));
+    assertStatus(Status.Code.DEADLINE_EXCEEDED, () -> channel.call(FakeService.WAIT, "slow"));
+    assertHandlerSawDeadline(service.nextObservation(WAIT));
+  }
+
+  @Test
+  void theEarlierOfDeadlineAndTimeoutWins() throws Exception {
+    Channel channel = fakeChannel();
+    CallOptions both = CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(30))
+        .withDeadline(Deadline.after(Duration.ofHours(1)));
+    long left = Long.parseLong(channel.call(FakeService.DEADLINE, "?", both));
+    assertTrue(left > 0 && left <= Duration.ofSeconds(30).toNanos(), () -> "deadline " + Duration.ofNanos(left));
+    CallOptions deadlineFirst = CallOptions.DEFAULT.withDeadline(Deadline.after(Duration.ofSeconds(30)))
+        .withTimeout(Duration.ofHours(1));
+    long left2 = Long.parseLong(channel.call(FakeService.DEADLINE, "?", deadlineFirst));
+    assertTrue(left2 > 0 && left2 <= Duration.ofSeconds(30).toNanos(), () -> "deadline " + Duration.ofNanos(left2));
   }
 
   @Test

@@ -40,6 +40,19 @@ abstract class LifecycleConformance extends AbstractTransportTest {
   }
 
   @Test
+  void anUnknownOptionKeyFailsTheBuildAndNamesItself() throws Exception {
+    Server server = startServer(service.definition());
+    IllegalArgumentException onChannel = assertThrows(IllegalArgumentException.class,
+        () -> openChannel(server, b -> b.option("no.such.option", "1")));
+    assertTrue(onChannel.getMessage().contains("no.such.option"), onChannel.getMessage());
+    IllegalArgumentException onServer = assertThrows(IllegalArgumentException.class,
+        () -> startServer(b -> b.option("no.such.option", "1"), service.definition()));
+    assertTrue(onServer.getMessage().contains("no.such.option"), onServer.getMessage());
+    Channel channel = openChannel(server);
+    assertEquals("still", channel.call(FakeService.ECHO, "still"), "the refusals left the server serving");
+  }
+
+  @Test
   void serverShutdownLetsCallsInFlightFinish() throws Exception {
     Server server = startServer(service.definition());
     Channel channel = openChannel(server);

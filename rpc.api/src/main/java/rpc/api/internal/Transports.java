@@ -65,6 +65,23 @@ public final class Transports {
   public record Selection(TransportProvider provider, Target target) {}
 
   /**
+   * Refuses option keys {@code provider} does not read ({@code known}): a misspelled key would
+   * otherwise change nothing, silently.
+   *
+   * @param side {@code "channel"} or {@code "server"}, for the message
+   * @throws IllegalArgumentException naming the unknown keys and the known ones
+   */
+  public static void checkOptionKeys(TransportProvider provider, String side, java.util.Set<String> known,
+      java.util.Map<String, String> options) {
+    List<String> unknown = options.keySet().stream().filter(k -> !known.contains(k)).sorted().toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("unknown " + (unknown.size() == 1 ? "option " : "options ") + unknown
+          + " for a " + side + " on the " + provider.name() + " transport; "
+          + (known.isEmpty() ? "it reads none" : "it reads " + known.stream().sorted().toList()));
+    }
+  }
+
+  /**
    * The provider for {@code target}: by {@code explicitName} when given, otherwise the available
    * provider with the highest priority serving the target's scheme. A text like {@code name:port}
    * whose {@code name} no provider serves as a scheme is read as the address {@code name:port}

@@ -32,6 +32,27 @@ public interface TransportProvider {
     return true;
   }
 
+  /**
+   * The option keys {@link #newClientTransport} reads from {@link ClientTransportConfig#options()}.
+   * A channel given any other key fails to build with an {@link IllegalArgumentException} that
+   * names these, so a misspelled key is never ignored. Defaults to none.
+   *
+   * @return the keys a channel may set for this transport
+   */
+  default Set<String> clientOptionKeys() {
+    return Set.of();
+  }
+
+  /**
+   * The option keys {@link #newServerTransport} reads from {@link ServerTransportConfig#options()};
+   * as {@link #clientOptionKeys()}, for servers. Defaults to none.
+   *
+   * @return the keys a server may set for this transport
+   */
+  default Set<String> serverOptionKeys() {
+    return Set.of();
+  }
+
   /** A client transport for one channel. */
   ClientTransport newClientTransport(ClientTransportConfig config);
 

@@ -1,5 +1,7 @@
 package rpc.transport.jetty;
 
+import java.util.Set;
+
 /**
  * The option keys the Jetty transport reads from {@code Channel.Builder.option(key, value)} and
  * {@code Server.Builder.option(key, value)}, with their defaults. Sizes are bytes, durations
@@ -48,6 +50,14 @@ public final class JettyTransportOptions {
    * before the connection is considered dead and closed (default 20000).
    */
   public static final String KEEPALIVE_TIMEOUT = "jetty.keepAliveTimeout";
+
+  /** The keys a channel may set: any other key fails {@code Channel.Builder.build()}. */
+  public static final Set<String> CLIENT_KEYS = Set.of(SESSION_RECEIVE_WINDOW, STREAM_RECEIVE_WINDOW,
+      MAX_HEADER_LIST_SIZE, CONNECT_TIMEOUT, INITIAL_BACKOFF, MAX_BACKOFF, KEEPALIVE_TIMEOUT);
+
+  /** The keys a server may set: any other key fails {@code Server.Builder.build()}. */
+  public static final Set<String> SERVER_KEYS = Set.of(SESSION_RECEIVE_WINDOW, STREAM_RECEIVE_WINDOW,
+      MAX_HEADER_LIST_SIZE, RESET_RATE_LIMIT);
 
   private JettyTransportOptions() {}
 }

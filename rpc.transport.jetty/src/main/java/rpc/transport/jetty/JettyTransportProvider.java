@@ -38,6 +38,16 @@ public final class JettyTransportProvider implements TransportProvider {
   }
 
   @Override
+  public Set<String> clientOptionKeys() {
+    return JettyTransportOptions.CLIENT_KEYS;
+  }
+
+  @Override
+  public Set<String> serverOptionKeys() {
+    return JettyTransportOptions.SERVER_KEYS;
+  }
+
+  @Override
   public ClientTransport newClientTransport(ClientTransportConfig config) {
     return new JettyClientTransport(config);
   }

@@ -260,6 +260,28 @@ class ConnectionTest {
   }
 
   @Test
+  void aServerAddressWithoutAPortIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Server.newBuilder().listen("127.0.0.1").addService(Fixtures.echoService()).build());
+    assertTrue(e.getMessage().contains("no port") && e.getMessage().contains("127.0.0.1:0"), e.getMessage());
+  }
+
+  @Test
+  void optionKeysAreCheckedPerSideAndTheKnownOnesNamed() {
+    IllegalArgumentException typo = assertThrows(IllegalArgumentException.class, () -> Channel.newBuilder(
+        "127.0.0.1:1").option("jetty.conectTimeout", "100").build());
+    assertTrue(typo.getMessage().contains("jetty.conectTimeout") && typo.getMessage().contains(
+        JettyTransportOptions.CONNECT_TIMEOUT), typo.getMessage());
+    IllegalArgumentException clientKeyOnServer = assertThrows(IllegalArgumentException.class, () -> Server.newBuilder()
+        .listen("127.0.0.1:0").option(JettyTransportOptions.CONNECT_TIMEOUT, "100").build());
+    assertTrue(clientKeyOnServer.getMessage().contains(JettyTransportOptions.RESET_RATE_LIMIT),
+        clientKeyOnServer.getMessage());
+    for (String key : JettyTransportOptions.CLIENT_KEYS) {
+      Channel.newBuilder("127.0.0.1:1").option(key, "70000").build().close();
+    }
+  }
+
+  @Test
   void secondServerOnABoundPortFailsToStart() throws Exception {
     Server first = server("127.0.0.1:0", Server.newBuilder());
     Server second = Server.newBuilder().listen("127.0.0.1:" + first.port()).addService(Fixtures.echoService()).build();

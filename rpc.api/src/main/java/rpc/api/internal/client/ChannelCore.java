@@ -63,6 +63,8 @@ public final class ChannelCore {
   public static ChannelCore create(ClientTransportConfig config, String transportName,
       List<ClientInterceptor> interceptors, Executor completions) {
     Transports.Selection selected = Transports.select(config.target(), transportName);
+    Transports.checkOptionKeys(selected.provider(), "channel", selected.provider().clientOptionKeys(),
+        config.options());
     ClientTransportConfig resolved = selected.target() == config.target() ? config
         : new ClientTransportConfig(selected.target(), config.maxInboundMessageSize(), config.sslContext(),
             config.userAgent(), config.idleTimeout(), config.keepAliveTime(), config.options());
@@ -80,7 +82,8 @@ public final class ChannelCore {
   }
 
   /** The bottom of the interceptor chain: the transport's call, with the options applied. */
-  private <Req, Resp> ClientCall<Req, Resp> transportCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
+  private <Req, Resp> ClientCall<Req, Resp> transportCall(MethodDescriptor<Req, Resp> method, CallOptions given) {
+    CallOptions options = given.startingNow(); // an interceptor may have set a timeout
     if (shutdown) {
       return new FailedCall<>(method, Status.UNAVAILABLE.withDescription("channel to " + target.text() + " is closed"));
     }
@@ -99,9 +102,9 @@ public final class ChannelCore {
     return call;
   }
 
-  /** A new call through the interceptors. */
+  /** A new call through the interceptors; a timeout in {@code options} starts now. */
   public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
-    return chain.newCall(method, options);
+    return chain.newCall(method, options.startingNow());
   }
 
   public <Req, Resp> ClientStream<Req, Resp> newStream(MethodDescriptor<Req, Resp> method, CallOptions options) {

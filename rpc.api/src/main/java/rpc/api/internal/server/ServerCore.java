@@ -45,6 +45,8 @@ public final class ServerCore implements ServerCallAcceptor {
   public ServerCore(ServerTransportConfig config, String transportName, List<ServiceDefinition> services,
       List<ServerInterceptor> interceptors, Executor executor) {
     Transports.Selection selected = Transports.select(config.address(), transportName);
+    Transports.checkOptionKeys(selected.provider(), "server", selected.provider().serverOptionKeys(),
+        config.options());
     ServerTransportConfig resolved = selected.target() == config.address() ? config
         : new ServerTransportConfig(selected.target(), config.maxInboundMessageSize(), config.sslContext(),
             config.requireClientAuth(), config.maxConcurrentStreams(), config.idleTimeout(), config.options());

@@ -55,7 +55,12 @@ public final class JettyServerTransport implements ServerTransport {
   public JettyServerTransport(ServerTransportConfig config) {
     this.config = config;
     this.settings = TransportSettings.from(config.options(), config.idleTimeout(), Duration.ofHours(1));
-    config.address().port(0); // fail early on a malformed port
+    if (config.address().port(-1) < 0) { // also fails early on a malformed port
+      // A channel dials port 80 (443 with TLS) when its target has none; a server choosing one
+      // silently would listen where the same string does not lead.
+      throw new IllegalArgumentException("listen address '" + config.address().text() + "' has no port: give one ("
+          + config.address().host() + ":50051), or " + config.address().host() + ":0 for any free port");
+    }
   }
 
   @Override
