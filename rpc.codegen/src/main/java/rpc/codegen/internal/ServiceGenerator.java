@@ -23,9 +23,12 @@ public final class ServiceGenerator {
 
   private static final String MD = "rpc.api.MethodDescriptor";
 
-  /** What the generator needs to know about one RPC. */
-  private record Rpc(String protoName, String fullName, String javaName, String asyncName, String constant, String kind,
-      String request, String response, List<String> comment, boolean deprecated) {
+  /**
+   * What the generator needs to know about one RPC. {@code asyncName} is set for a unary RPC only,
+   * {@code streamName} for a server-streaming one only.
+   */
+  private record Rpc(String protoName, String fullName, String javaName, String asyncName, String streamName,
+      String constant, String kind, String request, String response, List<String> comment, boolean deprecated) {
 
     boolean clientStreams() {
       return kind.equals("CLIENT_STREAMING") || kind.equals("BIDI_STREAMING");
@@ -56,9 +59,14 @@ public final class ServiceGenerator {
   /**
    * Prepares the class for service {@code serviceIndex} of {@code file}.
    *
+   * <p>Each RPC's own Java name (and constant) is its alone: two RPCs that map to the same one are
+   * an error. The extra client methods named after an RPC ({@code fooAsync}, {@code fooStream})
+   * give way instead: when another RPC already has that name, a {@code _} is appended until it is
+   * free, so that no {@code .proto} fails to generate for a name the generator made up.
+   *
    * @param lite true to leave out protobuf descriptors (lite runtime: messages have none)
    * @throws IllegalArgumentException if a message type is unknown or two RPCs would get the same
-   *     Java name
+   *     Java name or constant
    */
   public ServiceGenerator(FileDescriptorProto file, int serviceIndex, JavaNames names, Javadoc docs, boolean lite) {
     this.file = file;
@@ -74,29 +82,41 @@ public final class ServiceGenerator {
     }
     Map<String, String> seenJava = new HashMap<>();
     Map<String, String> seenConstants = new HashMap<>();
-    for (int i = 0; i < service.getMethodCount(); i++) {
-      MethodDescriptorProto m = service.getMethod(i);
+    for (MethodDescriptorProto m : service.getMethodList()) {
       String javaName = JavaNames.methodName(m.getName());
-      String constant = JavaNames.constantName(m.getName());
-      String kind = m.getClientStreaming()
-          ? (m.getServerStreaming() ? "BIDI_STREAMING" : "CLIENT_STREAMING")
-          : (m.getServerStreaming() ? "SERVER_STREAMING" : "UNARY");
-      String asyncName = JavaNames.asyncMethodName(m.getName());
-      List<String> javaNames = kind.equals("UNARY") ? List.of(javaName, asyncName) : List.of(javaName);
-      for (String n : javaNames) {
-        String other = seenJava.putIfAbsent(n, m.getName());
-        if (other != null) {
-          throw new IllegalArgumentException(collision(m.getName(), other, "Java method " + n));
-        }
+      String other = seenJava.putIfAbsent(javaName, m.getName());
+      if (other != null) {
+        throw new IllegalArgumentException(collision(m.getName(), other, "Java method " + javaName));
       }
-      String other = seenConstants.putIfAbsent(constant, m.getName());
+      String constant = JavaNames.constantName(m.getName());
+      other = seenConstants.putIfAbsent(constant, m.getName());
       if (other != null) {
         throw new IllegalArgumentException(collision(m.getName(), other, "constant " + constant));
       }
-      rpcs.add(new Rpc(m.getName(), serviceName + "/" + m.getName(), javaName, asyncName, constant, kind,
-          names.messageClass(m.getInputType()), names.messageClass(m.getOutputType()), docs.method(serviceIndex, i),
-          m.getOptions().getDeprecated()));
     }
+    // Only now that every RPC's own name is taken can the extra names give way to them.
+    for (int i = 0; i < service.getMethodCount(); i++) {
+      MethodDescriptorProto m = service.getMethod(i);
+      String kind = m.getClientStreaming()
+          ? (m.getServerStreaming() ? "BIDI_STREAMING" : "CLIENT_STREAMING")
+          : (m.getServerStreaming() ? "SERVER_STREAMING" : "UNARY");
+      String asyncName = kind.equals("UNARY") ? free(JavaNames.asyncMethodName(m.getName()), m, seenJava) : null;
+      String streamName = kind.equals("SERVER_STREAMING")
+          ? free(JavaNames.streamMethodName(m.getName()), m, seenJava) : null;
+      rpcs.add(new Rpc(m.getName(), serviceName + "/" + m.getName(), JavaNames.methodName(m.getName()), asyncName,
+          streamName, JavaNames.constantName(m.getName()), kind, names.messageClass(m.getInputType()),
+          names.messageClass(m.getOutputType()), docs.method(serviceIndex, i), m.getOptions().getDeprecated()));
+    }
+  }
+
+  /** {@code name}, with {@code _} appended until no other method has it; then it is {@code m}'s. */
+  private static String free(String name, MethodDescriptorProto m, Map<String, String> seenJava) {
+    String n = name;
+    while (seenJava.containsKey(n)) {
+      n += "_";
+    }
+    seenJava.put(n, m.getName());
+    return n;
   }
 
   private String collision(String method, String other, String what) {
@@ -256,7 +276,10 @@ public final class ServiceGenerator {
     for (Rpc rpc : rpcs) {
       switch (rpc.kind()) {
         case "UNARY" -> writeUnaryClient(w, rpc);
-        case "SERVER_STREAMING" -> writeServerStreamingClient(w, rpc);
+        case "SERVER_STREAMING" -> {
+          writeServerStreamingClient(w, rpc);
+          writeResponsesClient(w, rpc);
+        }
         default -> writeStreamClient(w, rpc);
       }
     }
@@ -302,6 +325,7 @@ public final class ServiceGenerator {
     doc.add("<p>Sends {@code request} and half-closes; read the responses with {@code receive()} until it");
     doc.add("returns null (the call ended OK) or throws {@link rpc.api.StatusException}. Closing the stream");
     doc.add("before the end cancels the call, so try-with-resources is the safe way to use it.");
+    doc.add("To read the responses as a {@code java.util.stream.Stream}, see {@link #" + rpc.streamName() + "}.");
     doc.add("");
     doc.add("@throws rpc.api.StatusException if the call fails before the request is sent");
     w.javadoc(doc);
@@ -315,6 +339,27 @@ public final class ServiceGenerator {
     w.line("throw e;");
     w.close("}");
     w.line("return stream;");
+    w.close("}");
+  }
+
+  private void writeResponsesClient(SourceWriter w, Rpc rpc) {
+    w.blank();
+    List<String> doc = new ArrayList<>(commentOr(rpc, "Calls {@code " + rpc.fullName() + "}."));
+    doc.add("");
+    doc.add("<p>Sends {@code request} and returns the responses as a stream that receives them one at a time,");
+    doc.add("as its terminal operation asks for them: it ends when the call ends OK, and its terminal");
+    doc.add("operation throws {@link rpc.api.StatusException} if the call ends with another status.");
+    doc.add("Closing the stream cancels the call unless it has ended: use try-with-resources. See");
+    doc.add("{@link rpc.api.ClientStream#responses()} for the details.");
+    doc.add("");
+    doc.add("@param request the request");
+    doc.add("@return the responses; closing the stream cancels the call unless it has ended");
+    doc.add("@throws rpc.api.StatusException if the call fails before the request is sent");
+    w.javadoc(doc);
+    deprecated(w, rpc);
+    w.open("public java.util.stream.Stream<" + rpc.response() + "> " + rpc.streamName() + "(" + rpc.request()
+        + " request) {");
+    w.line("return " + rpc.javaName() + "(request).responses();");
     w.close("}");
   }
 

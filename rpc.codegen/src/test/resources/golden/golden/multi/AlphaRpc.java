@@ -134,6 +134,7 @@ public final class AlphaRpc {
      * <p>Sends {@code request} and half-closes; read the responses with {@code receive()} until it
      * returns null (the call ended OK) or throws {@link rpc.api.StatusException}. Closing the stream
      * before the end cancels the call, so try-with-resources is the safe way to use it.
+     * To read the responses as a {@code java.util.stream.Stream}, see {@link #watchStream}.
      *
      * @throws rpc.api.StatusException if the call fails before the request is sent
      */
@@ -146,6 +147,23 @@ public final class AlphaRpc {
         throw e;
       }
       return stream;
+    }
+
+    /**
+     * Calls {@code golden.multi.Alpha/Watch}.
+     *
+     * <p>Sends {@code request} and returns the responses as a stream that receives them one at a time,
+     * as its terminal operation asks for them: it ends when the call ends OK, and its terminal
+     * operation throws {@link rpc.api.StatusException} if the call ends with another status.
+     * Closing the stream cancels the call unless it has ended: use try-with-resources. See
+     * {@link rpc.api.ClientStream#responses()} for the details.
+     *
+     * @param request the request
+     * @return the responses; closing the stream cancels the call unless it has ended
+     * @throws rpc.api.StatusException if the call fails before the request is sent
+     */
+    public java.util.stream.Stream<golden.multi.TwoServices.Envelope> watchStream(golden.multi.TwoServices.Envelope.Receipt request) {
+      return watch(request).responses();
     }
 
     @java.lang.Override

@@ -71,6 +71,28 @@ public final class odd_serviceRpc {
           rpc.codec.protobuf.ProtobufCodec.of(dev.rpc.golden.names.OddNamesOuterClass.OddNames.getDefaultInstance()))
           .withSchema(getServiceDescriptor().findMethodByName("do_2_things"));
 
+  /**
+   * Unary {@code golden.names.odd_service/ClassAsync}.
+   *
+   * <p>Named like Class's async client method, which gives way: classAsync_.
+   */
+  public static final rpc.api.MethodDescriptor<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> CLASS_ASYNC =
+      rpc.api.MethodDescriptor.of("golden.names.odd_service/ClassAsync", rpc.api.MethodDescriptor.Kind.UNARY,
+          rpc.codec.protobuf.ProtobufCodec.of(dev.rpc.golden.names.OddNamesOuterClass.OddNames.getDefaultInstance()),
+          rpc.codec.protobuf.ProtobufCodec.of(dev.rpc.golden.names.OddNamesOuterClass.OddNames.getDefaultInstance()))
+          .withSchema(getServiceDescriptor().findMethodByName("ClassAsync"));
+
+  /**
+   * Server-streaming {@code golden.names.odd_service/NewStream}.
+   *
+   * <p>Named like new's Stream client method, which gives way: newStream_.
+   */
+  public static final rpc.api.MethodDescriptor<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> NEW_STREAM =
+      rpc.api.MethodDescriptor.of("golden.names.odd_service/NewStream", rpc.api.MethodDescriptor.Kind.SERVER_STREAMING,
+          rpc.codec.protobuf.ProtobufCodec.of(dev.rpc.golden.names.OddNamesOuterClass.OddNames.getDefaultInstance()),
+          rpc.codec.protobuf.ProtobufCodec.of(dev.rpc.golden.names.OddNamesOuterClass.OddNames.getDefaultInstance()))
+          .withSchema(getServiceDescriptor().findMethodByName("NewStream"));
+
   private odd_serviceRpc() {}
 
   /** The protobuf descriptor of {@code golden/names/odd_names.proto}, the file that declares this service. */
@@ -108,6 +130,8 @@ public final class odd_serviceRpc {
         .unary(SERVICE_NAME_, impl::serviceName)
         .clientStreaming(CHANNEL, impl::channel_)
         .unary(DO_2_THINGS, impl::do2Things)
+        .unary(CLASS_ASYNC, impl::classAsync)
+        .serverStreaming(NEW_STREAM, impl::newStream)
         .schema(getServiceDescriptor())
         .build();
   }
@@ -197,7 +221,7 @@ public final class odd_serviceRpc {
      * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
      * dependent stages may block. Cancelling the future cancels the call.
      */
-    public java.util.concurrent.CompletableFuture<dev.rpc.golden.names.OddNamesOuterClass.OddNames> classAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
+    public java.util.concurrent.CompletableFuture<dev.rpc.golden.names.OddNamesOuterClass.OddNames> classAsync_(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
       return channel.callAsync(CLASS, request, options);
     }
 
@@ -207,6 +231,7 @@ public final class odd_serviceRpc {
      * <p>Sends {@code request} and half-closes; read the responses with {@code receive()} until it
      * returns null (the call ended OK) or throws {@link rpc.api.StatusException}. Closing the stream
      * before the end cancels the call, so try-with-resources is the safe way to use it.
+     * To read the responses as a {@code java.util.stream.Stream}, see {@link #newStream_}.
      *
      * @throws rpc.api.StatusException if the call fails before the request is sent
      */
@@ -219,6 +244,23 @@ public final class odd_serviceRpc {
         throw e;
       }
       return stream;
+    }
+
+    /**
+     * Calls {@code golden.names.odd_service/new}.
+     *
+     * <p>Sends {@code request} and returns the responses as a stream that receives them one at a time,
+     * as its terminal operation asks for them: it ends when the call ends OK, and its terminal
+     * operation throws {@link rpc.api.StatusException} if the call ends with another status.
+     * Closing the stream cancels the call unless it has ended: use try-with-resources. See
+     * {@link rpc.api.ClientStream#responses()} for the details.
+     *
+     * @param request the request
+     * @return the responses; closing the stream cancels the call unless it has ended
+     * @throws rpc.api.StatusException if the call fails before the request is sent
+     */
+    public java.util.stream.Stream<dev.rpc.golden.names.OddNamesOuterClass.OddNames> newStream_(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
+      return new_(request).responses();
     }
 
     /**
@@ -298,6 +340,67 @@ public final class odd_serviceRpc {
      */
     public java.util.concurrent.CompletableFuture<dev.rpc.golden.names.OddNamesOuterClass.OddNames> do2ThingsAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
       return channel.callAsync(DO_2_THINGS, request, options);
+    }
+
+    /**
+     * Named like Class's async client method, which gives way: classAsync_.
+     *
+     * <p>Blocks until the response arrives.
+     *
+     * @throws rpc.api.StatusException if the call ends with a status other than OK
+     */
+    public dev.rpc.golden.names.OddNamesOuterClass.OddNames classAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
+      return channel.call(CLASS_ASYNC, request, options);
+    }
+
+    /**
+     * Named like Class's async client method, which gives way: classAsync_.
+     *
+     * <p>Returns at once; the future completes with the response, or exceptionally with a
+     * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
+     * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
+     * dependent stages may block. Cancelling the future cancels the call.
+     */
+    public java.util.concurrent.CompletableFuture<dev.rpc.golden.names.OddNamesOuterClass.OddNames> classAsyncAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
+      return channel.callAsync(CLASS_ASYNC, request, options);
+    }
+
+    /**
+     * Named like new's Stream client method, which gives way: newStream_.
+     *
+     * <p>Sends {@code request} and half-closes; read the responses with {@code receive()} until it
+     * returns null (the call ended OK) or throws {@link rpc.api.StatusException}. Closing the stream
+     * before the end cancels the call, so try-with-resources is the safe way to use it.
+     * To read the responses as a {@code java.util.stream.Stream}, see {@link #newStreamStream}.
+     *
+     * @throws rpc.api.StatusException if the call fails before the request is sent
+     */
+    public rpc.api.ClientStream<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> newStream(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
+      var stream = channel.newStream(NEW_STREAM, options);
+      try {
+        stream.sendAndClose(request);
+      } catch (java.lang.RuntimeException | java.lang.Error e) {
+        stream.cancel();
+        throw e;
+      }
+      return stream;
+    }
+
+    /**
+     * Named like new's Stream client method, which gives way: newStream_.
+     *
+     * <p>Sends {@code request} and returns the responses as a stream that receives them one at a time,
+     * as its terminal operation asks for them: it ends when the call ends OK, and its terminal
+     * operation throws {@link rpc.api.StatusException} if the call ends with another status.
+     * Closing the stream cancels the call unless it has ended: use try-with-resources. See
+     * {@link rpc.api.ClientStream#responses()} for the details.
+     *
+     * @param request the request
+     * @return the responses; closing the stream cancels the call unless it has ended
+     * @throws rpc.api.StatusException if the call fails before the request is sent
+     */
+    public java.util.stream.Stream<dev.rpc.golden.names.OddNamesOuterClass.OddNames> newStreamStream(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
+      return newStream(request).responses();
     }
 
     @java.lang.Override
@@ -394,6 +497,26 @@ public final class odd_serviceRpc {
     default dev.rpc.golden.names.OddNamesOuterClass.OddNames do2Things(dev.rpc.golden.names.OddNamesOuterClass.OddNames request, rpc.api.ServerContext context) throws java.lang.Exception {
       throw new rpc.api.StatusException(
           rpc.api.Status.UNIMPLEMENTED.withDescription("Method golden.names.odd_service/do_2_things is unimplemented"));
+    }
+
+    /**
+     * Named like Class's async client method, which gives way: classAsync_.
+     *
+     * <p>Returns the response to {@code request}.
+     */
+    default dev.rpc.golden.names.OddNamesOuterClass.OddNames classAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request, rpc.api.ServerContext context) throws java.lang.Exception {
+      throw new rpc.api.StatusException(
+          rpc.api.Status.UNIMPLEMENTED.withDescription("Method golden.names.odd_service/ClassAsync is unimplemented"));
+    }
+
+    /**
+     * Named like new's Stream client method, which gives way: newStream_.
+     *
+     * <p>Sends the responses to {@code request}; must not return before the last is sent.
+     */
+    default void newStream(dev.rpc.golden.names.OddNamesOuterClass.OddNames request, rpc.api.ServerStream<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> responses) throws java.lang.Exception {
+      throw new rpc.api.StatusException(
+          rpc.api.Status.UNIMPLEMENTED.withDescription("Method golden.names.odd_service/NewStream is unimplemented"));
     }
 
     /** This implementation as a service definition, ready for {@code Server.Builder.addService}. */

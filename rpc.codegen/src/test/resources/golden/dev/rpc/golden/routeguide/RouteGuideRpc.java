@@ -194,6 +194,7 @@ public final class RouteGuideRpc {
      * <p>Sends {@code request} and half-closes; read the responses with {@code receive()} until it
      * returns null (the call ended OK) or throws {@link rpc.api.StatusException}. Closing the stream
      * before the end cancels the call, so try-with-resources is the safe way to use it.
+     * To read the responses as a {@code java.util.stream.Stream}, see {@link #listFeaturesStream}.
      *
      * @throws rpc.api.StatusException if the call fails before the request is sent
      */
@@ -206,6 +207,25 @@ public final class RouteGuideRpc {
         throw e;
       }
       return stream;
+    }
+
+    /**
+     * Obtains the Features available within the given Rectangle. Results are streamed rather than
+     * returned at once (e.g. in a response message with a repeated field), as the rectangle may
+     * cover a large area and contain a huge number of features.
+     *
+     * <p>Sends {@code request} and returns the responses as a stream that receives them one at a time,
+     * as its terminal operation asks for them: it ends when the call ends OK, and its terminal
+     * operation throws {@link rpc.api.StatusException} if the call ends with another status.
+     * Closing the stream cancels the call unless it has ended: use try-with-resources. See
+     * {@link rpc.api.ClientStream#responses()} for the details.
+     *
+     * @param request the request
+     * @return the responses; closing the stream cancels the call unless it has ended
+     * @throws rpc.api.StatusException if the call fails before the request is sent
+     */
+    public java.util.stream.Stream<dev.rpc.golden.routeguide.Feature> listFeaturesStream(dev.rpc.golden.routeguide.Rectangle request) {
+      return listFeatures(request).responses();
     }
 
     /**
