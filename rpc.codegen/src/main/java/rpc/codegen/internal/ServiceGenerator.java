@@ -186,12 +186,18 @@ public final class ServiceGenerator {
   private void writeDescriptorAccessors(SourceWriter w) {
     String outer = JavaNames.qualify(javaPackage, JavaNames.outerClassName(file));
     w.blank();
-    w.line("/** The protobuf descriptor of {@code " + Javadoc.escape(file.getName()) + "}, the file that declares this service. */");
+    w.javadoc(List.of(
+        "The protobuf descriptor of {@code " + Javadoc.escape(file.getName()) + "}, the file that declares this service.",
+        "",
+        "@return the file descriptor"));
     w.open("public static com.google.protobuf.Descriptors.FileDescriptor getFileDescriptor() {");
     w.line("return " + outer + ".getDescriptor();");
     w.close("}");
     w.blank();
-    w.line("/** The protobuf descriptor of this service (server reflection reads it from the service definition). */");
+    w.javadoc(List.of(
+        "The protobuf descriptor of this service (server reflection reads it from the service definition).",
+        "",
+        "@return the service descriptor"));
     w.open("public static com.google.protobuf.Descriptors.ServiceDescriptor getServiceDescriptor() {");
     w.line("return getFileDescriptor().findServiceByName(\"" + service.getName() + "\");");
     w.close("}");
@@ -199,19 +205,31 @@ public final class ServiceGenerator {
 
   private void writeFactories(SourceWriter w) {
     w.blank();
-    w.javadoc(List.of("A client that calls this service on {@code channel} with the channel's default call options."));
+    w.javadoc(List.of(
+        "A client that calls this service on {@code channel} with the channel's default call options.",
+        "",
+        "@param channel the channel the client calls on",
+        "@return a new client"));
     w.open("public static Client newClient(rpc.api.Channel channel) {");
     w.line("return new Client(channel, channel.defaultCallOptions());");
     w.close("}");
     w.blank();
-    w.javadoc(List.of("A client that calls this service on {@code channel} with {@code options}."));
+    w.javadoc(List.of(
+        "A client that calls this service on {@code channel} with {@code options}.",
+        "",
+        "@param channel the channel the client calls on",
+        "@param options the options of every call the client makes",
+        "@return a new client"));
     w.open("public static Client newClient(rpc.api.Channel channel, rpc.api.CallOptions options) {");
     w.line("return new Client(channel, options);");
     w.close("}");
     w.blank();
     w.javadoc(List.of(
         "The service definition that routes every method of this service to {@code impl}, ready for",
-        "{@code Server.Builder.addService}."));
+        "{@code Server.Builder.addService}.",
+        "",
+        "@param impl the implementation the calls go to",
+        "@return the service definition"));
     w.open("public static rpc.api.ServiceDefinition serviceDefinition(Service impl) {");
     w.line("java.util.Objects.requireNonNull(impl, \"impl\");");
     w.line("return rpc.api.ServiceDefinition.newBuilder(SERVICE_NAME)");
@@ -247,29 +265,40 @@ public final class ServiceGenerator {
     w.line("this.options = java.util.Objects.requireNonNull(options, \"options\");");
     w.close("}");
     w.blank();
-    w.line("/** The channel this client calls on. */");
+    w.javadoc(List.of("The channel this client calls on.", "", "@return the channel"));
     w.open("public rpc.api.Channel channel() {");
     w.line("return channel;");
     w.close("}");
     w.blank();
-    w.line("/** The options of every call this client makes. */");
+    w.javadoc(List.of("The options of every call this client makes.", "", "@return the call options"));
     w.open("public rpc.api.CallOptions callOptions() {");
     w.line("return options;");
     w.close("}");
     w.blank();
-    w.line("/** A client on the same channel whose calls use {@code options}. */");
+    w.javadoc(List.of(
+        "A client on the same channel whose calls use {@code options}.",
+        "",
+        "@param options the options of every call the new client makes",
+        "@return a new client"));
     w.open("public Client withOptions(rpc.api.CallOptions options) {");
     w.line("return new Client(channel, options);");
     w.close("}");
     w.blank();
-    w.line("/** A client whose calls have {@code deadline} (null for none). */");
+    w.javadoc(List.of(
+        "A client whose calls have {@code deadline}.",
+        "",
+        "@param deadline the deadline of every call the new client makes, or null for none",
+        "@return a new client"));
     w.open("public Client withDeadline(rpc.api.Deadline deadline) {");
     w.line("return new Client(channel, options.withDeadline(deadline));");
     w.close("}");
     w.blank();
     w.javadoc(List.of(
         "A client whose calls have the deadline {@code timeout} from now. The deadline is fixed when",
-        "this method is called, so call it again for each call or batch of calls."));
+        "this method is called, so call it again for each call or batch of calls.",
+        "",
+        "@param timeout how long from now the calls may take",
+        "@return a new client"));
     w.open("public Client withTimeout(java.time.Duration timeout) {");
     w.line("return new Client(channel, options.withTimeout(timeout));");
     w.close("}");
@@ -297,6 +326,8 @@ public final class ServiceGenerator {
     doc.add("");
     doc.add("<p>Blocks until the response arrives.");
     doc.add("");
+    doc.add("@param request the request");
+    doc.add("@return the response");
     doc.add("@throws rpc.api.StatusException if the call ends with a status other than OK");
     w.javadoc(doc);
     deprecated(w, rpc);
@@ -310,6 +341,9 @@ public final class ServiceGenerator {
     doc.add("{@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless");
     doc.add("{@code Channel.Builder.executor} says otherwise), never on a transport thread, so");
     doc.add("dependent stages may block. Cancelling the future cancels the call.");
+    doc.add("");
+    doc.add("@param request the request");
+    doc.add("@return a future of the response");
     w.javadoc(doc);
     deprecated(w, rpc);
     w.open("public java.util.concurrent.CompletableFuture<" + rpc.response() + "> " + rpc.asyncName()
@@ -327,6 +361,8 @@ public final class ServiceGenerator {
     doc.add("before the end cancels the call, so try-with-resources is the safe way to use it.");
     doc.add("To read the responses as a {@code java.util.stream.Stream}, see {@link #" + rpc.streamName() + "}.");
     doc.add("");
+    doc.add("@param request the request");
+    doc.add("@return the call, its request sent and its sending side closed");
     doc.add("@throws rpc.api.StatusException if the call fails before the request is sent");
     w.javadoc(doc);
     deprecated(w, rpc);
@@ -375,6 +411,8 @@ public final class ServiceGenerator {
       doc.add("last one), then {@code receive()} the one response.");
     }
     doc.add("Closing the stream before the end cancels the call.");
+    doc.add("");
+    doc.add("@return the call, ready to send");
     w.javadoc(doc);
     deprecated(w, rpc);
     w.open("public " + rpc.streamType() + " " + rpc.javaName() + "() {");
@@ -397,13 +435,33 @@ public final class ServiceGenerator {
       List<String> doc = new ArrayList<>(commentOr(rpc, "Serves {@code " + rpc.fullName() + "}."));
       doc.add("");
       switch (rpc.kind()) {
-        case "UNARY" -> doc.add("<p>Returns the response to {@code request}.");
-        case "CLIENT_STREAMING" ->
-            doc.add("<p>Receives the requests until {@code receive()} returns null, then returns the response.");
-        case "SERVER_STREAMING" ->
-            doc.add("<p>Sends the responses to {@code request}; must not return before the last is sent.");
-        default -> doc.add("<p>Receives requests and sends responses; must not return before the last is sent.");
+        case "UNARY" -> {
+          doc.add("<p>Returns the response to {@code request}.");
+          doc.add("");
+          doc.add("@param request the request");
+          doc.add("@param context the call: its metadata, deadline and cancellation");
+          doc.add("@return the response");
+        }
+        case "CLIENT_STREAMING" -> {
+          doc.add("<p>Receives the requests until {@code receive()} returns null, then returns the response.");
+          doc.add("");
+          doc.add("@param requests the call's stream, to receive the requests from");
+          doc.add("@return the response");
+        }
+        case "SERVER_STREAMING" -> {
+          doc.add("<p>Sends the responses to {@code request}; must not return before the last is sent.");
+          doc.add("");
+          doc.add("@param request the request");
+          doc.add("@param responses the call's stream, to send the responses on");
+        }
+        default -> {
+          doc.add("<p>Receives requests and sends responses; must not return before the last is sent.");
+          doc.add("");
+          doc.add("@param stream the call's stream, to receive requests from and send responses on");
+        }
       }
+      doc.add("@throws java.lang.Exception to end the call with a status other than OK: that of a");
+      doc.add("    {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception");
       w.javadoc(doc);
       deprecated(w, rpc);
       String signature = switch (rpc.kind()) {
@@ -420,7 +478,10 @@ public final class ServiceGenerator {
       w.close("}");
     }
     w.blank();
-    w.line("/** This implementation as a service definition, ready for {@code Server.Builder.addService}. */");
+    w.javadoc(List.of(
+        "This implementation as a service definition, ready for {@code Server.Builder.addService}.",
+        "",
+        "@return the service definition"));
     w.open("default rpc.api.ServiceDefinition bindService() {");
     w.line("return " + className + ".serviceDefinition(this);");
     w.close("}");
