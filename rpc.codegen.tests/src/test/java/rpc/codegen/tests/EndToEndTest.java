@@ -241,4 +241,12 @@ class EndToEndTest {
     assertTrue(module.isNamed());
     assertEquals("rpc.codegen.tests", module.getName());
   }
+
+  @Test
+  void messagesPrintOnTheModulePath() {
+    // protobuf's TextFormat reads the message through its public accessors, reflectively: without
+    // "exports rpc.codegen.tests.echo to com.google.protobuf" this throws IllegalStateException.
+    assertTrue(EchoReply.class.getModule().isNamed());
+    assertEquals("text: \"hi\"\nindex: 2\n", client.say(text("hi")).toBuilder().setIndex(2).build().toString());
+  }
 }
