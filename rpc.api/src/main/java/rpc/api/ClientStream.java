@@ -1,5 +1,7 @@
 package rpc.api;
 
+import rpc.api.internal.client.ResponseSpliterator;
+
 /**
  * The client end of a call made with {@link Channel#newStream}: sends requests, receives
  * responses, and reports the response headers, trailers and status.
@@ -9,7 +11,7 @@ package rpc.api;
  *
  * <p>A call ends in exactly one terminal outcome: {@link #receive} returns null (status OK) or
  * throws {@link StatusException} (any other status). Closing the stream without reading to the end
- * cancels the call.
+ * cancels the call. {@link #responses()} reads the responses as a {@link java.util.stream.Stream}.
  *
  * @param <Req> request type
  * @param <Resp> response type
@@ -43,6 +45,46 @@ public interface ClientStream<Req, Resp> extends Stream<Req, Resp>, AutoCloseabl
   default void sendAndClose(Req message) {
     send(message);
     halfClose();
+  }
+
+  /**
+   * The responses as a {@link java.util.stream.Stream} that receives them one at a time, as its
+   * terminal operation asks for them. Not thread-safe, like any {@code java.util.stream.Stream}.
+   * Its terminal operation (or its {@code iterator()}'s {@code hasNext} and {@code next}) receives
+   * on the calling thread, so it is this call's receiver while it runs: a {@link #receive} on another
+   * thread meanwhile, or the terminal operation of another {@code responses()} stream, gets
+   * {@link IllegalStateException}, and so does it if another thread is receiving at the time.
+   *
+   * <ul>
+   *   <li><b>Order and end.</b> Sequential and ordered: the responses in the order they arrived. It
+   *       ends where {@code receive} returns null, that is once the call has ended OK.
+   *   <li><b>Errors.</b> If the call ends with any other status, the terminal operation throws the
+   *       {@link StatusException} that {@code receive} throws, after passing on the responses that
+   *       arrived before it.
+   *   <li><b>Closing cancels.</b> {@code close()} of the returned stream calls {@link #close()}, which
+   *       cancels the call unless it has ended. Use try-with-resources: a stream that is left before
+   *       its end and not closed leaves the call running until its deadline or the channel's close.
+   *   <li><b>Back-pressure as before.</b> Nothing is read ahead: one response is received each time
+   *       the pipeline asks for one (the iterator's {@code hasNext} receives the next), so the
+   *       server is held back as with {@code receive}, and a short-circuiting operation such as
+   *       {@code findFirst} or {@code limit} stops receiving once it has what it needs. The stream
+   *       is never split for parallel work.
+   * </ul>
+   *
+   * <p>Each call returns a new stream over the same responses: a response taken by one stream or by
+   * {@code receive} is not seen again. A stream made after the call ended OK is empty.
+   *
+   * <pre>{@code
+   * try (java.util.stream.Stream<Feature> features = call.responses()) {
+   *   features.map(Feature::getName).forEach(System.out::println);
+   * } // closing before the end cancels the call
+   * }</pre>
+   *
+   * @return a new stream of the responses, pulled lazily; closing it cancels the call unless it has
+   *     ended
+   */
+  default java.util.stream.Stream<Resp> responses() {
+    return ResponseSpliterator.stream(this);
   }
 
   /** Cancels the call unless it has already ended. */

@@ -72,6 +72,27 @@ class ProtocPluginTest {
   }
 
   @Test
+  void extraClientMethodsGiveWayToRpcsOfTheirName() {
+    // Declared before the RPCs whose extra methods they are named like: the order must not matter.
+    FileDescriptorProto file = bareFile("GoAsync", "Go").toBuilder()
+        .setService(0, bareFile("GoAsync", "Go").getService(0).toBuilder()
+            .addMethod(MethodDescriptorProto.newBuilder().setName("WatchStream").setInputType(".Msg")
+                .setOutputType(".Msg"))
+            .addMethod(MethodDescriptorProto.newBuilder().setName("Watch").setInputType(".Msg").setOutputType(".Msg")
+                .setServerStreaming(true)))
+        .build();
+    CodeGeneratorResponse response = Generator.generate(request(file, ""));
+    assertFalse(response.hasError(), response.getError());
+    String source = response.getFile(0).getContent();
+    String msg = "BareOuterClass.Msg";
+    assertTrue(source.contains("public " + msg + " goAsync(" + msg + " request) {"), source);
+    assertTrue(source.contains("CompletableFuture<" + msg + "> goAsync_(" + msg + " request) {"), source);
+    assertTrue(source.contains("CompletableFuture<" + msg + "> goAsyncAsync(" + msg + " request) {"), source);
+    assertTrue(source.contains("public " + msg + " watchStream(" + msg + " request) {"), source);
+    assertTrue(source.contains("java.util.stream.Stream<" + msg + "> watchStream_(" + msg + " request) {"), source);
+  }
+
+  @Test
   void rpcClassNamedLikeAProtocClassIsAnError() {
     FileDescriptorProto file = bareFile("Go").toBuilder()
         .setOptions(com.google.protobuf.DescriptorProtos.FileOptions.newBuilder().setJavaOuterClassname("BareRpc"))

@@ -108,6 +108,13 @@ public final class FakeService {
   public static final MethodDescriptor<String, byte[]> SMALL_THEN_LARGE =
       method("SmallThenLarge", Kind.SERVER_STREAMING, StringCodec.INSTANCE, BytesCodec.INSTANCE);
   /**
+   * Server-streaming without end: the request is a size; sends {@code payload(i, size)} for
+   * i = 0, 1, … until the call ends (or {@link #MAX_WAIT} passes), then reports how its send ended
+   * ({@code "send threw CODE"}). Records its sender like {@link #GENERATE}.
+   */
+  public static final MethodDescriptor<String, byte[]> ENDLESS =
+      method("Endless", Kind.SERVER_STREAMING, StringCodec.INSTANCE, BytesCodec.INSTANCE);
+  /**
    * Client-streaming slow consumer: receives one request, reports {@code "first"}, reads nothing more
    * until {@link #release()}, then reads the rest and returns how many requests arrived in all.
    */
@@ -190,6 +197,7 @@ public final class FakeService {
         .bidiStreaming(DOUBLE_RECEIVE, new ConcurrentHandlers(this)::doubleReceive)
         .bidiStreaming(DOUBLE_SEND, new ConcurrentHandlers(this)::doubleSend)
         .serverStreaming(SMALL_THEN_LARGE, this::smallThenLarge)
+        .serverStreaming(ENDLESS, this::endless)
         .clientStreaming(HOLD_AFTER_FIRST, this::holdAfterFirst)
         .bidiStreaming(LEAK_RECEIVER, new LeftBehindHandlers(this)::leakReceiver)
         .bidiStreaming(LEAK_SENDER, new LeftBehindHandlers(this)::leakSender)
@@ -241,7 +249,7 @@ public final class FakeService {
     return receivedArrays.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  /** How many messages the {@link #GENERATE} or {@link #DOUBLE_SEND} sender has sent so far. */
+  /** How many messages the {@link #GENERATE}, {@link #ENDLESS} or {@link #DOUBLE_SEND} sender has sent so far. */
   public int sent() {
     return sent.get();
   }
@@ -252,7 +260,7 @@ public final class FakeService {
     sender.set(null);
   }
 
-  /** The thread sending for {@link #GENERATE} or {@link #DOUBLE_SEND}, once it has started. */
+  /** The thread sending for {@link #GENERATE}, {@link #ENDLESS} or {@link #DOUBLE_SEND}, once it has started. */
   public Thread senderThread() {
     return sender.get();
   }
@@ -352,6 +360,25 @@ public final class FakeService {
       responses.send(payload(i, size));
       sent.incrementAndGet();
     }
+  }
+
+  private void endless(String request, ServerStream<byte[], String> responses) {
+    entered(request);
+    sender.set(Thread.currentThread());
+    int size = Integer.parseInt(request);
+    ServerContext ctx = responses.context();
+    long end = System.nanoTime() + MAX_WAIT.toNanos();
+    try {
+      for (int i = 0; System.nanoTime() - end < 0; i++) {
+        responses.send(payload(i, size));
+        sent.incrementAndGet();
+      }
+    } catch (StatusException e) {
+      record(new Observation("Endless", responses.name(), ctx.requestHeaders(), ctx.deadline(), ctx.isCancelled(),
+          ctx.cancellationStatus(), Thread.currentThread().isInterrupted(), "send threw " + e.status().code()));
+      throw e;
+    }
+    throw Status.FAILED_PRECONDITION.withDescription("the call was still running after " + MAX_WAIT).asException();
   }
 
   private String holdAfterFirst(ServerStream<String, byte[]> requests) throws InterruptedException {

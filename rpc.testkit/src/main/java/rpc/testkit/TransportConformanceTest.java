@@ -174,6 +174,14 @@ public abstract class TransportConformanceTest {
     }
   }
 
+  /** Responses read as a {@code java.util.stream.Stream}: order, end, errors; closing it cancels. */
+  @Nested
+  class Responses extends ResponsesConformance {
+    Responses() {
+      super(TransportConformanceTest.this);
+    }
+  }
+
   /** Graceful and immediate shutdown of servers and channels. */
   @Nested
   class Lifecycle extends LifecycleConformance {

@@ -6,8 +6,9 @@
  * address per server) and {@code targetFor(Server)}; override {@code configureServer} and
  * {@code configureChannel} to add TLS or transport options. The suite's test groups are JUnit
  * {@code @Nested} classes of {@code TransportConformanceTest}, so that one subclass runs them all:
- * call kinds, concurrency, deadlines and cancellation, metadata and status, flow control, and
- * lifecycle. Each group extends {@link rpc.testkit.AbstractTransportTest}, which starts servers and
+ * call kinds, concurrency, deadlines and cancellation, metadata and status, flow control, where
+ * completions run, waiters woken by the end, responses read as a {@code java.util.stream.Stream},
+ * and lifecycle. Each group extends {@link rpc.testkit.AbstractTransportTest}, which starts servers and
  * opens channels through the hooks and shuts them all down after each test. Every test has a
  * timeout, so a hanging transport fails instead of blocking the build.
  *

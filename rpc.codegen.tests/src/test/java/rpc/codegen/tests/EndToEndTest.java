@@ -11,11 +11,13 @@ import com.google.protobuf.Descriptors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,7 @@ import rpc.api.ClientStream;
 import rpc.api.Deadline;
 import rpc.api.MethodDescriptor;
 import rpc.api.Server;
+import rpc.api.ServerStream;
 import rpc.api.ServiceDefinition;
 import rpc.api.Status;
 import rpc.api.StatusException;
@@ -106,6 +109,45 @@ class EndToEndTest {
       }
       assertEquals(List.of(0, 1, 2, 3, 4), seen);
       assertTrue(call.status().isOk());
+    }
+  }
+
+  @Test
+  void serverStreamingAsAJavaStream() {
+    try (Stream<EchoReply> replies = client.expandStream(text("y").toBuilder().setCount(5).build())) {
+      assertEquals(List.of("y0", "y1", "y2", "y3", "y4"), replies.map(r -> r.getText() + r.getIndex()).toList());
+    }
+  }
+
+  @Test
+  void closingTheJavaStreamEarlyCancelsTheCall() throws Exception {
+    // A server that would send for ever: only a cancel stops its send.
+    CompletableFuture<String> serverSaw = new CompletableFuture<>();
+    EchoRpc.Service endless = new EchoRpc.Service() {
+      @Override
+      public void expand(EchoRequest request, ServerStream<EchoReply, EchoRequest> responses) {
+        try {
+          for (int i = 0; i < 1_000_000; i++) {
+            responses.send(EchoReply.newBuilder().setText(request.getText()).setIndex(i).build());
+          }
+          serverSaw.complete("sent everything: the call was never cancelled");
+        } catch (StatusException e) {
+          serverSaw.complete(e.status().code() + ", cancelled=" + responses.context().isCancelled());
+          throw e;
+        }
+      }
+    };
+    String target = "inprocess:codegen-endless-" + System.nanoTime();
+    Server endlessServer = Server.newBuilder().listen(target).addService(endless.bindService()).build().start();
+    try (Channel ch = Channel.open(target)) {
+      EchoRpc.Client endlessClient = EchoRpc.newClient(ch);
+      try (Stream<EchoReply> replies = endlessClient.expandStream(text("z"))) {
+        assertEquals(0, replies.findFirst().orElseThrow().getIndex());
+      }
+      assertEquals("CANCELLED, cancelled=true", serverSaw.get(10, TimeUnit.SECONDS));
+    } finally {
+      endlessServer.shutdownNow();
+      assertTrue(endlessServer.awaitTermination(Duration.ofSeconds(10)));
     }
   }
 
@@ -198,5 +240,13 @@ class EndToEndTest {
     Module module = EchoRpc.class.getModule();
     assertTrue(module.isNamed());
     assertEquals("rpc.codegen.tests", module.getName());
+  }
+
+  @Test
+  void messagesPrintOnTheModulePath() {
+    // protobuf's TextFormat reads the message through its public accessors, reflectively: without
+    // "exports rpc.codegen.tests.echo to com.google.protobuf" this throws IllegalStateException.
+    assertTrue(EchoReply.class.getModule().isNamed());
+    assertEquals("text: \"hi\"\nindex: 2\n", client.say(text("hi")).toBuilder().setIndex(2).build().toString());
   }
 }

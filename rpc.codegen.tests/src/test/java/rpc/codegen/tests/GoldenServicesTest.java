@@ -16,6 +16,7 @@ import golden.multi.AlphaRpc;
 import golden.multi.BetaRpc;
 import golden.multi.TwoServices.Envelope;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -71,6 +72,21 @@ class GoldenServicesTest {
       }
 
       @Override
+      public OddNames classAsync(OddNames request, ServerContext context) {
+        return odd("classAsync:" + request.getValue());
+      }
+
+      @Override
+      public void new_(OddNames request, ServerStream<OddNames, OddNames> responses) {
+        responses.send(odd("new:" + request.getValue()));
+      }
+
+      @Override
+      public void newStream(OddNames request, ServerStream<OddNames, OddNames> responses) {
+        responses.send(odd("newStream:" + request.getValue()));
+      }
+
+      @Override
       public void toString_(ServerStream<OddNames, OddNames> stream) {
         for (OddNames m; (m = stream.receive()) != null; ) {
           stream.send(odd("str:" + m.getValue()));
@@ -79,7 +95,15 @@ class GoldenServicesTest {
     };
     odd_serviceRpc.Client client = odd_serviceRpc.newClient(serve(impl.bindService()));
     assertEquals("class:x", client.class_(odd("x")).getValue());
-    assertEquals("class:y", client.classAsync(odd("y")).get().getValue());
+    assertEquals("class:y", client.classAsync_(odd("y")).get().getValue());
+    // the RPCs named like Class's and new's extra client methods keep their names
+    assertEquals("classAsync:w", client.classAsync(odd("w")).getValue());
+    try (java.util.stream.Stream<OddNames> replies = client.newStream_(odd("v"))) {
+      assertEquals(List.of("new:v"), replies.map(OddNames::getValue).toList());
+    }
+    try (ClientStream<OddNames, OddNames> call = client.newStream(odd("u"))) {
+      assertEquals("newStream:u", call.receive().getValue());
+    }
     try (ClientStream<OddNames, OddNames> call = client.toString_()) {
       call.sendAndClose(odd("z"));
       assertEquals("str:z", call.receive().getValue());

@@ -197,11 +197,27 @@ public final class JavaNames {
 
   /**
    * The Java name of a unary RPC's asynchronous client method: the camel-cased name with
-   * {@code Async} appended, which needs no escaping ({@code Class} → {@code classAsync}).
+   * {@code Async} appended, which needs no escaping ({@code Class} → {@code classAsync}). The
+   * generator appends {@code _} if another RPC has that name.
+   *
+   * @throws IllegalArgumentException if the name has no letter or digit to build on
    */
   public static String asyncMethodName(String rpcName) {
     methodName(rpcName); // the same validation
     return camelCase(rpcName, false) + "Async";
+  }
+
+  /**
+   * The Java name of the client method that returns a server-streaming RPC's responses as a
+   * {@code java.util.stream.Stream}: the camel-cased name with {@code Stream} appended, which needs
+   * no escaping ({@code new} → {@code newStream}). The generator appends {@code _} if another RPC
+   * has that name.
+   *
+   * @throws IllegalArgumentException if the name has no letter or digit to build on
+   */
+  public static String streamMethodName(String rpcName) {
+    methodName(rpcName); // the same validation
+    return camelCase(rpcName, false) + "Stream";
   }
 
   /**

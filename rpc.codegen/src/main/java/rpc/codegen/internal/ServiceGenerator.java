@@ -23,9 +23,12 @@ public final class ServiceGenerator {
 
   private static final String MD = "rpc.api.MethodDescriptor";
 
-  /** What the generator needs to know about one RPC. */
-  private record Rpc(String protoName, String fullName, String javaName, String asyncName, String constant, String kind,
-      String request, String response, List<String> comment, boolean deprecated) {
+  /**
+   * What the generator needs to know about one RPC. {@code asyncName} is set for a unary RPC only,
+   * {@code streamName} for a server-streaming one only.
+   */
+  private record Rpc(String protoName, String fullName, String javaName, String asyncName, String streamName,
+      String constant, String kind, String request, String response, List<String> comment, boolean deprecated) {
 
     boolean clientStreams() {
       return kind.equals("CLIENT_STREAMING") || kind.equals("BIDI_STREAMING");
@@ -56,9 +59,14 @@ public final class ServiceGenerator {
   /**
    * Prepares the class for service {@code serviceIndex} of {@code file}.
    *
+   * <p>Each RPC's own Java name (and constant) is its alone: two RPCs that map to the same one are
+   * an error. The extra client methods named after an RPC ({@code fooAsync}, {@code fooStream})
+   * give way instead: when another RPC already has that name, a {@code _} is appended until it is
+   * free, so that no {@code .proto} fails to generate for a name the generator made up.
+   *
    * @param lite true to leave out protobuf descriptors (lite runtime: messages have none)
    * @throws IllegalArgumentException if a message type is unknown or two RPCs would get the same
-   *     Java name
+   *     Java name or constant
    */
   public ServiceGenerator(FileDescriptorProto file, int serviceIndex, JavaNames names, Javadoc docs, boolean lite) {
     this.file = file;
@@ -74,29 +82,41 @@ public final class ServiceGenerator {
     }
     Map<String, String> seenJava = new HashMap<>();
     Map<String, String> seenConstants = new HashMap<>();
-    for (int i = 0; i < service.getMethodCount(); i++) {
-      MethodDescriptorProto m = service.getMethod(i);
+    for (MethodDescriptorProto m : service.getMethodList()) {
       String javaName = JavaNames.methodName(m.getName());
-      String constant = JavaNames.constantName(m.getName());
-      String kind = m.getClientStreaming()
-          ? (m.getServerStreaming() ? "BIDI_STREAMING" : "CLIENT_STREAMING")
-          : (m.getServerStreaming() ? "SERVER_STREAMING" : "UNARY");
-      String asyncName = JavaNames.asyncMethodName(m.getName());
-      List<String> javaNames = kind.equals("UNARY") ? List.of(javaName, asyncName) : List.of(javaName);
-      for (String n : javaNames) {
-        String other = seenJava.putIfAbsent(n, m.getName());
-        if (other != null) {
-          throw new IllegalArgumentException(collision(m.getName(), other, "Java method " + n));
-        }
+      String other = seenJava.putIfAbsent(javaName, m.getName());
+      if (other != null) {
+        throw new IllegalArgumentException(collision(m.getName(), other, "Java method " + javaName));
       }
-      String other = seenConstants.putIfAbsent(constant, m.getName());
+      String constant = JavaNames.constantName(m.getName());
+      other = seenConstants.putIfAbsent(constant, m.getName());
       if (other != null) {
         throw new IllegalArgumentException(collision(m.getName(), other, "constant " + constant));
       }
-      rpcs.add(new Rpc(m.getName(), serviceName + "/" + m.getName(), javaName, asyncName, constant, kind,
-          names.messageClass(m.getInputType()), names.messageClass(m.getOutputType()), docs.method(serviceIndex, i),
-          m.getOptions().getDeprecated()));
     }
+    // Only now that every RPC's own name is taken can the extra names give way to them.
+    for (int i = 0; i < service.getMethodCount(); i++) {
+      MethodDescriptorProto m = service.getMethod(i);
+      String kind = m.getClientStreaming()
+          ? (m.getServerStreaming() ? "BIDI_STREAMING" : "CLIENT_STREAMING")
+          : (m.getServerStreaming() ? "SERVER_STREAMING" : "UNARY");
+      String asyncName = kind.equals("UNARY") ? free(JavaNames.asyncMethodName(m.getName()), m, seenJava) : null;
+      String streamName = kind.equals("SERVER_STREAMING")
+          ? free(JavaNames.streamMethodName(m.getName()), m, seenJava) : null;
+      rpcs.add(new Rpc(m.getName(), serviceName + "/" + m.getName(), JavaNames.methodName(m.getName()), asyncName,
+          streamName, JavaNames.constantName(m.getName()), kind, names.messageClass(m.getInputType()),
+          names.messageClass(m.getOutputType()), docs.method(serviceIndex, i), m.getOptions().getDeprecated()));
+    }
+  }
+
+  /** {@code name}, with {@code _} appended until no other method has it; then it is {@code m}'s. */
+  private static String free(String name, MethodDescriptorProto m, Map<String, String> seenJava) {
+    String n = name;
+    while (seenJava.containsKey(n)) {
+      n += "_";
+    }
+    seenJava.put(n, m.getName());
+    return n;
   }
 
   private String collision(String method, String other, String what) {
@@ -166,12 +186,18 @@ public final class ServiceGenerator {
   private void writeDescriptorAccessors(SourceWriter w) {
     String outer = JavaNames.qualify(javaPackage, JavaNames.outerClassName(file));
     w.blank();
-    w.line("/** The protobuf descriptor of {@code " + Javadoc.escape(file.getName()) + "}, the file that declares this service. */");
+    w.javadoc(List.of(
+        "The protobuf descriptor of {@code " + Javadoc.escape(file.getName()) + "}, the file that declares this service.",
+        "",
+        "@return the file descriptor"));
     w.open("public static com.google.protobuf.Descriptors.FileDescriptor getFileDescriptor() {");
     w.line("return " + outer + ".getDescriptor();");
     w.close("}");
     w.blank();
-    w.line("/** The protobuf descriptor of this service (server reflection reads it from the service definition). */");
+    w.javadoc(List.of(
+        "The protobuf descriptor of this service (server reflection reads it from the service definition).",
+        "",
+        "@return the service descriptor"));
     w.open("public static com.google.protobuf.Descriptors.ServiceDescriptor getServiceDescriptor() {");
     w.line("return getFileDescriptor().findServiceByName(\"" + service.getName() + "\");");
     w.close("}");
@@ -179,19 +205,31 @@ public final class ServiceGenerator {
 
   private void writeFactories(SourceWriter w) {
     w.blank();
-    w.javadoc(List.of("A client that calls this service on {@code channel} with the channel's default call options."));
+    w.javadoc(List.of(
+        "A client that calls this service on {@code channel} with the channel's default call options.",
+        "",
+        "@param channel the channel the client calls on",
+        "@return a new client"));
     w.open("public static Client newClient(rpc.api.Channel channel) {");
     w.line("return new Client(channel, channel.defaultCallOptions());");
     w.close("}");
     w.blank();
-    w.javadoc(List.of("A client that calls this service on {@code channel} with {@code options}."));
+    w.javadoc(List.of(
+        "A client that calls this service on {@code channel} with {@code options}.",
+        "",
+        "@param channel the channel the client calls on",
+        "@param options the options of every call the client makes",
+        "@return a new client"));
     w.open("public static Client newClient(rpc.api.Channel channel, rpc.api.CallOptions options) {");
     w.line("return new Client(channel, options);");
     w.close("}");
     w.blank();
     w.javadoc(List.of(
         "The service definition that routes every method of this service to {@code impl}, ready for",
-        "{@code Server.Builder.addService}."));
+        "{@code Server.Builder.addService}.",
+        "",
+        "@param impl the implementation the calls go to",
+        "@return the service definition"));
     w.open("public static rpc.api.ServiceDefinition serviceDefinition(Service impl) {");
     w.line("java.util.Objects.requireNonNull(impl, \"impl\");");
     w.line("return rpc.api.ServiceDefinition.newBuilder(SERVICE_NAME)");
@@ -227,36 +265,50 @@ public final class ServiceGenerator {
     w.line("this.options = java.util.Objects.requireNonNull(options, \"options\");");
     w.close("}");
     w.blank();
-    w.line("/** The channel this client calls on. */");
+    w.javadoc(List.of("The channel this client calls on.", "", "@return the channel"));
     w.open("public rpc.api.Channel channel() {");
     w.line("return channel;");
     w.close("}");
     w.blank();
-    w.line("/** The options of every call this client makes. */");
+    w.javadoc(List.of("The options of every call this client makes.", "", "@return the call options"));
     w.open("public rpc.api.CallOptions callOptions() {");
     w.line("return options;");
     w.close("}");
     w.blank();
-    w.line("/** A client on the same channel whose calls use {@code options}. */");
+    w.javadoc(List.of(
+        "A client on the same channel whose calls use {@code options}.",
+        "",
+        "@param options the options of every call the new client makes",
+        "@return a new client"));
     w.open("public Client withOptions(rpc.api.CallOptions options) {");
     w.line("return new Client(channel, options);");
     w.close("}");
     w.blank();
-    w.line("/** A client whose calls have {@code deadline} (null for none). */");
+    w.javadoc(List.of(
+        "A client whose calls have {@code deadline}.",
+        "",
+        "@param deadline the deadline of every call the new client makes, or null for none",
+        "@return a new client"));
     w.open("public Client withDeadline(rpc.api.Deadline deadline) {");
     w.line("return new Client(channel, options.withDeadline(deadline));");
     w.close("}");
     w.blank();
     w.javadoc(List.of(
         "A client whose calls have the deadline {@code timeout} from now. The deadline is fixed when",
-        "this method is called, so call it again for each call or batch of calls."));
+        "this method is called, so call it again for each call or batch of calls.",
+        "",
+        "@param timeout how long from now the calls may take",
+        "@return a new client"));
     w.open("public Client withTimeout(java.time.Duration timeout) {");
     w.line("return new Client(channel, options.withTimeout(timeout));");
     w.close("}");
     for (Rpc rpc : rpcs) {
       switch (rpc.kind()) {
         case "UNARY" -> writeUnaryClient(w, rpc);
-        case "SERVER_STREAMING" -> writeServerStreamingClient(w, rpc);
+        case "SERVER_STREAMING" -> {
+          writeServerStreamingClient(w, rpc);
+          writeResponsesClient(w, rpc);
+        }
         default -> writeStreamClient(w, rpc);
       }
     }
@@ -274,6 +326,8 @@ public final class ServiceGenerator {
     doc.add("");
     doc.add("<p>Blocks until the response arrives.");
     doc.add("");
+    doc.add("@param request the request");
+    doc.add("@return the response");
     doc.add("@throws rpc.api.StatusException if the call ends with a status other than OK");
     w.javadoc(doc);
     deprecated(w, rpc);
@@ -287,6 +341,9 @@ public final class ServiceGenerator {
     doc.add("{@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless");
     doc.add("{@code Channel.Builder.executor} says otherwise), never on a transport thread, so");
     doc.add("dependent stages may block. Cancelling the future cancels the call.");
+    doc.add("");
+    doc.add("@param request the request");
+    doc.add("@return a future of the response");
     w.javadoc(doc);
     deprecated(w, rpc);
     w.open("public java.util.concurrent.CompletableFuture<" + rpc.response() + "> " + rpc.asyncName()
@@ -302,7 +359,10 @@ public final class ServiceGenerator {
     doc.add("<p>Sends {@code request} and half-closes; read the responses with {@code receive()} until it");
     doc.add("returns null (the call ended OK) or throws {@link rpc.api.StatusException}. Closing the stream");
     doc.add("before the end cancels the call, so try-with-resources is the safe way to use it.");
+    doc.add("To read the responses as a {@code java.util.stream.Stream}, see {@link #" + rpc.streamName() + "}.");
     doc.add("");
+    doc.add("@param request the request");
+    doc.add("@return the call, its request sent and its sending side closed");
     doc.add("@throws rpc.api.StatusException if the call fails before the request is sent");
     w.javadoc(doc);
     deprecated(w, rpc);
@@ -318,6 +378,27 @@ public final class ServiceGenerator {
     w.close("}");
   }
 
+  private void writeResponsesClient(SourceWriter w, Rpc rpc) {
+    w.blank();
+    List<String> doc = new ArrayList<>(commentOr(rpc, "Calls {@code " + rpc.fullName() + "}."));
+    doc.add("");
+    doc.add("<p>Sends {@code request} and returns the responses as a stream that receives them one at a time,");
+    doc.add("as its terminal operation asks for them: it ends when the call ends OK, and its terminal");
+    doc.add("operation throws {@link rpc.api.StatusException} if the call ends with another status.");
+    doc.add("Closing the stream cancels the call unless it has ended: use try-with-resources. See");
+    doc.add("{@link rpc.api.ClientStream#responses()} for the details.");
+    doc.add("");
+    doc.add("@param request the request");
+    doc.add("@return the responses; closing the stream cancels the call unless it has ended");
+    doc.add("@throws rpc.api.StatusException if the call fails before the request is sent");
+    w.javadoc(doc);
+    deprecated(w, rpc);
+    w.open("public java.util.stream.Stream<" + rpc.response() + "> " + rpc.streamName() + "(" + rpc.request()
+        + " request) {");
+    w.line("return " + rpc.javaName() + "(request).responses();");
+    w.close("}");
+  }
+
   private void writeStreamClient(SourceWriter w, Rpc rpc) {
     w.blank();
     List<String> doc = new ArrayList<>(commentOr(rpc, "Calls {@code " + rpc.fullName() + "}."));
@@ -330,6 +411,8 @@ public final class ServiceGenerator {
       doc.add("last one), then {@code receive()} the one response.");
     }
     doc.add("Closing the stream before the end cancels the call.");
+    doc.add("");
+    doc.add("@return the call, ready to send");
     w.javadoc(doc);
     deprecated(w, rpc);
     w.open("public " + rpc.streamType() + " " + rpc.javaName() + "() {");
@@ -352,13 +435,33 @@ public final class ServiceGenerator {
       List<String> doc = new ArrayList<>(commentOr(rpc, "Serves {@code " + rpc.fullName() + "}."));
       doc.add("");
       switch (rpc.kind()) {
-        case "UNARY" -> doc.add("<p>Returns the response to {@code request}.");
-        case "CLIENT_STREAMING" ->
-            doc.add("<p>Receives the requests until {@code receive()} returns null, then returns the response.");
-        case "SERVER_STREAMING" ->
-            doc.add("<p>Sends the responses to {@code request}; must not return before the last is sent.");
-        default -> doc.add("<p>Receives requests and sends responses; must not return before the last is sent.");
+        case "UNARY" -> {
+          doc.add("<p>Returns the response to {@code request}.");
+          doc.add("");
+          doc.add("@param request the request");
+          doc.add("@param context the call: its metadata, deadline and cancellation");
+          doc.add("@return the response");
+        }
+        case "CLIENT_STREAMING" -> {
+          doc.add("<p>Receives the requests until {@code receive()} returns null, then returns the response.");
+          doc.add("");
+          doc.add("@param requests the call's stream, to receive the requests from");
+          doc.add("@return the response");
+        }
+        case "SERVER_STREAMING" -> {
+          doc.add("<p>Sends the responses to {@code request}; must not return before the last is sent.");
+          doc.add("");
+          doc.add("@param request the request");
+          doc.add("@param responses the call's stream, to send the responses on");
+        }
+        default -> {
+          doc.add("<p>Receives requests and sends responses; must not return before the last is sent.");
+          doc.add("");
+          doc.add("@param stream the call's stream, to receive requests from and send responses on");
+        }
       }
+      doc.add("@throws java.lang.Exception to end the call with a status other than OK: that of a");
+      doc.add("    {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception");
       w.javadoc(doc);
       deprecated(w, rpc);
       String signature = switch (rpc.kind()) {
@@ -375,7 +478,10 @@ public final class ServiceGenerator {
       w.close("}");
     }
     w.blank();
-    w.line("/** This implementation as a service definition, ready for {@code Server.Builder.addService}. */");
+    w.javadoc(List.of(
+        "This implementation as a service definition, ready for {@code Server.Builder.addService}.",
+        "",
+        "@return the service definition"));
     w.open("default rpc.api.ServiceDefinition bindService() {");
     w.line("return " + className + ".serviceDefinition(this);");
     w.close("}");

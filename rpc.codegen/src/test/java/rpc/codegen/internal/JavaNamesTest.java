@@ -34,6 +34,9 @@ class JavaNamesTest {
     assertEquals("bindService_", JavaNames.methodName("BindService"));
     assertEquals("sayHello", JavaNames.methodName("SayHello"));
     assertEquals("classAsync", JavaNames.asyncMethodName("Class"));
+    assertEquals("newStream", JavaNames.streamMethodName("new"));
+    assertEquals("listFeaturesStream", JavaNames.streamMethodName("ListFeatures"));
+    assertThrows(IllegalArgumentException.class, () -> JavaNames.streamMethodName("_"));
     assertThrows(IllegalArgumentException.class, () -> JavaNames.methodName("_"));
   }
 

@@ -27,22 +27,41 @@ public final class ImporterRpc {
 
   private ImporterRpc() {}
 
-  /** The protobuf descriptor of {@code golden/imports/importer.proto}, the file that declares this service. */
+  /**
+   * The protobuf descriptor of {@code golden/imports/importer.proto}, the file that declares this service.
+   *
+   * @return the file descriptor
+   */
   public static com.google.protobuf.Descriptors.FileDescriptor getFileDescriptor() {
     return golden.imports.ImporterProtos.getDescriptor();
   }
 
-  /** The protobuf descriptor of this service (server reflection reads it from the service definition). */
+  /**
+   * The protobuf descriptor of this service (server reflection reads it from the service definition).
+   *
+   * @return the service descriptor
+   */
   public static com.google.protobuf.Descriptors.ServiceDescriptor getServiceDescriptor() {
     return getFileDescriptor().findServiceByName("Importer");
   }
 
-  /** A client that calls this service on {@code channel} with the channel's default call options. */
+  /**
+   * A client that calls this service on {@code channel} with the channel's default call options.
+   *
+   * @param channel the channel the client calls on
+   * @return a new client
+   */
   public static Client newClient(rpc.api.Channel channel) {
     return new Client(channel, channel.defaultCallOptions());
   }
 
-  /** A client that calls this service on {@code channel} with {@code options}. */
+  /**
+   * A client that calls this service on {@code channel} with {@code options}.
+   *
+   * @param channel the channel the client calls on
+   * @param options the options of every call the client makes
+   * @return a new client
+   */
   public static Client newClient(rpc.api.Channel channel, rpc.api.CallOptions options) {
     return new Client(channel, options);
   }
@@ -50,6 +69,9 @@ public final class ImporterRpc {
   /**
    * The service definition that routes every method of this service to {@code impl}, ready for
    * {@code Server.Builder.addService}.
+   *
+   * @param impl the implementation the calls go to
+   * @return the service definition
    */
   public static rpc.api.ServiceDefinition serviceDefinition(Service impl) {
     java.util.Objects.requireNonNull(impl, "impl");
@@ -75,22 +97,40 @@ public final class ImporterRpc {
       this.options = java.util.Objects.requireNonNull(options, "options");
     }
 
-    /** The channel this client calls on. */
+    /**
+     * The channel this client calls on.
+     *
+     * @return the channel
+     */
     public rpc.api.Channel channel() {
       return channel;
     }
 
-    /** The options of every call this client makes. */
+    /**
+     * The options of every call this client makes.
+     *
+     * @return the call options
+     */
     public rpc.api.CallOptions callOptions() {
       return options;
     }
 
-    /** A client on the same channel whose calls use {@code options}. */
+    /**
+     * A client on the same channel whose calls use {@code options}.
+     *
+     * @param options the options of every call the new client makes
+     * @return a new client
+     */
     public Client withOptions(rpc.api.CallOptions options) {
       return new Client(channel, options);
     }
 
-    /** A client whose calls have {@code deadline} (null for none). */
+    /**
+     * A client whose calls have {@code deadline}.
+     *
+     * @param deadline the deadline of every call the new client makes, or null for none
+     * @return a new client
+     */
     public Client withDeadline(rpc.api.Deadline deadline) {
       return new Client(channel, options.withDeadline(deadline));
     }
@@ -98,6 +138,9 @@ public final class ImporterRpc {
     /**
      * A client whose calls have the deadline {@code timeout} from now. The deadline is fixed when
      * this method is called, so call it again for each call or batch of calls.
+     *
+     * @param timeout how long from now the calls may take
+     * @return a new client
      */
     public Client withTimeout(java.time.Duration timeout) {
       return new Client(channel, options.withTimeout(timeout));
@@ -108,6 +151,8 @@ public final class ImporterRpc {
      *
      * <p>Blocks until the response arrives.
      *
+     * @param request the request
+     * @return the response
      * @throws rpc.api.StatusException if the call ends with a status other than OK
      */
     public com.google.protobuf.Empty forget(dev.rpc.golden.common.Ping request) {
@@ -121,6 +166,9 @@ public final class ImporterRpc {
      * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
      * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
      * dependent stages may block. Cancelling the future cancels the call.
+     *
+     * @param request the request
+     * @return a future of the response
      */
     public java.util.concurrent.CompletableFuture<com.google.protobuf.Empty> forgetAsync(dev.rpc.golden.common.Ping request) {
       return channel.callAsync(FORGET, request, options);
@@ -131,6 +179,8 @@ public final class ImporterRpc {
      *
      * <p>Blocks until the response arrives.
      *
+     * @param request the request
+     * @return the response
      * @throws rpc.api.StatusException if the call ends with a status other than OK
      */
     public golden.imports.ImporterProtos.Local.Nested echo(dev.rpc.golden.common.Ping request) {
@@ -144,6 +194,9 @@ public final class ImporterRpc {
      * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
      * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
      * dependent stages may block. Cancelling the future cancels the call.
+     *
+     * @param request the request
+     * @return a future of the response
      */
     public java.util.concurrent.CompletableFuture<golden.imports.ImporterProtos.Local.Nested> echoAsync(dev.rpc.golden.common.Ping request) {
       return channel.callAsync(ECHO, request, options);
@@ -169,6 +222,12 @@ public final class ImporterRpc {
      * Serves {@code golden.imports.Importer/Forget}.
      *
      * <p>Returns the response to {@code request}.
+     *
+     * @param request the request
+     * @param context the call: its metadata, deadline and cancellation
+     * @return the response
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default com.google.protobuf.Empty forget(dev.rpc.golden.common.Ping request, rpc.api.ServerContext context) throws java.lang.Exception {
       throw new rpc.api.StatusException(
@@ -179,13 +238,23 @@ public final class ImporterRpc {
      * Serves {@code golden.imports.Importer/Echo}.
      *
      * <p>Returns the response to {@code request}.
+     *
+     * @param request the request
+     * @param context the call: its metadata, deadline and cancellation
+     * @return the response
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default golden.imports.ImporterProtos.Local.Nested echo(dev.rpc.golden.common.Ping request, rpc.api.ServerContext context) throws java.lang.Exception {
       throw new rpc.api.StatusException(
           rpc.api.Status.UNIMPLEMENTED.withDescription("Method golden.imports.Importer/Echo is unimplemented"));
     }
 
-    /** This implementation as a service definition, ready for {@code Server.Builder.addService}. */
+    /**
+     * This implementation as a service definition, ready for {@code Server.Builder.addService}.
+     *
+     * @return the service definition
+     */
     default rpc.api.ServiceDefinition bindService() {
       return ImporterRpc.serviceDefinition(this);
     }

@@ -29,22 +29,41 @@ public final class AlphaRpc {
 
   private AlphaRpc() {}
 
-  /** The protobuf descriptor of {@code golden/multi/two_services.proto}, the file that declares this service. */
+  /**
+   * The protobuf descriptor of {@code golden/multi/two_services.proto}, the file that declares this service.
+   *
+   * @return the file descriptor
+   */
   public static com.google.protobuf.Descriptors.FileDescriptor getFileDescriptor() {
     return golden.multi.TwoServices.getDescriptor();
   }
 
-  /** The protobuf descriptor of this service (server reflection reads it from the service definition). */
+  /**
+   * The protobuf descriptor of this service (server reflection reads it from the service definition).
+   *
+   * @return the service descriptor
+   */
   public static com.google.protobuf.Descriptors.ServiceDescriptor getServiceDescriptor() {
     return getFileDescriptor().findServiceByName("Alpha");
   }
 
-  /** A client that calls this service on {@code channel} with the channel's default call options. */
+  /**
+   * A client that calls this service on {@code channel} with the channel's default call options.
+   *
+   * @param channel the channel the client calls on
+   * @return a new client
+   */
   public static Client newClient(rpc.api.Channel channel) {
     return new Client(channel, channel.defaultCallOptions());
   }
 
-  /** A client that calls this service on {@code channel} with {@code options}. */
+  /**
+   * A client that calls this service on {@code channel} with {@code options}.
+   *
+   * @param channel the channel the client calls on
+   * @param options the options of every call the client makes
+   * @return a new client
+   */
   public static Client newClient(rpc.api.Channel channel, rpc.api.CallOptions options) {
     return new Client(channel, options);
   }
@@ -52,6 +71,9 @@ public final class AlphaRpc {
   /**
    * The service definition that routes every method of this service to {@code impl}, ready for
    * {@code Server.Builder.addService}.
+   *
+   * @param impl the implementation the calls go to
+   * @return the service definition
    */
   public static rpc.api.ServiceDefinition serviceDefinition(Service impl) {
     java.util.Objects.requireNonNull(impl, "impl");
@@ -77,22 +99,40 @@ public final class AlphaRpc {
       this.options = java.util.Objects.requireNonNull(options, "options");
     }
 
-    /** The channel this client calls on. */
+    /**
+     * The channel this client calls on.
+     *
+     * @return the channel
+     */
     public rpc.api.Channel channel() {
       return channel;
     }
 
-    /** The options of every call this client makes. */
+    /**
+     * The options of every call this client makes.
+     *
+     * @return the call options
+     */
     public rpc.api.CallOptions callOptions() {
       return options;
     }
 
-    /** A client on the same channel whose calls use {@code options}. */
+    /**
+     * A client on the same channel whose calls use {@code options}.
+     *
+     * @param options the options of every call the new client makes
+     * @return a new client
+     */
     public Client withOptions(rpc.api.CallOptions options) {
       return new Client(channel, options);
     }
 
-    /** A client whose calls have {@code deadline} (null for none). */
+    /**
+     * A client whose calls have {@code deadline}.
+     *
+     * @param deadline the deadline of every call the new client makes, or null for none
+     * @return a new client
+     */
     public Client withDeadline(rpc.api.Deadline deadline) {
       return new Client(channel, options.withDeadline(deadline));
     }
@@ -100,6 +140,9 @@ public final class AlphaRpc {
     /**
      * A client whose calls have the deadline {@code timeout} from now. The deadline is fixed when
      * this method is called, so call it again for each call or batch of calls.
+     *
+     * @param timeout how long from now the calls may take
+     * @return a new client
      */
     public Client withTimeout(java.time.Duration timeout) {
       return new Client(channel, options.withTimeout(timeout));
@@ -110,6 +153,8 @@ public final class AlphaRpc {
      *
      * <p>Blocks until the response arrives.
      *
+     * @param request the request
+     * @return the response
      * @throws rpc.api.StatusException if the call ends with a status other than OK
      */
     public golden.multi.TwoServices.Envelope.Receipt send(golden.multi.TwoServices.Envelope request) {
@@ -123,6 +168,9 @@ public final class AlphaRpc {
      * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
      * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
      * dependent stages may block. Cancelling the future cancels the call.
+     *
+     * @param request the request
+     * @return a future of the response
      */
     public java.util.concurrent.CompletableFuture<golden.multi.TwoServices.Envelope.Receipt> sendAsync(golden.multi.TwoServices.Envelope request) {
       return channel.callAsync(SEND, request, options);
@@ -134,7 +182,10 @@ public final class AlphaRpc {
      * <p>Sends {@code request} and half-closes; read the responses with {@code receive()} until it
      * returns null (the call ended OK) or throws {@link rpc.api.StatusException}. Closing the stream
      * before the end cancels the call, so try-with-resources is the safe way to use it.
+     * To read the responses as a {@code java.util.stream.Stream}, see {@link #watchStream}.
      *
+     * @param request the request
+     * @return the call, its request sent and its sending side closed
      * @throws rpc.api.StatusException if the call fails before the request is sent
      */
     public rpc.api.ClientStream<golden.multi.TwoServices.Envelope.Receipt, golden.multi.TwoServices.Envelope> watch(golden.multi.TwoServices.Envelope.Receipt request) {
@@ -146,6 +197,23 @@ public final class AlphaRpc {
         throw e;
       }
       return stream;
+    }
+
+    /**
+     * Calls {@code golden.multi.Alpha/Watch}.
+     *
+     * <p>Sends {@code request} and returns the responses as a stream that receives them one at a time,
+     * as its terminal operation asks for them: it ends when the call ends OK, and its terminal
+     * operation throws {@link rpc.api.StatusException} if the call ends with another status.
+     * Closing the stream cancels the call unless it has ended: use try-with-resources. See
+     * {@link rpc.api.ClientStream#responses()} for the details.
+     *
+     * @param request the request
+     * @return the responses; closing the stream cancels the call unless it has ended
+     * @throws rpc.api.StatusException if the call fails before the request is sent
+     */
+    public java.util.stream.Stream<golden.multi.TwoServices.Envelope> watchStream(golden.multi.TwoServices.Envelope.Receipt request) {
+      return watch(request).responses();
     }
 
     @java.lang.Override
@@ -168,6 +236,12 @@ public final class AlphaRpc {
      * Serves {@code golden.multi.Alpha/Send}.
      *
      * <p>Returns the response to {@code request}.
+     *
+     * @param request the request
+     * @param context the call: its metadata, deadline and cancellation
+     * @return the response
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default golden.multi.TwoServices.Envelope.Receipt send(golden.multi.TwoServices.Envelope request, rpc.api.ServerContext context) throws java.lang.Exception {
       throw new rpc.api.StatusException(
@@ -178,13 +252,22 @@ public final class AlphaRpc {
      * Serves {@code golden.multi.Alpha/Watch}.
      *
      * <p>Sends the responses to {@code request}; must not return before the last is sent.
+     *
+     * @param request the request
+     * @param responses the call's stream, to send the responses on
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default void watch(golden.multi.TwoServices.Envelope.Receipt request, rpc.api.ServerStream<golden.multi.TwoServices.Envelope, golden.multi.TwoServices.Envelope.Receipt> responses) throws java.lang.Exception {
       throw new rpc.api.StatusException(
           rpc.api.Status.UNIMPLEMENTED.withDescription("Method golden.multi.Alpha/Watch is unimplemented"));
     }
 
-    /** This implementation as a service definition, ready for {@code Server.Builder.addService}. */
+    /**
+     * This implementation as a service definition, ready for {@code Server.Builder.addService}.
+     *
+     * @return the service definition
+     */
     default rpc.api.ServiceDefinition bindService() {
       return AlphaRpc.serviceDefinition(this);
     }

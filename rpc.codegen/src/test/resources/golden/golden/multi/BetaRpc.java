@@ -27,22 +27,41 @@ public final class BetaRpc {
 
   private BetaRpc() {}
 
-  /** The protobuf descriptor of {@code golden/multi/two_services.proto}, the file that declares this service. */
+  /**
+   * The protobuf descriptor of {@code golden/multi/two_services.proto}, the file that declares this service.
+   *
+   * @return the file descriptor
+   */
   public static com.google.protobuf.Descriptors.FileDescriptor getFileDescriptor() {
     return golden.multi.TwoServices.getDescriptor();
   }
 
-  /** The protobuf descriptor of this service (server reflection reads it from the service definition). */
+  /**
+   * The protobuf descriptor of this service (server reflection reads it from the service definition).
+   *
+   * @return the service descriptor
+   */
   public static com.google.protobuf.Descriptors.ServiceDescriptor getServiceDescriptor() {
     return getFileDescriptor().findServiceByName("Beta");
   }
 
-  /** A client that calls this service on {@code channel} with the channel's default call options. */
+  /**
+   * A client that calls this service on {@code channel} with the channel's default call options.
+   *
+   * @param channel the channel the client calls on
+   * @return a new client
+   */
   public static Client newClient(rpc.api.Channel channel) {
     return new Client(channel, channel.defaultCallOptions());
   }
 
-  /** A client that calls this service on {@code channel} with {@code options}. */
+  /**
+   * A client that calls this service on {@code channel} with {@code options}.
+   *
+   * @param channel the channel the client calls on
+   * @param options the options of every call the client makes
+   * @return a new client
+   */
   public static Client newClient(rpc.api.Channel channel, rpc.api.CallOptions options) {
     return new Client(channel, options);
   }
@@ -50,6 +69,9 @@ public final class BetaRpc {
   /**
    * The service definition that routes every method of this service to {@code impl}, ready for
    * {@code Server.Builder.addService}.
+   *
+   * @param impl the implementation the calls go to
+   * @return the service definition
    */
   public static rpc.api.ServiceDefinition serviceDefinition(Service impl) {
     java.util.Objects.requireNonNull(impl, "impl");
@@ -74,22 +96,40 @@ public final class BetaRpc {
       this.options = java.util.Objects.requireNonNull(options, "options");
     }
 
-    /** The channel this client calls on. */
+    /**
+     * The channel this client calls on.
+     *
+     * @return the channel
+     */
     public rpc.api.Channel channel() {
       return channel;
     }
 
-    /** The options of every call this client makes. */
+    /**
+     * The options of every call this client makes.
+     *
+     * @return the call options
+     */
     public rpc.api.CallOptions callOptions() {
       return options;
     }
 
-    /** A client on the same channel whose calls use {@code options}. */
+    /**
+     * A client on the same channel whose calls use {@code options}.
+     *
+     * @param options the options of every call the new client makes
+     * @return a new client
+     */
     public Client withOptions(rpc.api.CallOptions options) {
       return new Client(channel, options);
     }
 
-    /** A client whose calls have {@code deadline} (null for none). */
+    /**
+     * A client whose calls have {@code deadline}.
+     *
+     * @param deadline the deadline of every call the new client makes, or null for none
+     * @return a new client
+     */
     public Client withDeadline(rpc.api.Deadline deadline) {
       return new Client(channel, options.withDeadline(deadline));
     }
@@ -97,6 +137,9 @@ public final class BetaRpc {
     /**
      * A client whose calls have the deadline {@code timeout} from now. The deadline is fixed when
      * this method is called, so call it again for each call or batch of calls.
+     *
+     * @param timeout how long from now the calls may take
+     * @return a new client
      */
     public Client withTimeout(java.time.Duration timeout) {
       return new Client(channel, options.withTimeout(timeout));
@@ -107,6 +150,8 @@ public final class BetaRpc {
      *
      * <p>Blocks until the response arrives.
      *
+     * @param request the request
+     * @return the response
      * @throws rpc.api.StatusException if the call ends with a status other than OK
      */
     public golden.multi.TwoServices.Envelope ping(golden.multi.TwoServices.Envelope request) {
@@ -120,6 +165,9 @@ public final class BetaRpc {
      * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
      * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
      * dependent stages may block. Cancelling the future cancels the call.
+     *
+     * @param request the request
+     * @return a future of the response
      */
     public java.util.concurrent.CompletableFuture<golden.multi.TwoServices.Envelope> pingAsync(golden.multi.TwoServices.Envelope request) {
       return channel.callAsync(PING, request, options);
@@ -145,13 +193,23 @@ public final class BetaRpc {
      * Unary, no options.
      *
      * <p>Returns the response to {@code request}.
+     *
+     * @param request the request
+     * @param context the call: its metadata, deadline and cancellation
+     * @return the response
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default golden.multi.TwoServices.Envelope ping(golden.multi.TwoServices.Envelope request, rpc.api.ServerContext context) throws java.lang.Exception {
       throw new rpc.api.StatusException(
           rpc.api.Status.UNIMPLEMENTED.withDescription("Method golden.multi.Beta/Ping is unimplemented"));
     }
 
-    /** This implementation as a service definition, ready for {@code Server.Builder.addService}. */
+    /**
+     * This implementation as a service definition, ready for {@code Server.Builder.addService}.
+     *
+     * @return the service definition
+     */
     default rpc.api.ServiceDefinition bindService() {
       return BetaRpc.serviceDefinition(this);
     }

@@ -71,24 +71,65 @@ public final class odd_serviceRpc {
           rpc.codec.protobuf.ProtobufCodec.of(dev.rpc.golden.names.OddNamesOuterClass.OddNames.getDefaultInstance()))
           .withSchema(getServiceDescriptor().findMethodByName("do_2_things"));
 
+  /**
+   * Unary {@code golden.names.odd_service/ClassAsync}.
+   *
+   * <p>Named like Class's async client method, which gives way: classAsync_.
+   */
+  public static final rpc.api.MethodDescriptor<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> CLASS_ASYNC =
+      rpc.api.MethodDescriptor.of("golden.names.odd_service/ClassAsync", rpc.api.MethodDescriptor.Kind.UNARY,
+          rpc.codec.protobuf.ProtobufCodec.of(dev.rpc.golden.names.OddNamesOuterClass.OddNames.getDefaultInstance()),
+          rpc.codec.protobuf.ProtobufCodec.of(dev.rpc.golden.names.OddNamesOuterClass.OddNames.getDefaultInstance()))
+          .withSchema(getServiceDescriptor().findMethodByName("ClassAsync"));
+
+  /**
+   * Server-streaming {@code golden.names.odd_service/NewStream}.
+   *
+   * <p>Named like new's Stream client method, which gives way: newStream_.
+   */
+  public static final rpc.api.MethodDescriptor<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> NEW_STREAM =
+      rpc.api.MethodDescriptor.of("golden.names.odd_service/NewStream", rpc.api.MethodDescriptor.Kind.SERVER_STREAMING,
+          rpc.codec.protobuf.ProtobufCodec.of(dev.rpc.golden.names.OddNamesOuterClass.OddNames.getDefaultInstance()),
+          rpc.codec.protobuf.ProtobufCodec.of(dev.rpc.golden.names.OddNamesOuterClass.OddNames.getDefaultInstance()))
+          .withSchema(getServiceDescriptor().findMethodByName("NewStream"));
+
   private odd_serviceRpc() {}
 
-  /** The protobuf descriptor of {@code golden/names/odd_names.proto}, the file that declares this service. */
+  /**
+   * The protobuf descriptor of {@code golden/names/odd_names.proto}, the file that declares this service.
+   *
+   * @return the file descriptor
+   */
   public static com.google.protobuf.Descriptors.FileDescriptor getFileDescriptor() {
     return dev.rpc.golden.names.OddNamesOuterClass.getDescriptor();
   }
 
-  /** The protobuf descriptor of this service (server reflection reads it from the service definition). */
+  /**
+   * The protobuf descriptor of this service (server reflection reads it from the service definition).
+   *
+   * @return the service descriptor
+   */
   public static com.google.protobuf.Descriptors.ServiceDescriptor getServiceDescriptor() {
     return getFileDescriptor().findServiceByName("odd_service");
   }
 
-  /** A client that calls this service on {@code channel} with the channel's default call options. */
+  /**
+   * A client that calls this service on {@code channel} with the channel's default call options.
+   *
+   * @param channel the channel the client calls on
+   * @return a new client
+   */
   public static Client newClient(rpc.api.Channel channel) {
     return new Client(channel, channel.defaultCallOptions());
   }
 
-  /** A client that calls this service on {@code channel} with {@code options}. */
+  /**
+   * A client that calls this service on {@code channel} with {@code options}.
+   *
+   * @param channel the channel the client calls on
+   * @param options the options of every call the client makes
+   * @return a new client
+   */
   public static Client newClient(rpc.api.Channel channel, rpc.api.CallOptions options) {
     return new Client(channel, options);
   }
@@ -96,6 +137,9 @@ public final class odd_serviceRpc {
   /**
    * The service definition that routes every method of this service to {@code impl}, ready for
    * {@code Server.Builder.addService}.
+   *
+   * @param impl the implementation the calls go to
+   * @return the service definition
    */
   public static rpc.api.ServiceDefinition serviceDefinition(Service impl) {
     java.util.Objects.requireNonNull(impl, "impl");
@@ -108,6 +152,8 @@ public final class odd_serviceRpc {
         .unary(SERVICE_NAME_, impl::serviceName)
         .clientStreaming(CHANNEL, impl::channel_)
         .unary(DO_2_THINGS, impl::do2Things)
+        .unary(CLASS_ASYNC, impl::classAsync)
+        .serverStreaming(NEW_STREAM, impl::newStream)
         .schema(getServiceDescriptor())
         .build();
   }
@@ -127,22 +173,40 @@ public final class odd_serviceRpc {
       this.options = java.util.Objects.requireNonNull(options, "options");
     }
 
-    /** The channel this client calls on. */
+    /**
+     * The channel this client calls on.
+     *
+     * @return the channel
+     */
     public rpc.api.Channel channel() {
       return channel;
     }
 
-    /** The options of every call this client makes. */
+    /**
+     * The options of every call this client makes.
+     *
+     * @return the call options
+     */
     public rpc.api.CallOptions callOptions() {
       return options;
     }
 
-    /** A client on the same channel whose calls use {@code options}. */
+    /**
+     * A client on the same channel whose calls use {@code options}.
+     *
+     * @param options the options of every call the new client makes
+     * @return a new client
+     */
     public Client withOptions(rpc.api.CallOptions options) {
       return new Client(channel, options);
     }
 
-    /** A client whose calls have {@code deadline} (null for none). */
+    /**
+     * A client whose calls have {@code deadline}.
+     *
+     * @param deadline the deadline of every call the new client makes, or null for none
+     * @return a new client
+     */
     public Client withDeadline(rpc.api.Deadline deadline) {
       return new Client(channel, options.withDeadline(deadline));
     }
@@ -150,6 +214,9 @@ public final class odd_serviceRpc {
     /**
      * A client whose calls have the deadline {@code timeout} from now. The deadline is fixed when
      * this method is called, so call it again for each call or batch of calls.
+     *
+     * @param timeout how long from now the calls may take
+     * @return a new client
      */
     public Client withTimeout(java.time.Duration timeout) {
       return new Client(channel, options.withTimeout(timeout));
@@ -160,6 +227,8 @@ public final class odd_serviceRpc {
      *
      * <p>Blocks until the response arrives.
      *
+     * @param request the request
+     * @return the response
      * @throws rpc.api.StatusException if the call ends with a status other than OK
      */
     public dev.rpc.golden.names.OddNamesOuterClass.OddNames getFeature(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
@@ -173,6 +242,9 @@ public final class odd_serviceRpc {
      * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
      * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
      * dependent stages may block. Cancelling the future cancels the call.
+     *
+     * @param request the request
+     * @return a future of the response
      */
     public java.util.concurrent.CompletableFuture<dev.rpc.golden.names.OddNamesOuterClass.OddNames> getFeatureAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
       return channel.callAsync(GET_FEATURE, request, options);
@@ -183,6 +255,8 @@ public final class odd_serviceRpc {
      *
      * <p>Blocks until the response arrives.
      *
+     * @param request the request
+     * @return the response
      * @throws rpc.api.StatusException if the call ends with a status other than OK
      */
     public dev.rpc.golden.names.OddNamesOuterClass.OddNames class_(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
@@ -196,8 +270,11 @@ public final class odd_serviceRpc {
      * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
      * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
      * dependent stages may block. Cancelling the future cancels the call.
+     *
+     * @param request the request
+     * @return a future of the response
      */
-    public java.util.concurrent.CompletableFuture<dev.rpc.golden.names.OddNamesOuterClass.OddNames> classAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
+    public java.util.concurrent.CompletableFuture<dev.rpc.golden.names.OddNamesOuterClass.OddNames> classAsync_(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
       return channel.callAsync(CLASS, request, options);
     }
 
@@ -207,7 +284,10 @@ public final class odd_serviceRpc {
      * <p>Sends {@code request} and half-closes; read the responses with {@code receive()} until it
      * returns null (the call ended OK) or throws {@link rpc.api.StatusException}. Closing the stream
      * before the end cancels the call, so try-with-resources is the safe way to use it.
+     * To read the responses as a {@code java.util.stream.Stream}, see {@link #newStream_}.
      *
+     * @param request the request
+     * @return the call, its request sent and its sending side closed
      * @throws rpc.api.StatusException if the call fails before the request is sent
      */
     public rpc.api.ClientStream<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> new_(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
@@ -222,11 +302,30 @@ public final class odd_serviceRpc {
     }
 
     /**
+     * Calls {@code golden.names.odd_service/new}.
+     *
+     * <p>Sends {@code request} and returns the responses as a stream that receives them one at a time,
+     * as its terminal operation asks for them: it ends when the call ends OK, and its terminal
+     * operation throws {@link rpc.api.StatusException} if the call ends with another status.
+     * Closing the stream cancels the call unless it has ended: use try-with-resources. See
+     * {@link rpc.api.ClientStream#responses()} for the details.
+     *
+     * @param request the request
+     * @return the responses; closing the stream cancels the call unless it has ended
+     * @throws rpc.api.StatusException if the call fails before the request is sent
+     */
+    public java.util.stream.Stream<dev.rpc.golden.names.OddNamesOuterClass.OddNames> newStream_(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
+      return new_(request).responses();
+    }
+
+    /**
      * Calls {@code golden.names.odd_service/ToString}.
      *
      * <p>Starts the call: send requests (and {@code halfClose()} after the last) while receiving
      * responses until {@code receive()} returns null; one thread may send while another receives.
      * Closing the stream before the end cancels the call.
+     *
+     * @return the call, ready to send
      */
     public rpc.api.ClientStream<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> toString_() {
       return channel.newStream(TO_STRING, options);
@@ -238,6 +337,8 @@ public final class odd_serviceRpc {
      * <p>Starts the call: send the requests, then {@code halfClose()} (or {@code sendAndClose} the
      * last one), then {@code receive()} the one response.
      * Closing the stream before the end cancels the call.
+     *
+     * @return the call, ready to send
      */
     public rpc.api.ClientStream<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> hTTPGet() {
       return channel.newStream(HTTP_GET, options);
@@ -248,6 +349,8 @@ public final class odd_serviceRpc {
      *
      * <p>Blocks until the response arrives.
      *
+     * @param request the request
+     * @return the response
      * @throws rpc.api.StatusException if the call ends with a status other than OK
      */
     public dev.rpc.golden.names.OddNamesOuterClass.OddNames serviceName(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
@@ -261,6 +364,9 @@ public final class odd_serviceRpc {
      * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
      * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
      * dependent stages may block. Cancelling the future cancels the call.
+     *
+     * @param request the request
+     * @return a future of the response
      */
     public java.util.concurrent.CompletableFuture<dev.rpc.golden.names.OddNamesOuterClass.OddNames> serviceNameAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
       return channel.callAsync(SERVICE_NAME_, request, options);
@@ -272,6 +378,8 @@ public final class odd_serviceRpc {
      * <p>Starts the call: send the requests, then {@code halfClose()} (or {@code sendAndClose} the
      * last one), then {@code receive()} the one response.
      * Closing the stream before the end cancels the call.
+     *
+     * @return the call, ready to send
      */
     public rpc.api.ClientStream<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> channel_() {
       return channel.newStream(CHANNEL, options);
@@ -282,6 +390,8 @@ public final class odd_serviceRpc {
      *
      * <p>Blocks until the response arrives.
      *
+     * @param request the request
+     * @return the response
      * @throws rpc.api.StatusException if the call ends with a status other than OK
      */
     public dev.rpc.golden.names.OddNamesOuterClass.OddNames do2Things(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
@@ -295,9 +405,80 @@ public final class odd_serviceRpc {
      * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
      * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
      * dependent stages may block. Cancelling the future cancels the call.
+     *
+     * @param request the request
+     * @return a future of the response
      */
     public java.util.concurrent.CompletableFuture<dev.rpc.golden.names.OddNamesOuterClass.OddNames> do2ThingsAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
       return channel.callAsync(DO_2_THINGS, request, options);
+    }
+
+    /**
+     * Named like Class's async client method, which gives way: classAsync_.
+     *
+     * <p>Blocks until the response arrives.
+     *
+     * @param request the request
+     * @return the response
+     * @throws rpc.api.StatusException if the call ends with a status other than OK
+     */
+    public dev.rpc.golden.names.OddNamesOuterClass.OddNames classAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
+      return channel.call(CLASS_ASYNC, request, options);
+    }
+
+    /**
+     * Named like Class's async client method, which gives way: classAsync_.
+     *
+     * <p>Returns at once; the future completes with the response, or exceptionally with a
+     * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
+     * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
+     * dependent stages may block. Cancelling the future cancels the call.
+     *
+     * @param request the request
+     * @return a future of the response
+     */
+    public java.util.concurrent.CompletableFuture<dev.rpc.golden.names.OddNamesOuterClass.OddNames> classAsyncAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
+      return channel.callAsync(CLASS_ASYNC, request, options);
+    }
+
+    /**
+     * Named like new's Stream client method, which gives way: newStream_.
+     *
+     * <p>Sends {@code request} and half-closes; read the responses with {@code receive()} until it
+     * returns null (the call ended OK) or throws {@link rpc.api.StatusException}. Closing the stream
+     * before the end cancels the call, so try-with-resources is the safe way to use it.
+     * To read the responses as a {@code java.util.stream.Stream}, see {@link #newStreamStream}.
+     *
+     * @param request the request
+     * @return the call, its request sent and its sending side closed
+     * @throws rpc.api.StatusException if the call fails before the request is sent
+     */
+    public rpc.api.ClientStream<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> newStream(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
+      var stream = channel.newStream(NEW_STREAM, options);
+      try {
+        stream.sendAndClose(request);
+      } catch (java.lang.RuntimeException | java.lang.Error e) {
+        stream.cancel();
+        throw e;
+      }
+      return stream;
+    }
+
+    /**
+     * Named like new's Stream client method, which gives way: newStream_.
+     *
+     * <p>Sends {@code request} and returns the responses as a stream that receives them one at a time,
+     * as its terminal operation asks for them: it ends when the call ends OK, and its terminal
+     * operation throws {@link rpc.api.StatusException} if the call ends with another status.
+     * Closing the stream cancels the call unless it has ended: use try-with-resources. See
+     * {@link rpc.api.ClientStream#responses()} for the details.
+     *
+     * @param request the request
+     * @return the responses; closing the stream cancels the call unless it has ended
+     * @throws rpc.api.StatusException if the call fails before the request is sent
+     */
+    public java.util.stream.Stream<dev.rpc.golden.names.OddNamesOuterClass.OddNames> newStreamStream(dev.rpc.golden.names.OddNamesOuterClass.OddNames request) {
+      return newStream(request).responses();
     }
 
     @java.lang.Override
@@ -320,6 +501,12 @@ public final class odd_serviceRpc {
      * Serves {@code golden.names.odd_service/get_feature}.
      *
      * <p>Returns the response to {@code request}.
+     *
+     * @param request the request
+     * @param context the call: its metadata, deadline and cancellation
+     * @return the response
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default dev.rpc.golden.names.OddNamesOuterClass.OddNames getFeature(dev.rpc.golden.names.OddNamesOuterClass.OddNames request, rpc.api.ServerContext context) throws java.lang.Exception {
       throw new rpc.api.StatusException(
@@ -330,6 +517,12 @@ public final class odd_serviceRpc {
      * A method named like a Java keyword.
      *
      * <p>Returns the response to {@code request}.
+     *
+     * @param request the request
+     * @param context the call: its metadata, deadline and cancellation
+     * @return the response
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default dev.rpc.golden.names.OddNamesOuterClass.OddNames class_(dev.rpc.golden.names.OddNamesOuterClass.OddNames request, rpc.api.ServerContext context) throws java.lang.Exception {
       throw new rpc.api.StatusException(
@@ -340,6 +533,11 @@ public final class odd_serviceRpc {
      * Serves {@code golden.names.odd_service/new}.
      *
      * <p>Sends the responses to {@code request}; must not return before the last is sent.
+     *
+     * @param request the request
+     * @param responses the call's stream, to send the responses on
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default void new_(dev.rpc.golden.names.OddNamesOuterClass.OddNames request, rpc.api.ServerStream<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> responses) throws java.lang.Exception {
       throw new rpc.api.StatusException(
@@ -350,6 +548,10 @@ public final class odd_serviceRpc {
      * Serves {@code golden.names.odd_service/ToString}.
      *
      * <p>Receives requests and sends responses; must not return before the last is sent.
+     *
+     * @param stream the call's stream, to receive requests from and send responses on
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default void toString_(rpc.api.ServerStream<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> stream) throws java.lang.Exception {
       throw new rpc.api.StatusException(
@@ -360,6 +562,11 @@ public final class odd_serviceRpc {
      * Serves {@code golden.names.odd_service/HTTPGet}.
      *
      * <p>Receives the requests until {@code receive()} returns null, then returns the response.
+     *
+     * @param requests the call's stream, to receive the requests from
+     * @return the response
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default dev.rpc.golden.names.OddNamesOuterClass.OddNames hTTPGet(rpc.api.ServerStream<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> requests) throws java.lang.Exception {
       throw new rpc.api.StatusException(
@@ -370,6 +577,12 @@ public final class odd_serviceRpc {
      * Serves {@code golden.names.odd_service/ServiceName}.
      *
      * <p>Returns the response to {@code request}.
+     *
+     * @param request the request
+     * @param context the call: its metadata, deadline and cancellation
+     * @return the response
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default dev.rpc.golden.names.OddNamesOuterClass.OddNames serviceName(dev.rpc.golden.names.OddNamesOuterClass.OddNames request, rpc.api.ServerContext context) throws java.lang.Exception {
       throw new rpc.api.StatusException(
@@ -380,6 +593,11 @@ public final class odd_serviceRpc {
      * Serves {@code golden.names.odd_service/Channel}.
      *
      * <p>Receives the requests until {@code receive()} returns null, then returns the response.
+     *
+     * @param requests the call's stream, to receive the requests from
+     * @return the response
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default dev.rpc.golden.names.OddNamesOuterClass.OddNames channel_(rpc.api.ServerStream<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> requests) throws java.lang.Exception {
       throw new rpc.api.StatusException(
@@ -390,13 +608,54 @@ public final class odd_serviceRpc {
      * Serves {@code golden.names.odd_service/do_2_things}.
      *
      * <p>Returns the response to {@code request}.
+     *
+     * @param request the request
+     * @param context the call: its metadata, deadline and cancellation
+     * @return the response
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default dev.rpc.golden.names.OddNamesOuterClass.OddNames do2Things(dev.rpc.golden.names.OddNamesOuterClass.OddNames request, rpc.api.ServerContext context) throws java.lang.Exception {
       throw new rpc.api.StatusException(
           rpc.api.Status.UNIMPLEMENTED.withDescription("Method golden.names.odd_service/do_2_things is unimplemented"));
     }
 
-    /** This implementation as a service definition, ready for {@code Server.Builder.addService}. */
+    /**
+     * Named like Class's async client method, which gives way: classAsync_.
+     *
+     * <p>Returns the response to {@code request}.
+     *
+     * @param request the request
+     * @param context the call: its metadata, deadline and cancellation
+     * @return the response
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
+     */
+    default dev.rpc.golden.names.OddNamesOuterClass.OddNames classAsync(dev.rpc.golden.names.OddNamesOuterClass.OddNames request, rpc.api.ServerContext context) throws java.lang.Exception {
+      throw new rpc.api.StatusException(
+          rpc.api.Status.UNIMPLEMENTED.withDescription("Method golden.names.odd_service/ClassAsync is unimplemented"));
+    }
+
+    /**
+     * Named like new's Stream client method, which gives way: newStream_.
+     *
+     * <p>Sends the responses to {@code request}; must not return before the last is sent.
+     *
+     * @param request the request
+     * @param responses the call's stream, to send the responses on
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
+     */
+    default void newStream(dev.rpc.golden.names.OddNamesOuterClass.OddNames request, rpc.api.ServerStream<dev.rpc.golden.names.OddNamesOuterClass.OddNames, dev.rpc.golden.names.OddNamesOuterClass.OddNames> responses) throws java.lang.Exception {
+      throw new rpc.api.StatusException(
+          rpc.api.Status.UNIMPLEMENTED.withDescription("Method golden.names.odd_service/NewStream is unimplemented"));
+    }
+
+    /**
+     * This implementation as a service definition, ready for {@code Server.Builder.addService}.
+     *
+     * @return the service definition
+     */
     default rpc.api.ServiceDefinition bindService() {
       return odd_serviceRpc.serviceDefinition(this);
     }

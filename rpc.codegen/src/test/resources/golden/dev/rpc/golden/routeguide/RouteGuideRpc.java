@@ -80,22 +80,41 @@ public final class RouteGuideRpc {
 
   private RouteGuideRpc() {}
 
-  /** The protobuf descriptor of {@code routeguide/route_guide.proto}, the file that declares this service. */
+  /**
+   * The protobuf descriptor of {@code routeguide/route_guide.proto}, the file that declares this service.
+   *
+   * @return the file descriptor
+   */
   public static com.google.protobuf.Descriptors.FileDescriptor getFileDescriptor() {
     return dev.rpc.golden.routeguide.RouteGuideProto.getDescriptor();
   }
 
-  /** The protobuf descriptor of this service (server reflection reads it from the service definition). */
+  /**
+   * The protobuf descriptor of this service (server reflection reads it from the service definition).
+   *
+   * @return the service descriptor
+   */
   public static com.google.protobuf.Descriptors.ServiceDescriptor getServiceDescriptor() {
     return getFileDescriptor().findServiceByName("RouteGuide");
   }
 
-  /** A client that calls this service on {@code channel} with the channel's default call options. */
+  /**
+   * A client that calls this service on {@code channel} with the channel's default call options.
+   *
+   * @param channel the channel the client calls on
+   * @return a new client
+   */
   public static Client newClient(rpc.api.Channel channel) {
     return new Client(channel, channel.defaultCallOptions());
   }
 
-  /** A client that calls this service on {@code channel} with {@code options}. */
+  /**
+   * A client that calls this service on {@code channel} with {@code options}.
+   *
+   * @param channel the channel the client calls on
+   * @param options the options of every call the client makes
+   * @return a new client
+   */
   public static Client newClient(rpc.api.Channel channel, rpc.api.CallOptions options) {
     return new Client(channel, options);
   }
@@ -103,6 +122,9 @@ public final class RouteGuideRpc {
   /**
    * The service definition that routes every method of this service to {@code impl}, ready for
    * {@code Server.Builder.addService}.
+   *
+   * @param impl the implementation the calls go to
+   * @return the service definition
    */
   public static rpc.api.ServiceDefinition serviceDefinition(Service impl) {
     java.util.Objects.requireNonNull(impl, "impl");
@@ -131,22 +153,40 @@ public final class RouteGuideRpc {
       this.options = java.util.Objects.requireNonNull(options, "options");
     }
 
-    /** The channel this client calls on. */
+    /**
+     * The channel this client calls on.
+     *
+     * @return the channel
+     */
     public rpc.api.Channel channel() {
       return channel;
     }
 
-    /** The options of every call this client makes. */
+    /**
+     * The options of every call this client makes.
+     *
+     * @return the call options
+     */
     public rpc.api.CallOptions callOptions() {
       return options;
     }
 
-    /** A client on the same channel whose calls use {@code options}. */
+    /**
+     * A client on the same channel whose calls use {@code options}.
+     *
+     * @param options the options of every call the new client makes
+     * @return a new client
+     */
     public Client withOptions(rpc.api.CallOptions options) {
       return new Client(channel, options);
     }
 
-    /** A client whose calls have {@code deadline} (null for none). */
+    /**
+     * A client whose calls have {@code deadline}.
+     *
+     * @param deadline the deadline of every call the new client makes, or null for none
+     * @return a new client
+     */
     public Client withDeadline(rpc.api.Deadline deadline) {
       return new Client(channel, options.withDeadline(deadline));
     }
@@ -154,6 +194,9 @@ public final class RouteGuideRpc {
     /**
      * A client whose calls have the deadline {@code timeout} from now. The deadline is fixed when
      * this method is called, so call it again for each call or batch of calls.
+     *
+     * @param timeout how long from now the calls may take
+     * @return a new client
      */
     public Client withTimeout(java.time.Duration timeout) {
       return new Client(channel, options.withTimeout(timeout));
@@ -166,6 +209,8 @@ public final class RouteGuideRpc {
      *
      * <p>Blocks until the response arrives.
      *
+     * @param request the request
+     * @return the response
      * @throws rpc.api.StatusException if the call ends with a status other than OK
      */
     public dev.rpc.golden.routeguide.Feature getFeature(dev.rpc.golden.routeguide.Point request) {
@@ -181,6 +226,9 @@ public final class RouteGuideRpc {
      * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
      * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
      * dependent stages may block. Cancelling the future cancels the call.
+     *
+     * @param request the request
+     * @return a future of the response
      */
     public java.util.concurrent.CompletableFuture<dev.rpc.golden.routeguide.Feature> getFeatureAsync(dev.rpc.golden.routeguide.Point request) {
       return channel.callAsync(GET_FEATURE, request, options);
@@ -194,7 +242,10 @@ public final class RouteGuideRpc {
      * <p>Sends {@code request} and half-closes; read the responses with {@code receive()} until it
      * returns null (the call ended OK) or throws {@link rpc.api.StatusException}. Closing the stream
      * before the end cancels the call, so try-with-resources is the safe way to use it.
+     * To read the responses as a {@code java.util.stream.Stream}, see {@link #listFeaturesStream}.
      *
+     * @param request the request
+     * @return the call, its request sent and its sending side closed
      * @throws rpc.api.StatusException if the call fails before the request is sent
      */
     public rpc.api.ClientStream<dev.rpc.golden.routeguide.Rectangle, dev.rpc.golden.routeguide.Feature> listFeatures(dev.rpc.golden.routeguide.Rectangle request) {
@@ -209,12 +260,33 @@ public final class RouteGuideRpc {
     }
 
     /**
+     * Obtains the Features available within the given Rectangle. Results are streamed rather than
+     * returned at once (e.g. in a response message with a repeated field), as the rectangle may
+     * cover a large area and contain a huge number of features.
+     *
+     * <p>Sends {@code request} and returns the responses as a stream that receives them one at a time,
+     * as its terminal operation asks for them: it ends when the call ends OK, and its terminal
+     * operation throws {@link rpc.api.StatusException} if the call ends with another status.
+     * Closing the stream cancels the call unless it has ended: use try-with-resources. See
+     * {@link rpc.api.ClientStream#responses()} for the details.
+     *
+     * @param request the request
+     * @return the responses; closing the stream cancels the call unless it has ended
+     * @throws rpc.api.StatusException if the call fails before the request is sent
+     */
+    public java.util.stream.Stream<dev.rpc.golden.routeguide.Feature> listFeaturesStream(dev.rpc.golden.routeguide.Rectangle request) {
+      return listFeatures(request).responses();
+    }
+
+    /**
      * Accepts a stream of Points on a route being traversed, returning a RouteSummary when
      * traversal is completed.
      *
      * <p>Starts the call: send the requests, then {@code halfClose()} (or {@code sendAndClose} the
      * last one), then {@code receive()} the one response.
      * Closing the stream before the end cancels the call.
+     *
+     * @return the call, ready to send
      */
     public rpc.api.ClientStream<dev.rpc.golden.routeguide.Point, dev.rpc.golden.routeguide.RouteSummary> recordRoute() {
       return channel.newStream(RECORD_ROUTE, options);
@@ -227,6 +299,8 @@ public final class RouteGuideRpc {
      * <p>Starts the call: send requests (and {@code halfClose()} after the last) while receiving
      * responses until {@code receive()} returns null; one thread may send while another receives.
      * Closing the stream before the end cancels the call.
+     *
+     * @return the call, ready to send
      */
     public rpc.api.ClientStream<dev.rpc.golden.routeguide.RouteNote, dev.rpc.golden.routeguide.RouteNote> routeChat() {
       return channel.newStream(ROUTE_CHAT, options);
@@ -237,6 +311,8 @@ public final class RouteGuideRpc {
      *
      * <p>Blocks until the response arrives.
      *
+     * @param request the request
+     * @return the response
      * @throws rpc.api.StatusException if the call ends with a status other than OK
      */
     @java.lang.Deprecated
@@ -251,6 +327,9 @@ public final class RouteGuideRpc {
      * {@link rpc.api.StatusException}, on the channel's executor (a virtual thread unless
      * {@code Channel.Builder.executor} says otherwise), never on a transport thread, so
      * dependent stages may block. Cancelling the future cancels the call.
+     *
+     * @param request the request
+     * @return a future of the response
      */
     @java.lang.Deprecated
     public java.util.concurrent.CompletableFuture<dev.rpc.golden.routeguide.Feature> getFeatureOldAsync(dev.rpc.golden.routeguide.Point request) {
@@ -279,6 +358,12 @@ public final class RouteGuideRpc {
      * <p>A feature with an empty name is returned if there's no feature at the given position.
      *
      * <p>Returns the response to {@code request}.
+     *
+     * @param request the request
+     * @param context the call: its metadata, deadline and cancellation
+     * @return the response
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default dev.rpc.golden.routeguide.Feature getFeature(dev.rpc.golden.routeguide.Point request, rpc.api.ServerContext context) throws java.lang.Exception {
       throw new rpc.api.StatusException(
@@ -291,6 +376,11 @@ public final class RouteGuideRpc {
      * cover a large area and contain a huge number of features.
      *
      * <p>Sends the responses to {@code request}; must not return before the last is sent.
+     *
+     * @param request the request
+     * @param responses the call's stream, to send the responses on
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default void listFeatures(dev.rpc.golden.routeguide.Rectangle request, rpc.api.ServerStream<dev.rpc.golden.routeguide.Feature, dev.rpc.golden.routeguide.Rectangle> responses) throws java.lang.Exception {
       throw new rpc.api.StatusException(
@@ -302,6 +392,11 @@ public final class RouteGuideRpc {
      * traversal is completed.
      *
      * <p>Receives the requests until {@code receive()} returns null, then returns the response.
+     *
+     * @param requests the call's stream, to receive the requests from
+     * @return the response
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default dev.rpc.golden.routeguide.RouteSummary recordRoute(rpc.api.ServerStream<dev.rpc.golden.routeguide.RouteSummary, dev.rpc.golden.routeguide.Point> requests) throws java.lang.Exception {
       throw new rpc.api.StatusException(
@@ -313,6 +408,10 @@ public final class RouteGuideRpc {
      * RouteNotes (e.g. from other users).
      *
      * <p>Receives requests and sends responses; must not return before the last is sent.
+     *
+     * @param stream the call's stream, to receive requests from and send responses on
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     default void routeChat(rpc.api.ServerStream<dev.rpc.golden.routeguide.RouteNote, dev.rpc.golden.routeguide.RouteNote> stream) throws java.lang.Exception {
       throw new rpc.api.StatusException(
@@ -323,6 +422,12 @@ public final class RouteGuideRpc {
      * Replaced by GetFeature.
      *
      * <p>Returns the response to {@code request}.
+     *
+     * @param request the request
+     * @param context the call: its metadata, deadline and cancellation
+     * @return the response
+     * @throws java.lang.Exception to end the call with a status other than OK: that of a
+     *     {@link rpc.api.StatusException}, {@code UNKNOWN} for any other exception
      */
     @java.lang.Deprecated
     default dev.rpc.golden.routeguide.Feature getFeatureOld(dev.rpc.golden.routeguide.Point request, rpc.api.ServerContext context) throws java.lang.Exception {
@@ -330,7 +435,11 @@ public final class RouteGuideRpc {
           rpc.api.Status.UNIMPLEMENTED.withDescription("Method routeguide.RouteGuide/GetFeatureOld is unimplemented"));
     }
 
-    /** This implementation as a service definition, ready for {@code Server.Builder.addService}. */
+    /**
+     * This implementation as a service definition, ready for {@code Server.Builder.addService}.
+     *
+     * @return the service definition
+     */
     default rpc.api.ServiceDefinition bindService() {
       return RouteGuideRpc.serviceDefinition(this);
     }
