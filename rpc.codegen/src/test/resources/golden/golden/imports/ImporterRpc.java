@@ -126,7 +126,8 @@ public final class ImporterRpc {
     }
 
     /**
-     * A client whose calls have {@code deadline}.
+     * A client whose calls all end by {@code deadline}, a fixed point in time: the form for passing
+     * one caller's remaining time on to the calls it makes.
      *
      * @param deadline the deadline of every call the new client makes, or null for none
      * @return a new client
@@ -136,10 +137,10 @@ public final class ImporterRpc {
     }
 
     /**
-     * A client whose calls have the deadline {@code timeout} from now. The deadline is fixed when
-     * this method is called, so call it again for each call or batch of calls.
+     * A client whose calls each have {@code timeout}, counted from the start of each call, so the
+     * client can be kept and reused (see {@link rpc.api.CallOptions#withTimeout}).
      *
-     * @param timeout how long from now the calls may take
+     * @param timeout how long each call may take, or null for no timeout
      * @return a new client
      */
     public Client withTimeout(java.time.Duration timeout) {
