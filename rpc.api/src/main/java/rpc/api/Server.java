@@ -32,7 +32,7 @@ public final class Server {
     this.core = core;
   }
 
-  /** A builder. */
+  /** {@return a new builder} */
   public static Builder newBuilder() {
     return new Builder();
   }
@@ -49,17 +49,17 @@ public final class Server {
     return this;
   }
 
-  /** The bound address as text ({@code 127.0.0.1:50051}, {@code inprocess:NAME}). */
+  /** {@return the bound address as text ({@code 127.0.0.1:50051}, {@code inprocess:NAME})} */
   public String address() {
     return core.address();
   }
 
-  /** The bound TCP port (useful after listening on port 0), or -1 for a transport without ports. */
+  /** {@return the bound TCP port (useful after listening on port 0), or -1 for a transport without ports} */
   public int port() {
     return core.port();
   }
 
-  /** The registered services. */
+  /** {@return the registered services} */
   public List<ServiceDefinition> services() {
     return core.services();
   }
@@ -77,17 +77,23 @@ public final class Server {
     core.shutdownNow();
   }
 
-  /** Whether shutdown has begun. */
+  /** {@return whether shutdown has begun} */
   public boolean isShutdown() {
     return core.isShutdown();
   }
 
-  /** Whether the server has stopped and every call has ended. */
+  /** {@return whether the server has stopped and every call has ended} */
   public boolean isTerminated() {
     return core.isTerminated();
   }
 
-  /** Waits for termination; true if it happened within {@code timeout}. */
+  /**
+   * Waits for termination; true if it happened within {@code timeout}.
+   *
+   * @param timeout how long to wait at most
+   * @return true if the server terminated within {@code timeout}
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
     return core.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
@@ -95,6 +101,8 @@ public final class Server {
   /**
    * Registers {@code action} to run once, when shutdown begins (before calls are drained). For
    * standard services that must react, such as health checking.
+   *
+   * @param action what to run when shutdown begins
    */
   public void onShutdown(Runnable action) {
     core.onShutdown(action);
@@ -124,18 +132,32 @@ public final class Server {
     /**
      * Where to listen: {@code inprocess:NAME}, or {@code host:port} for a network transport
      * ({@code 127.0.0.1:0} binds an ephemeral port; see {@link Server#port()}).
+     *
+     * @param address the address to listen on
+     * @return this builder
      */
     public Builder listen(String address) {
       this.address = Objects.requireNonNull(address, "address");
       return this;
     }
 
-    /** Listens on {@code host:port} with a network transport. */
+    /**
+     * Listens on {@code host:port} with a network transport.
+     *
+     * @param host the host name or IP address to bind
+     * @param port the TCP port, or 0 for an ephemeral one
+     * @return this builder
+     */
     public Builder listen(String host, int port) {
       return listen((host.contains(":") ? "[" + host + "]" : host) + ":" + port);
     }
 
-    /** Uses the transport with this name whatever the address scheme. */
+    /**
+     * Uses the transport with this name whatever the address scheme.
+     *
+     * @param name the transport's name ({@code "jetty"}, {@code "inprocess"})
+     * @return this builder
+     */
     public Builder transport(String name) {
       this.transport = Objects.requireNonNull(name, "name");
       return this;
@@ -144,6 +166,8 @@ public final class Server {
     /**
      * Adds a service.
      *
+     * @param service the service
+     * @return this builder
      * @throws IllegalArgumentException if a service with the same name was added
      */
     public Builder addService(ServiceDefinition service) {
@@ -154,7 +178,12 @@ public final class Server {
       return this;
     }
 
-    /** Adds interceptors around every call; the first added runs first (outermost). */
+    /**
+     * Adds interceptors around every call; the first added runs first (outermost).
+     *
+     * @param interceptors the interceptors, in order
+     * @return this builder
+     */
     public Builder intercept(ServerInterceptor... interceptors) {
       for (ServerInterceptor i : interceptors) {
         this.interceptors.add(Objects.requireNonNull(i, "interceptor"));
@@ -165,13 +194,22 @@ public final class Server {
     /**
      * Runs handlers on {@code executor} instead of a new virtual thread per call. The executor must
      * start each task promptly (handlers block).
+     *
+     * @param executor the executor, or null for a new virtual thread per call
+     * @return this builder
      */
     public Builder executor(Executor executor) {
       this.executor = executor;
       return this;
     }
 
-    /** The largest request message accepted (default 4 MiB); larger ones fail {@code RESOURCE_EXHAUSTED}. */
+    /**
+     * The largest request message accepted (default 4 MiB); larger ones fail {@code RESOURCE_EXHAUSTED}.
+     *
+     * @param bytes the limit in bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     */
     public Builder maxInboundMessageSize(int bytes) {
       if (bytes <= 0) {
         throw new IllegalArgumentException("bytes must be positive: " + bytes);
@@ -180,13 +218,23 @@ public final class Server {
       return this;
     }
 
-    /** Serves TLS (ALPN h2) with this context's key material. */
+    /**
+     * Serves TLS (ALPN h2) with this context's key material.
+     *
+     * @param context the key material, or null for plaintext
+     * @return this builder
+     */
     public Builder sslContext(SSLContext context) {
       this.sslContext = context;
       return this;
     }
 
-    /** With TLS, requires clients to present a certificate the context trusts (mutual TLS). */
+    /**
+     * With TLS, requires clients to present a certificate the context trusts (mutual TLS).
+     *
+     * @param require whether clients must present a trusted certificate
+     * @return this builder
+     */
     public Builder requireClientAuth(boolean require) {
       this.requireClientAuth = require;
       return this;
@@ -195,6 +243,10 @@ public final class Server {
     /**
      * The most calls one connection may have open at once (default 1000); calls beyond it wait on
      * the client. For network transports: in-process calls have no connection to limit.
+     *
+     * @param streams the limit per connection
+     * @return this builder
+     * @throws IllegalArgumentException if {@code streams} is not positive
      */
     public Builder maxConcurrentStreams(int streams) {
       if (streams <= 0) {
@@ -204,13 +256,24 @@ public final class Server {
       return this;
     }
 
-    /** Closes connections that carried no call for this long. */
+    /**
+     * Closes connections that carried no call for this long.
+     *
+     * @param timeout the idle time, or null for the transport's default
+     * @return this builder
+     */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = timeout;
       return this;
     }
 
-    /** A transport-specific setting (documented by the transport). */
+    /**
+     * A transport-specific setting (documented by the transport).
+     *
+     * @param key the setting's name
+     * @param value its value
+     * @return this builder
+     */
     public Builder option(String key, String value) {
       options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
       return this;
@@ -219,6 +282,7 @@ public final class Server {
     /**
      * Builds the server (not started).
      *
+     * @return the new server
      * @throws IllegalStateException if no address was given
      * @throws IllegalArgumentException if no transport serves the address
      */
