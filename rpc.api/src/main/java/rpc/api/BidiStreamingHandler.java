@@ -11,6 +11,12 @@ package rpc.api;
  */
 @FunctionalInterface
 public interface BidiStreamingHandler<Req, Resp> {
-  /** Handles the call; returns when it is complete, or throws to fail it. */
+  /**
+   * Handles the call; returns when it is complete, or throws to fail it.
+   *
+   * @param stream the call's stream: receives requests, sends responses
+   * @throws Exception to fail the call: a {@link StatusException} with its status, any other
+   *     exception with {@code UNKNOWN}
+   */
   void handle(ServerStream<Resp, Req> stream) throws Exception;
 }

@@ -114,7 +114,7 @@ public final class CallOptions {
     return new CallOptions(deadlineFromNow(), null, compression, headers, waitForReady, maxInboundMessageSize);
   }
 
-  /** The request message encoding ({@code "gzip"}), or null for identity. */
+  /** {@return the request message encoding ({@code "gzip"}), or null for identity} */
   public String compression() {
     return compression;
   }
@@ -124,6 +124,8 @@ public final class CallOptions {
    * {@code "identity"} for none). Transports that never compress (in-process) accept it and send
    * the messages as they are.
    *
+   * @param encoding the encoding's name
+   * @return the copy
    * @throws IllegalArgumentException if the encoding is not supported; the message lists those that are
    */
   public CallOptions withCompression(String encoding) {
@@ -132,17 +134,22 @@ public final class CallOptions {
         maxInboundMessageSize);
   }
 
-  /** A copy of the extra request headers (empty when none). */
+  /** {@return a copy of the extra request headers (empty when none)} */
   public Metadata headers() {
     return headers == null ? new Metadata() : headers.copy();
   }
 
-  /** Whether extra request headers are set. */
+  /** {@return whether extra request headers are set} */
   public boolean hasHeaders() {
     return headers != null && !headers.isEmpty();
   }
 
-  /** A copy whose extra request headers are {@code extra} added to the current ones. */
+  /**
+   * A copy whose extra request headers are {@code extra} added to the current ones.
+   *
+   * @param extra the headers to add
+   * @return the copy
+   */
   public CallOptions withHeaders(Metadata extra) {
     Objects.requireNonNull(extra, "extra");
     Metadata merged = headers == null ? new Metadata() : headers.copy();
@@ -153,22 +160,35 @@ public final class CallOptions {
   /**
    * Whether the call waits for the transport to become ready (until its deadline) instead of
    * failing with {@code UNAVAILABLE} at once.
+   *
+   * @return true if the call waits for the transport
    */
   public boolean waitForReady() {
     return waitForReady;
   }
 
-  /** A copy with wait-for-ready switched on or off. */
+  /**
+   * A copy with wait-for-ready switched on or off.
+   *
+   * @param enabled whether calls wait for the transport
+   * @return the copy
+   */
   public CallOptions withWaitForReady(boolean enabled) {
     return new CallOptions(deadline, timeout, compression, headers, enabled, maxInboundMessageSize);
   }
 
-  /** The largest response message accepted for this call, or -1 for the channel's limit. */
+  /** {@return the largest response message accepted for this call, or -1 for the channel's limit} */
   public int maxInboundMessageSize() {
     return maxInboundMessageSize;
   }
 
-  /** A copy with a per-call inbound message limit in bytes. */
+  /**
+   * A copy with a per-call inbound message limit in bytes.
+   *
+   * @param bytes the limit in bytes
+   * @return the copy
+   * @throws IllegalArgumentException if {@code bytes} is negative
+   */
   public CallOptions withMaxInboundMessageSize(int bytes) {
     if (bytes < 0) {
       throw new IllegalArgumentException("bytes < 0: " + bytes);

@@ -49,6 +49,8 @@ public final class Channel implements AutoCloseable {
   /**
    * Opens a channel to {@code target} with default settings.
    *
+   * @param target the target, such as {@code inprocess:NAME} or {@code host:port}
+   * @return the open channel
    * @throws IllegalArgumentException if the target is malformed or no transport serves it (the
    *     message names the target, the transports found and the module to add)
    */
@@ -56,7 +58,12 @@ public final class Channel implements AutoCloseable {
     return newBuilder(target).build();
   }
 
-  /** A builder for a channel to {@code target}. */
+  /**
+   * A builder for a channel to {@code target}.
+   *
+   * @param target the target, as for {@link #open(String)}
+   * @return a new builder
+   */
   public static Builder newBuilder(String target) {
     return new Builder(target);
   }
@@ -64,13 +71,28 @@ public final class Channel implements AutoCloseable {
   /**
    * Makes a unary call and blocks for its response.
    *
+   * @param <Req> the request message type
+   * @param <Resp> the response message type
+   * @param method a unary method
+   * @param request the request message
+   * @return the response message
    * @throws StatusException if the call ends with any status other than OK
    */
   public <Req, Resp> Resp call(MethodDescriptor<Req, Resp> method, Req request) {
     return call(method, request, defaults);
   }
 
-  /** Makes a unary call with the given options and blocks for its response. */
+  /**
+   * Makes a unary call with the given options and blocks for its response.
+   *
+   * @param <Req> the request message type
+   * @param <Resp> the response message type
+   * @param method a unary method
+   * @param request the request message
+   * @param options the options of this call
+   * @return the response message
+   * @throws StatusException if the call ends with any status other than OK
+   */
   public <Req, Resp> Resp call(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
     return core.blockingUnary(checkKind(method, MethodDescriptor.Kind.UNARY), request, options);
   }
@@ -79,39 +101,69 @@ public final class Channel implements AutoCloseable {
    * Starts a unary call; the future completes with the response, or exceptionally with a
    * {@link StatusException}, on the channel's executor (see {@link Builder#executor}). Cancelling
    * the future cancels the call.
+   *
+   * @param <Req> the request message type
+   * @param <Resp> the response message type
+   * @param method a unary method
+   * @param request the request message
+   * @return the future response
    */
   public <Req, Resp> CompletableFuture<Resp> callAsync(MethodDescriptor<Req, Resp> method, Req request) {
     return callAsync(method, request, defaults);
   }
 
-  /** Starts a unary call with the given options. */
+  /**
+   * Starts a unary call with the given options.
+   *
+   * @param <Req> the request message type
+   * @param <Resp> the response message type
+   * @param method a unary method
+   * @param request the request message
+   * @param options the options of this call
+   * @return the future response, completed as for {@link #callAsync(MethodDescriptor, Object)}
+   */
   public <Req, Resp> CompletableFuture<Resp> callAsync(MethodDescriptor<Req, Resp> method, Req request,
       CallOptions options) {
     return core.asyncUnary(checkKind(method, MethodDescriptor.Kind.UNARY), request, options);
   }
 
-  /** Starts a call of any kind and returns its stream (for unary methods too). */
+  /**
+   * Starts a call of any kind and returns its stream (for unary methods too).
+   *
+   * @param <Req> the request message type
+   * @param <Resp> the response message type
+   * @param method the method to call
+   * @return the stream of the new call
+   */
   public <Req, Resp> ClientStream<Req, Resp> newStream(MethodDescriptor<Req, Resp> method) {
     return newStream(method, defaults);
   }
 
-  /** Starts a call of any kind with the given options and returns its stream. */
+  /**
+   * Starts a call of any kind with the given options and returns its stream.
+   *
+   * @param <Req> the request message type
+   * @param <Resp> the response message type
+   * @param method the method to call
+   * @param options the options of this call
+   * @return the stream of the new call
+   */
   public <Req, Resp> ClientStream<Req, Resp> newStream(MethodDescriptor<Req, Resp> method, CallOptions options) {
     Objects.requireNonNull(method, "method");
     return core.newStream(method, Objects.requireNonNull(options, "options"));
   }
 
-  /** The call options used by the methods that take none. */
+  /** {@return the call options used by the methods that take none} */
   public CallOptions defaultCallOptions() {
     return defaults;
   }
 
-  /** The target this channel was opened with. */
+  /** {@return the target this channel was opened with} */
   public String target() {
     return core.target().text();
   }
 
-  /** The name of the transport carrying this channel's calls. */
+  /** {@return the name of the transport carrying this channel's calls} */
   public String transportName() {
     return core.transportName();
   }
@@ -127,12 +179,18 @@ public final class Channel implements AutoCloseable {
     core.shutdownNow();
   }
 
-  /** Whether {@link #close()} or {@link #shutdownNow()} was called. */
+  /** {@return whether {@link #close()} or {@link #shutdownNow()} was called} */
   public boolean isShutdown() {
     return core.isShutdown();
   }
 
-  /** Waits until the channel is closed and its calls have ended; true if that happened in time. */
+  /**
+   * Waits until the channel is closed and its calls have ended; true if that happened in time.
+   *
+   * @param timeout how long to wait at most
+   * @return true if the channel terminated within {@code timeout}
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
     return core.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
@@ -168,13 +226,23 @@ public final class Channel implements AutoCloseable {
       this.target = Objects.requireNonNull(target, "target");
     }
 
-    /** Uses the transport with this name ({@code "jetty"}, {@code "inprocess"}) whatever the scheme. */
+    /**
+     * Uses the transport with this name ({@code "jetty"}, {@code "inprocess"}) whatever the scheme.
+     *
+     * @param name the transport's name
+     * @return this builder
+     */
     public Builder transport(String name) {
       this.transport = Objects.requireNonNull(name, "name");
       return this;
     }
 
-    /** Adds interceptors; the first added runs first (outermost). */
+    /**
+     * Adds interceptors; the first added runs first (outermost).
+     *
+     * @param interceptors the interceptors, in order
+     * @return this builder
+     */
     public Builder intercept(ClientInterceptor... interceptors) {
       for (ClientInterceptor i : interceptors) {
         this.interceptors.add(Objects.requireNonNull(i, "interceptor"));
@@ -187,6 +255,9 @@ public final class Channel implements AutoCloseable {
      * in them counts from the start of each call, so {@code
      * defaultCallOptions(CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(5)))} gives every call
      * five seconds for as long as the channel lives.
+     *
+     * @param options the default call options
+     * @return this builder
      */
     public Builder defaultCallOptions(CallOptions options) {
       this.defaults = Objects.requireNonNull(options, "options");
@@ -201,13 +272,22 @@ public final class Channel implements AutoCloseable {
      * the executor runs tasks on the thread that hands them over ({@code Runnable::run}): don't.
      * Handlers that keep every CPU busy on virtual threads delay virtual-thread completions too; a
      * platform-thread executor here keeps them on time.
+     *
+     * @param executor the executor, or null for a new virtual thread per completion
+     * @return this builder
      */
     public Builder executor(Executor executor) {
       this.executor = executor;
       return this;
     }
 
-    /** The largest response message accepted (default 4 MiB); larger ones fail {@code RESOURCE_EXHAUSTED}. */
+    /**
+     * The largest response message accepted (default 4 MiB); larger ones fail {@code RESOURCE_EXHAUSTED}.
+     *
+     * @param bytes the limit in bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     */
     public Builder maxInboundMessageSize(int bytes) {
       if (bytes <= 0) {
         throw new IllegalArgumentException("bytes must be positive: " + bytes);
@@ -216,25 +296,45 @@ public final class Channel implements AutoCloseable {
       return this;
     }
 
-    /** TLS settings (trust store, client certificate) for {@code https} targets. */
+    /**
+     * TLS settings (trust store, client certificate) for {@code https} targets.
+     *
+     * @param context the TLS settings, or null for the JDK default
+     * @return this builder
+     */
     public Builder sslContext(SSLContext context) {
       this.sslContext = context;
       return this;
     }
 
-    /** A prefix for the {@code user-agent} header. */
+    /**
+     * A prefix for the {@code user-agent} header.
+     *
+     * @param userAgent the prefix, or null for none
+     * @return this builder
+     */
     public Builder userAgent(String userAgent) {
       this.userAgent = userAgent;
       return this;
     }
 
-    /** Closes the connection after this long without calls; it reopens on the next call. */
+    /**
+     * Closes the connection after this long without calls; it reopens on the next call.
+     *
+     * @param timeout the idle time, or null for the transport's default
+     * @return this builder
+     */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = timeout;
       return this;
     }
 
-    /** Sends an HTTP/2 PING after this long without traffic, to keep the connection alive. */
+    /**
+     * Sends an HTTP/2 PING after this long without traffic, to keep the connection alive.
+     *
+     * @param time the quiet time before a PING, or null for no keep-alive
+     * @return this builder
+     */
     public Builder keepAliveTime(Duration time) {
       this.keepAliveTime = time;
       return this;
@@ -244,6 +344,10 @@ public final class Channel implements AutoCloseable {
      * A transport-specific setting (documented by the transport, such as {@code
      * rpc.transport.jetty.JettyTransportOptions}). A key the chosen transport does not read fails
      * {@link #build()} with an {@link IllegalArgumentException} naming the keys it does read.
+     *
+     * @param key the setting's name
+     * @param value its value
+     * @return this builder
      */
     public Builder option(String key, String value) {
       options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
@@ -253,6 +357,7 @@ public final class Channel implements AutoCloseable {
     /**
      * Builds the channel. Does not connect yet: network transports connect on the first call.
      *
+     * @return the new channel
      * @throws IllegalArgumentException if the target is malformed, no transport serves it, or an
      *     {@linkplain #option option} key is unknown to the transport
      */

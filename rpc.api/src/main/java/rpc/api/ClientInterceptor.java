@@ -15,10 +15,27 @@ public interface ClientInterceptor {
   /** Creates the next call in the chain. */
   @FunctionalInterface
   interface Next {
-    /** The call as the rest of the chain (and finally the transport) makes it. */
+    /**
+     * The call as the rest of the chain (and finally the transport) makes it.
+     *
+     * @param <Req> the request message type
+     * @param <Resp> the response message type
+     * @param method the method to call
+     * @param options the call's options
+     * @return the call
+     */
     <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options);
   }
 
-  /** Returns the call to use, usually {@code next.newCall(method, options)} or a wrapper of it. */
+  /**
+   * Returns the call to use, usually {@code next.newCall(method, options)} or a wrapper of it.
+   *
+   * @param <Req> the request message type
+   * @param <Resp> the response message type
+   * @param method the method being called
+   * @param options the call's options
+   * @param next the rest of the chain
+   * @return the call to use
+   */
   <Req, Resp> ClientCall<Req, Resp> intercept(MethodDescriptor<Req, Resp> method, CallOptions options, Next next);
 }

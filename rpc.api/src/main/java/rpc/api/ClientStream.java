@@ -28,19 +28,22 @@ public interface ClientStream<Req, Resp> extends Stream<Req, Resp>, AutoCloseabl
    * The response headers, blocking until they arrive or the call ends. For a call that ended
    * without headers (trailers-only), an empty metadata.
    *
+   * @return the response headers
    * @throws StatusException if the thread is interrupted while waiting
    */
   Metadata headers();
 
-  /** The trailers, or null while the call is still running. */
+  /** {@return the trailers, or null while the call is still running} */
   Metadata trailers();
 
-  /** The final status, or null while the call is still running. */
+  /** {@return the final status, or null while the call is still running} */
   Status status();
 
   /**
    * Sends {@code message} and then half-closes: the last request of a client-streaming or
    * bidi-streaming call. Default built on {@link #send} and {@link #halfClose}.
+   *
+   * @param message the last request message
    */
   default void sendAndClose(Req message) {
     send(message);

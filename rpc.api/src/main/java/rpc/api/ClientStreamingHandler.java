@@ -11,6 +11,13 @@ package rpc.api;
  */
 @FunctionalInterface
 public interface ClientStreamingHandler<Req, Resp> {
-  /** Returns the response (non-null), or throws to fail the call. */
+  /**
+   * Returns the response (non-null), or throws to fail the call.
+   *
+   * @param requests the call's stream, to receive the requests from
+   * @return the response message
+   * @throws Exception to fail the call: a {@link StatusException} with its status, any other
+   *     exception with {@code UNKNOWN}
+   */
   Resp handle(ServerStream<Resp, Req> requests) throws Exception;
 }

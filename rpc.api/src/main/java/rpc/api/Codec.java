@@ -15,13 +15,21 @@ import java.nio.ByteBuffer;
  */
 public interface Codec<T> {
 
-  /** The exact number of bytes {@link #encode} will write for {@code message}. */
+  /**
+   * The exact number of bytes {@link #encode} will write for {@code message}.
+   *
+   * @param message the message
+   * @return its encoded size in bytes
+   */
   int encodedSize(T message);
 
   /**
    * Writes {@code message} into {@code target} at its position, advancing the position by exactly
    * {@link #encodedSize(Object) encodedSize(message)} bytes. {@code target} has at least that many
    * bytes remaining.
+   *
+   * @param message the message
+   * @param target the buffer to write into
    */
   void encode(T message, ByteBuffer target);
 
@@ -30,6 +38,8 @@ public interface Codec<T> {
    * a transport's pooled network buffer, reused once this method returns: the message must not keep
    * a reference to it (copy what it needs).
    *
+   * @param source the message's bytes
+   * @return the message
    * @throws StatusException (usually {@code INTERNAL}) or any runtime exception when the bytes are
    *     not a valid message; transports report it as {@code INTERNAL}
    */
@@ -39,12 +49,19 @@ public interface Codec<T> {
    * Whether messages are deeply immutable, so the same instance may be given to the receiver
    * without copying (the in-process transport does so when the sender's and receiver's codecs are
    * {@linkplain Object#equals equal}). Defaults to false.
+   *
+   * @return true if messages may be shared without copying
    */
   default boolean immutableMessages() {
     return false;
   }
 
-  /** Convenience: the encoded form of {@code message} in a new array. */
+  /**
+   * Convenience: the encoded form of {@code message} in a new array.
+   *
+   * @param message the message
+   * @return its encoded bytes
+   */
   default byte[] toByteArray(T message) {
     byte[] out = new byte[encodedSize(message)];
     ByteBuffer buf = ByteBuffer.wrap(out);
@@ -55,7 +72,12 @@ public interface Codec<T> {
     return out;
   }
 
-  /** Convenience: decodes a whole array. */
+  /**
+   * Convenience: decodes a whole array.
+   *
+   * @param bytes one whole encoded message
+   * @return the message
+   */
   default T fromByteArray(byte[] bytes) {
     return decode(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
   }

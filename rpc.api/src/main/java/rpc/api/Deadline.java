@@ -17,13 +17,24 @@ public final class Deadline implements Comparable<Deadline> {
     this.nanoTime = nanoTime;
   }
 
-  /** A deadline {@code timeout} from now; a negative or zero timeout is already expired. */
+  /**
+   * A deadline {@code timeout} from now; a negative or zero timeout is already expired.
+   *
+   * @param timeout the time from now
+   * @return the deadline
+   */
   public static Deadline after(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     return afterNanos(saturatedNanos(timeout));
   }
 
-  /** A deadline {@code amount unit}s from now. */
+  /**
+   * A deadline {@code amount unit}s from now.
+   *
+   * @param amount the time from now, in {@code unit}s
+   * @param unit the unit of {@code amount}
+   * @return the deadline
+   */
   public static Deadline after(long amount, TimeUnit unit) {
     return afterNanos(unit.toNanos(amount));
   }
@@ -43,22 +54,35 @@ public final class Deadline implements Comparable<Deadline> {
     }
   }
 
-  /** Whether the deadline has passed. */
+  /** {@return whether the deadline has passed} */
   public boolean isExpired() {
     return System.nanoTime() - nanoTime >= 0;
   }
 
-  /** Nanoseconds left (zero or negative once expired). */
+  /**
+   * Nanoseconds left (zero or negative once expired).
+   *
+   * @return the nanoseconds left
+   */
   public long remainingNanos() {
     return nanoTime - System.nanoTime();
   }
 
-  /** Time left, never negative. */
+  /**
+   * Time left, never negative.
+   *
+   * @return the time left, or zero
+   */
   public Duration remaining() {
     return Duration.ofNanos(Math.max(0, remainingNanos()));
   }
 
-  /** The earlier of this deadline and {@code other} (which may be null). */
+  /**
+   * The earlier of this deadline and {@code other} (which may be null).
+   *
+   * @param other another deadline, or null
+   * @return the earlier deadline; this one if {@code other} is null
+   */
   public Deadline min(Deadline other) {
     return other == null || compareTo(other) <= 0 ? this : other;
   }

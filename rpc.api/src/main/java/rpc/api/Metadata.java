@@ -53,7 +53,12 @@ public final class Metadata {
     values.add(value);
   }
 
-  /** Whether {@code key} names a binary entry (it ends in {@value #BINARY_SUFFIX}). */
+  /**
+   * Whether {@code key} names a binary entry (it ends in {@value #BINARY_SUFFIX}).
+   *
+   * @param key a key
+   * @return true for a binary key
+   */
   public static boolean isBinaryKey(String key) {
     return key.endsWith(BINARY_SUFFIX);
   }
@@ -61,6 +66,8 @@ public final class Metadata {
   /**
    * Checks and normalizes a key: returns it lower-cased.
    *
+   * @param key the key to check
+   * @return the key in lower case
    * @throws IllegalArgumentException if the key is empty or has characters outside
    *     {@code 0-9 a-z _ - .}
    */
@@ -81,7 +88,12 @@ public final class Metadata {
     return k;
   }
 
-  /** Whether every character of {@code value} is printable ASCII (0x20–0x7E). */
+  /**
+   * Whether every character of {@code value} is printable ASCII (0x20–0x7E).
+   *
+   * @param value the value to check
+   * @return true if it may be sent as an ASCII value
+   */
   public static boolean isValidAsciiValue(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -95,6 +107,9 @@ public final class Metadata {
   /**
    * Adds an ASCII entry.
    *
+   * @param key an ASCII key
+   * @param value the value
+   * @return this metadata
    * @throws IllegalArgumentException if the key is invalid, is a binary key, or the value is not
    *     printable ASCII or starts or ends with a space
    */
@@ -118,6 +133,9 @@ public final class Metadata {
   /**
    * Adds a binary entry (the array is copied).
    *
+   * @param key a binary key
+   * @param value the value
+   * @return this metadata
    * @throws IllegalArgumentException if the key is invalid or does not end in {@value #BINARY_SUFFIX}
    */
   public Metadata putBinary(String key, byte[] value) {
@@ -130,7 +148,12 @@ public final class Metadata {
     return this;
   }
 
-  /** The last ASCII value for {@code key}, or null. */
+  /**
+   * The last ASCII value for {@code key}, or null.
+   *
+   * @param key the key
+   * @return the last value, or null if there is none
+   */
   public String get(String key) {
     String k = validateKey(key);
     for (int i = keys.size() - 1; i >= 0; i--) {
@@ -141,7 +164,12 @@ public final class Metadata {
     return null;
   }
 
-  /** All ASCII values for {@code key} in insertion order (possibly empty). */
+  /**
+   * All ASCII values for {@code key} in insertion order (possibly empty).
+   *
+   * @param key the key
+   * @return the values
+   */
   public List<String> getAll(String key) {
     String k = validateKey(key);
     List<String> out = new ArrayList<>(1);
@@ -153,7 +181,12 @@ public final class Metadata {
     return out;
   }
 
-  /** A copy of the last binary value for {@code key}, or null. */
+  /**
+   * A copy of the last binary value for {@code key}, or null.
+   *
+   * @param key a binary key
+   * @return a copy of the last value, or null if there is none
+   */
   public byte[] getBinary(String key) {
     String k = validateKey(key);
     for (int i = keys.size() - 1; i >= 0; i--) {
@@ -164,7 +197,12 @@ public final class Metadata {
     return null;
   }
 
-  /** Copies of all binary values for {@code key} in insertion order (possibly empty). */
+  /**
+   * Copies of all binary values for {@code key} in insertion order (possibly empty).
+   *
+   * @param key a binary key
+   * @return copies of the values
+   */
   public List<byte[]> getAllBinary(String key) {
     String k = validateKey(key);
     List<byte[]> out = new ArrayList<>(1);
@@ -176,17 +214,27 @@ public final class Metadata {
     return out;
   }
 
-  /** Whether there is at least one entry for {@code key}. */
+  /**
+   * Whether there is at least one entry for {@code key}.
+   *
+   * @param key the key
+   * @return true if {@code key} has an entry
+   */
   public boolean containsKey(String key) {
     return keys.contains(validateKey(key));
   }
 
-  /** The distinct keys, in first-insertion order. */
+  /** {@return the distinct keys, in first-insertion order} */
   public Set<String> keys() {
     return Collections.unmodifiableSet(new LinkedHashSet<>(keys));
   }
 
-  /** Removes every entry for {@code key}; returns whether any was removed. */
+  /**
+   * Removes every entry for {@code key}; returns whether any was removed.
+   *
+   * @param key the key
+   * @return true if an entry was removed
+   */
   public boolean removeAll(String key) {
     String k = validateKey(key);
     boolean removed = false;
@@ -200,7 +248,12 @@ public final class Metadata {
     return removed;
   }
 
-  /** Appends every entry of {@code other} to this metadata. */
+  /**
+   * Appends every entry of {@code other} to this metadata.
+   *
+   * @param other the entries to append
+   * @return this metadata
+   */
   public Metadata merge(Metadata other) {
     for (int i = 0; i < other.keys.size(); i++) {
       Object v = other.values.get(i);
@@ -209,17 +262,21 @@ public final class Metadata {
     return this;
   }
 
-  /** The number of entries (not distinct keys). */
+  /** {@return the number of entries (not distinct keys)} */
   public int size() {
     return keys.size();
   }
 
-  /** Whether there are no entries. */
+  /** {@return whether there are no entries} */
   public boolean isEmpty() {
     return keys.isEmpty();
   }
 
-  /** A deep copy. */
+  /**
+   * A deep copy.
+   *
+   * @return a new metadata with the same entries
+   */
   public Metadata copy() {
     return new Metadata(this);
   }
@@ -227,6 +284,8 @@ public final class Metadata {
   /**
    * Visits every entry in order; {@code value} is a {@link String} for ASCII keys and a
    * {@code byte[]} (not copied: do not modify it) for binary keys. For transports.
+   *
+   * @param action called with each key and value
    */
   public void forEach(java.util.function.BiConsumer<String, Object> action) {
     for (int i = 0; i < keys.size(); i++) {

@@ -31,12 +31,12 @@ public final class MethodDescriptor<Req, Resp> {
       this.serverStreams = serverStreams;
     }
 
-    /** Whether the client sends more than one message. */
+    /** {@return whether the client sends more than one message} */
     public boolean clientStreams() {
       return clientStreams;
     }
 
-    /** Whether the server sends more than one message. */
+    /** {@return whether the server sends more than one message} */
     public boolean serverStreams() {
       return serverStreams;
     }
@@ -66,13 +66,30 @@ public final class MethodDescriptor<Req, Resp> {
     this.schema = schema;
   }
 
-  /** A descriptor for {@code fullName} ({@code package.Service/Method}). */
+  /**
+   * A descriptor for {@code fullName} ({@code package.Service/Method}).
+   *
+   * @param <Req> the request message type
+   * @param <Resp> the response message type
+   * @param fullName the full method name
+   * @param kind the kind of call
+   * @param requestCodec the codec of request messages
+   * @param responseCodec the codec of response messages
+   * @return a descriptor without schema
+   * @throws IllegalArgumentException if {@code fullName} is not of the form {@code package.Service/Method}
+   */
   public static <Req, Resp> MethodDescriptor<Req, Resp> of(String fullName, Kind kind, Codec<Req> requestCodec,
       Codec<Resp> responseCodec) {
     return new MethodDescriptor<>(fullName, kind, requestCodec, responseCodec, null);
   }
 
-  /** Joins a service and method name into a full method name. */
+  /**
+   * Joins a service and method name into a full method name.
+   *
+   * @param serviceName the service name, {@code package.Service}
+   * @param methodName the method name
+   * @return {@code serviceName/methodName}
+   */
   public static String fullName(String serviceName, String methodName) {
     return serviceName + "/" + methodName;
   }
@@ -80,47 +97,50 @@ public final class MethodDescriptor<Req, Resp> {
   /**
    * A copy carrying {@code schema}: an opaque object describing the method (generated code sets a
    * protobuf method descriptor; server reflection reads it).
+   *
+   * @param schema the schema object, or null
+   * @return the copy
    */
   public MethodDescriptor<Req, Resp> withSchema(Object schema) {
     return new MethodDescriptor<>(fullName, kind, requestCodec, responseCodec, schema);
   }
 
-  /** The full name, {@code package.Service/Method}. */
+  /** {@return the full name, {@code package.Service/Method}} */
   public String fullName() {
     return fullName;
   }
 
-  /** The HTTP/2 {@code :path}, {@code /package.Service/Method}. */
+  /** {@return the HTTP/2 {@code :path}, {@code /package.Service/Method}} */
   public String path() {
     return "/" + fullName;
   }
 
-  /** The service part, {@code package.Service}. */
+  /** {@return the service part, {@code package.Service}} */
   public String serviceName() {
     return serviceName;
   }
 
-  /** The method part, {@code Method}. */
+  /** {@return the method part, {@code Method}} */
   public String methodName() {
     return methodName;
   }
 
-  /** The kind of call. */
+  /** {@return the kind of call} */
   public Kind kind() {
     return kind;
   }
 
-  /** The codec of request messages. */
+  /** {@return the codec of request messages} */
   public Codec<Req> requestCodec() {
     return requestCodec;
   }
 
-  /** The codec of response messages. */
+  /** {@return the codec of response messages} */
   public Codec<Resp> responseCodec() {
     return responseCodec;
   }
 
-  /** The schema object set by {@link #withSchema}, or null. */
+  /** {@return the schema object set by {@link #withSchema}, or null} */
   public Object schema() {
     return schema;
   }

@@ -32,7 +32,7 @@ public final class Server {
     this.core = core;
   }
 
-  /** A builder. */
+  /** {@return a new builder} */
   public static Builder newBuilder() {
     return new Builder();
   }
@@ -49,17 +49,17 @@ public final class Server {
     return this;
   }
 
-  /** The bound address as text ({@code 127.0.0.1:50051}, {@code inprocess:NAME}). */
+  /** {@return the bound address as text ({@code 127.0.0.1:50051}, {@code inprocess:NAME})} */
   public String address() {
     return core.address();
   }
 
-  /** The bound TCP port (useful after listening on port 0), or -1 for a transport without ports. */
+  /** {@return the bound TCP port (useful after listening on port 0), or -1 for a transport without ports} */
   public int port() {
     return core.port();
   }
 
-  /** The registered services. */
+  /** {@return the registered services} */
   public List<ServiceDefinition> services() {
     return core.services();
   }
@@ -77,17 +77,23 @@ public final class Server {
     core.shutdownNow();
   }
 
-  /** Whether shutdown has begun. */
+  /** {@return whether shutdown has begun} */
   public boolean isShutdown() {
     return core.isShutdown();
   }
 
-  /** Whether the server has stopped and every call has ended. */
+  /** {@return whether the server has stopped and every call has ended} */
   public boolean isTerminated() {
     return core.isTerminated();
   }
 
-  /** Waits for termination; true if it happened within {@code timeout}. */
+  /**
+   * Waits for termination; true if it happened within {@code timeout}.
+   *
+   * @param timeout how long to wait at most
+   * @return true if the server terminated within {@code timeout}
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
     return core.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
@@ -95,6 +101,8 @@ public final class Server {
   /**
    * Registers {@code action} to run once, when shutdown begins (before calls are drained). For
    * standard services that must react, such as health checking.
+   *
+   * @param action what to run when shutdown begins
    */
   public void onShutdown(Runnable action) {
     core.onShutdown(action);
@@ -126,18 +134,32 @@ public final class Server {
      * ({@code 127.0.0.1:0} binds an ephemeral port; see {@link Server#port()}). A network address
      * must name its port: {@code build()} refuses {@code "127.0.0.1"} alone, since a channel given
      * the same string would dial port 80.
+     *
+     * @param address the address to listen on
+     * @return this builder
      */
     public Builder listen(String address) {
       this.address = Objects.requireNonNull(address, "address");
       return this;
     }
 
-    /** Listens on {@code host:port} with a network transport. */
+    /**
+     * Listens on {@code host:port} with a network transport.
+     *
+     * @param host the host name or IP address to bind
+     * @param port the TCP port, or 0 for an ephemeral one
+     * @return this builder
+     */
     public Builder listen(String host, int port) {
       return listen((host.contains(":") ? "[" + host + "]" : host) + ":" + port);
     }
 
-    /** Uses the transport with this name whatever the address scheme. */
+    /**
+     * Uses the transport with this name whatever the address scheme.
+     *
+     * @param name the transport's name ({@code "jetty"}, {@code "inprocess"})
+     * @return this builder
+     */
     public Builder transport(String name) {
       this.transport = Objects.requireNonNull(name, "name");
       return this;
@@ -146,6 +168,8 @@ public final class Server {
     /**
      * Adds a service.
      *
+     * @param service the service
+     * @return this builder
      * @throws IllegalArgumentException if a service with the same name was added
      */
     public Builder addService(ServiceDefinition service) {
@@ -156,7 +180,12 @@ public final class Server {
       return this;
     }
 
-    /** Adds interceptors around every call; the first added runs first (outermost). */
+    /**
+     * Adds interceptors around every call; the first added runs first (outermost).
+     *
+     * @param interceptors the interceptors, in order
+     * @return this builder
+     */
     public Builder intercept(ServerInterceptor... interceptors) {
       for (ServerInterceptor i : interceptors) {
         this.interceptors.add(Objects.requireNonNull(i, "interceptor"));
@@ -167,13 +196,22 @@ public final class Server {
     /**
      * Runs handlers on {@code executor} instead of a new virtual thread per call. The executor must
      * start each task promptly (handlers block).
+     *
+     * @param executor the executor, or null for a new virtual thread per call
+     * @return this builder
      */
     public Builder executor(Executor executor) {
       this.executor = executor;
       return this;
     }
 
-    /** The largest request message accepted (default 4 MiB); larger ones fail {@code RESOURCE_EXHAUSTED}. */
+    /**
+     * The largest request message accepted (default 4 MiB); larger ones fail {@code RESOURCE_EXHAUSTED}.
+     *
+     * @param bytes the limit in bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     */
     public Builder maxInboundMessageSize(int bytes) {
       if (bytes <= 0) {
         throw new IllegalArgumentException("bytes must be positive: " + bytes);
@@ -182,13 +220,23 @@ public final class Server {
       return this;
     }
 
-    /** Serves TLS (ALPN h2) with this context's key material. */
+    /**
+     * Serves TLS (ALPN h2) with this context's key material.
+     *
+     * @param context the key material, or null for plaintext
+     * @return this builder
+     */
     public Builder sslContext(SSLContext context) {
       this.sslContext = context;
       return this;
     }
 
-    /** With TLS, requires clients to present a certificate the context trusts (mutual TLS). */
+    /**
+     * With TLS, requires clients to present a certificate the context trusts (mutual TLS).
+     *
+     * @param require whether clients must present a trusted certificate
+     * @return this builder
+     */
     public Builder requireClientAuth(boolean require) {
       this.requireClientAuth = require;
       return this;
@@ -197,6 +245,10 @@ public final class Server {
     /**
      * The most calls one connection may have open at once (default 1000); calls beyond it wait on
      * the client. For network transports: in-process calls have no connection to limit.
+     *
+     * @param streams the limit per connection
+     * @return this builder
+     * @throws IllegalArgumentException if {@code streams} is not positive
      */
     public Builder maxConcurrentStreams(int streams) {
       if (streams <= 0) {
@@ -206,7 +258,12 @@ public final class Server {
       return this;
     }
 
-    /** Closes connections that carried no call for this long. */
+    /**
+     * Closes connections that carried no call for this long.
+     *
+     * @param timeout the idle time, or null for the transport's default
+     * @return this builder
+     */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = timeout;
       return this;
@@ -216,6 +273,10 @@ public final class Server {
      * A transport-specific setting (documented by the transport, such as {@code
      * rpc.transport.jetty.JettyTransportOptions}). A key the chosen transport does not read fails
      * {@link #build()} with an {@link IllegalArgumentException} naming the keys it does read.
+     *
+     * @param key the setting's name
+     * @param value its value
+     * @return this builder
      */
     public Builder option(String key, String value) {
       options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
@@ -225,6 +286,7 @@ public final class Server {
     /**
      * Builds the server (not started).
      *
+     * @return the new server
      * @throws IllegalStateException if no address was given
      * @throws IllegalArgumentException if the address is malformed or has no port, no transport
      *     serves it, or an {@linkplain #option option} key is unknown to the transport

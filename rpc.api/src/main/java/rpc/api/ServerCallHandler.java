@@ -12,6 +12,12 @@ package rpc.api;
  */
 @FunctionalInterface
 public interface ServerCallHandler<Req, Resp> {
-  /** Handles one call; returns when the call is complete. */
+  /**
+   * Handles one call; returns when the call is complete.
+   *
+   * @param stream the call's stream: receives requests, sends responses
+   * @throws Exception to fail the call: a {@link StatusException} with its status, any other
+   *     exception with {@code UNKNOWN}
+   */
   void handle(ServerStream<Resp, Req> stream) throws Exception;
 }

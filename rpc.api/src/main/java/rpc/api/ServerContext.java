@@ -8,37 +8,44 @@ package rpc.api;
  */
 public interface ServerContext {
 
-  /** The method being called. */
+  /** {@return the method being called} */
   MethodDescriptor<?, ?> method();
 
-  /** A copy of the request headers (custom metadata only). */
+  /** {@return a copy of the request headers (custom metadata only)} */
   Metadata requestHeaders();
 
-  /** The call's deadline, or null when the client set none. */
+  /** {@return the call's deadline, or null when the client set none} */
   Deadline deadline();
 
   /**
    * Whether the call has been cancelled (client cancel, deadline expiry, connection loss or server
    * shutdown). When this turns true the handler thread is also interrupted.
+   *
+   * @return true once the call is cancelled
    */
   boolean isCancelled();
 
-  /** Why the call was cancelled, or null while it is not. */
+  /** {@return Why the call was cancelled, or null while it is not} */
   Status cancellationStatus();
 
-  /** The remote address as text ({@code 127.0.0.1:53124}, {@code inprocess:NAME}). */
+  /** {@return the remote address as text ({@code 127.0.0.1:53124}, {@code inprocess:NAME})} */
   String peer();
 
-  /** The {@code :authority} the client addressed, or null. */
+  /** {@return the {@code :authority} the client addressed, or null} */
   String authority();
 
-  /** The trailers sent when the handler returns normally; mutable, for the handler's thread. */
+  /**
+   * The trailers sent when the handler returns normally; mutable, for the handler's thread.
+   *
+   * @return the trailers to send, for the handler to add to
+   */
   Metadata responseTrailers();
 
   /**
    * Compresses response messages with {@code encoding} ({@code "gzip"} or {@code "identity"}) if the
    * client accepts it; call before the first response.
    *
+   * @param encoding the encoding's name
    * @throws IllegalArgumentException if the encoding is not supported; the message lists those that are
    */
   void setResponseCompression(String encoding);
@@ -46,6 +53,8 @@ public interface ServerContext {
   /**
    * Runs {@code action} once when the call is cancelled: on a virtual thread of its own (never a
    * transport thread, so it may block), or at once on the calling thread if the call already is.
+   *
+   * @param action what to run on cancellation
    */
   void onCancel(Runnable action);
 }

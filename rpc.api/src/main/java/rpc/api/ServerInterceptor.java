@@ -8,6 +8,15 @@ package rpc.api;
  */
 @FunctionalInterface
 public interface ServerInterceptor {
-  /** Handles the call, usually by calling {@code next.handle(stream)} (possibly with a wrapped stream). */
+  /**
+   * Handles the call, usually by calling {@code next.handle(stream)} (possibly with a wrapped stream).
+   *
+   * @param <Req> the request message type
+   * @param <Resp> the response message type
+   * @param stream the call's stream
+   * @param next the rest of the chain, ending in the method's handler
+   * @throws Exception to fail the call: a {@link StatusException} with its status, any other
+   *     exception with {@code UNKNOWN}
+   */
   <Req, Resp> void intercept(ServerStream<Resp, Req> stream, ServerCallHandler<Req, Resp> next) throws Exception;
 }

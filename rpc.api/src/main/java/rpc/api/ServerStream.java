@@ -20,10 +20,11 @@ public interface ServerStream<Resp, Req> extends Stream<Resp, Req> {
    * Sends response headers now, ahead of the first message. Optional: headers are sent with the
    * first message or at the end otherwise.
    *
+   * @param headers the custom response metadata
    * @throws IllegalStateException if headers were already sent
    */
   void sendHeaders(Metadata headers);
 
-  /** The call's context: request headers, deadline, cancellation, peer, trailers. */
+  /** {@return the call's context: request headers, deadline, cancellation, peer, trailers} */
   ServerContext context();
 }

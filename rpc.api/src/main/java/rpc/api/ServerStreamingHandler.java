@@ -10,6 +10,13 @@ package rpc.api;
  */
 @FunctionalInterface
 public interface ServerStreamingHandler<Req, Resp> {
-  /** Sends the responses for {@code request}; returns when done, or throws to fail the call. */
+  /**
+   * Sends the responses for {@code request}; returns when done, or throws to fail the call.
+   *
+   * @param request the request message
+   * @param responses the call's stream, to send the responses on
+   * @throws Exception to fail the call: a {@link StatusException} with its status, any other
+   *     exception with {@code UNKNOWN}
+   */
   void handle(Req request, ServerStream<Resp, Req> responses) throws Exception;
 }

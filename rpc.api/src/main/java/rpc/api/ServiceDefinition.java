@@ -12,7 +12,14 @@ import java.util.Objects;
  */
 public final class ServiceDefinition {
 
-  /** One method of a service and the handler that serves it. Immutable. */
+  /**
+   * One method of a service and the handler that serves it. Immutable.
+   *
+   * @param <Req> the request message type
+   * @param <Resp> the response message type
+   * @param descriptor the method
+   * @param handler the handler that serves it
+   */
   public record Method<Req, Resp>(MethodDescriptor<Req, Resp> descriptor, ServerCallHandler<Req, Resp> handler) {
     /** Checks for nulls. */
     public Method {
@@ -31,22 +38,33 @@ public final class ServiceDefinition {
     this.schema = b.schema;
   }
 
-  /** A builder for the service {@code package.Service}. */
+  /**
+   * A builder for the service {@code package.Service}.
+   *
+   * @param serviceName the service name
+   * @return a new builder
+   * @throws IllegalArgumentException if the name is empty or contains {@code /}
+   */
   public static Builder newBuilder(String serviceName) {
     return new Builder(serviceName);
   }
 
-  /** The service name, {@code package.Service}. */
+  /** {@return the service name, {@code package.Service}} */
   public String name() {
     return name;
   }
 
-  /** The methods, in the order they were added. */
+  /** {@return the methods, in the order they were added} */
   public Collection<Method<?, ?>> methods() {
     return methods.values();
   }
 
-  /** The method with the given full name ({@code package.Service/Method}), or null. */
+  /**
+   * The method with the given full name ({@code package.Service/Method}), or null.
+   *
+   * @param fullMethodName the full method name
+   * @return the method, or null if the service has none of that name
+   */
   public Method<?, ?> method(String fullMethodName) {
     return methods.get(fullMethodName);
   }
@@ -54,6 +72,8 @@ public final class ServiceDefinition {
   /**
    * A schema object set on the builder, or null: generated code sets the protobuf
    * {@code Descriptors.ServiceDescriptor}, which server reflection reads.
+   *
+   * @return the schema object, or null
    */
   public Object schema() {
     return schema;
@@ -77,27 +97,67 @@ public final class ServiceDefinition {
       }
     }
 
-    /** Adds a unary method. */
+    /**
+     * Adds a unary method.
+     *
+     * @param <Req> the request message type
+     * @param <Resp> the response message type
+     * @param method a unary method
+     * @param handler its handler
+     * @return this builder
+     * @throws IllegalArgumentException if the method is of another kind or service, or was added
+     *     already
+     */
     public <Req, Resp> Builder unary(MethodDescriptor<Req, Resp> method, UnaryHandler<Req, Resp> handler) {
       Objects.requireNonNull(handler, "handler");
       return add(method, MethodDescriptor.Kind.UNARY, rpc.api.internal.server.Handlers.unary(handler));
     }
 
-    /** Adds a client-streaming method. */
+    /**
+     * Adds a client-streaming method.
+     *
+     * @param <Req> the request message type
+     * @param <Resp> the response message type
+     * @param method a client-streaming method
+     * @param handler its handler
+     * @return this builder
+     * @throws IllegalArgumentException if the method is of another kind or service, or was added
+     *     already
+     */
     public <Req, Resp> Builder clientStreaming(MethodDescriptor<Req, Resp> method,
         ClientStreamingHandler<Req, Resp> handler) {
       Objects.requireNonNull(handler, "handler");
       return add(method, MethodDescriptor.Kind.CLIENT_STREAMING, rpc.api.internal.server.Handlers.clientStreaming(handler));
     }
 
-    /** Adds a server-streaming method. */
+    /**
+     * Adds a server-streaming method.
+     *
+     * @param <Req> the request message type
+     * @param <Resp> the response message type
+     * @param method a server-streaming method
+     * @param handler its handler
+     * @return this builder
+     * @throws IllegalArgumentException if the method is of another kind or service, or was added
+     *     already
+     */
     public <Req, Resp> Builder serverStreaming(MethodDescriptor<Req, Resp> method,
         ServerStreamingHandler<Req, Resp> handler) {
       Objects.requireNonNull(handler, "handler");
       return add(method, MethodDescriptor.Kind.SERVER_STREAMING, rpc.api.internal.server.Handlers.serverStreaming(handler));
     }
 
-    /** Adds a bidi-streaming method. */
+    /**
+     * Adds a bidi-streaming method.
+     *
+     * @param <Req> the request message type
+     * @param <Resp> the response message type
+     * @param method a bidi-streaming method
+     * @param handler its handler
+     * @return this builder
+     * @throws IllegalArgumentException if the method is of another kind or service, or was added
+     *     already
+     */
     public <Req, Resp> Builder bidiStreaming(MethodDescriptor<Req, Resp> method,
         BidiStreamingHandler<Req, Resp> handler) {
       Objects.requireNonNull(handler, "handler");
@@ -107,13 +167,25 @@ public final class ServiceDefinition {
     /**
      * Adds a method of any kind with a handler in the general form (the handler must respect the
      * method's kind).
+     *
+     * @param <Req> the request message type
+     * @param <Resp> the response message type
+     * @param method the method
+     * @param handler its handler
+     * @return this builder
+     * @throws IllegalArgumentException if the method belongs to another service or was added already
      */
     public <Req, Resp> Builder method(MethodDescriptor<Req, Resp> method, ServerCallHandler<Req, Resp> handler) {
       Objects.requireNonNull(handler, "handler");
       return add(method, method.kind(), handler);
     }
 
-    /** Sets the schema object (see {@link ServiceDefinition#schema()}). */
+    /**
+     * Sets the schema object (see {@link ServiceDefinition#schema()}).
+     *
+     * @param schema the schema object, or null
+     * @return this builder
+     */
     public Builder schema(Object schema) {
       this.schema = schema;
       return this;
@@ -134,7 +206,11 @@ public final class ServiceDefinition {
       return this;
     }
 
-    /** The service definition. */
+    /**
+     * The service definition.
+     *
+     * @return the service definition
+     */
     public ServiceDefinition build() {
       return new ServiceDefinition(this);
     }

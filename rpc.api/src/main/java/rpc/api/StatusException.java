@@ -14,24 +14,33 @@ public class StatusException extends RuntimeException {
   private final transient Status status;
   private final transient Metadata trailers;
 
-  /** An exception carrying {@code status} and no trailers. */
+  /**
+   * An exception carrying {@code status} and no trailers.
+   *
+   * @param status the call's status
+   */
   public StatusException(Status status) {
     this(status, null);
   }
 
-  /** An exception carrying {@code status} and a copy of {@code trailers} (may be null). */
+  /**
+   * An exception carrying {@code status} and a copy of {@code trailers} (may be null).
+   *
+   * @param status the call's status
+   * @param trailers the trailing metadata, or null for none
+   */
   public StatusException(Status status, Metadata trailers) {
     super(Objects.requireNonNull(status, "status").toString(), status.cause());
     this.status = status;
     this.trailers = trailers == null ? new Metadata() : trailers.copy();
   }
 
-  /** The status of the call. */
+  /** {@return the status of the call} */
   public Status status() {
     return status;
   }
 
-  /** A copy of the trailing metadata (empty when there was none). */
+  /** {@return a copy of the trailing metadata (empty when there was none)} */
   public Metadata trailers() {
     return trailers.copy();
   }

@@ -28,6 +28,7 @@ public interface Stream<Out, In> {
   /**
    * Sends one message, blocking while flow control does not allow it.
    *
+   * @param message the message to send
    * @throws StatusException if the call has ended with a status other than OK (including after
    *     {@link #cancel}); on the server, if the call has ended at all; or if the calling thread is
    *     interrupted while waiting ({@code CANCELLED})
@@ -55,6 +56,6 @@ public interface Stream<Out, In> {
    */
   void cancel();
 
-  /** A short name for this stream in messages: the method and a call number. */
+  /** {@return a short name for this stream in messages: the method and a call number} */
   String name();
 }

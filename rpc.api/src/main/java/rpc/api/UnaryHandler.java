@@ -13,6 +13,12 @@ public interface UnaryHandler<Req, Resp> {
   /**
    * Returns the response (non-null), or throws {@link StatusException} to fail the call with that
    * status; any other exception fails it with {@code UNKNOWN}.
+   *
+   * @param request the request message
+   * @param context the call's context
+   * @return the response message
+   * @throws Exception to fail the call: a {@link StatusException} with its status, any other
+   *     exception with {@code UNKNOWN}
    */
   Resp handle(Req request, ServerContext context) throws Exception;
 }

@@ -28,6 +28,7 @@ public final class ProtocPlugin {
    * Reads a {@code CodeGeneratorRequest} from standard input and writes the response to standard
    * output.
    *
+   * @param args ignored: protoc passes none
    * @throws IOException if standard input does not hold a request or the output cannot be written
    */
   public static void main(String[] args) throws IOException {

@@ -51,12 +51,19 @@ public final class HealthService {
 
   private HealthService() {}
 
-  /** A health service where the server as a whole ({@code ""}) is {@code SERVING}. */
+  /**
+   * A health service where the server as a whole ({@code ""}) is {@code SERVING}.
+   *
+   * @return a new health service
+   */
   public static HealthService create() {
     return new HealthService();
   }
 
-  /** The service definition of {@code grpc.health.v1.Health}, for {@code Server.Builder.addService}. */
+  /**
+   * {@return the service definition of {@code grpc.health.v1.Health}, for
+   * {@code Server.Builder.addService}}
+   */
   public ServiceDefinition definition() {
     return definition;
   }
@@ -67,6 +74,7 @@ public final class HealthService {
    * several servers that serve it; the first to shut down turns every status to
    * {@code NOT_SERVING}.
    *
+   * @param server a server built with {@link #definition()}
    * @throws IllegalArgumentException if {@code server} does not serve {@link #definition()}
    */
   public void attach(Server server) {
@@ -84,6 +92,7 @@ public final class HealthService {
    * {@link #enterShutdown()}.
    *
    * @param status {@code SERVING}, {@code NOT_SERVING} or {@code UNKNOWN}
+   * @param service the service name, or {@code ""}
    * @throws IllegalArgumentException for {@code SERVICE_UNKNOWN} (use {@link #clearStatus}) or
    *     {@code UNRECOGNIZED}
    */
@@ -101,12 +110,19 @@ public final class HealthService {
    * Forgets the status of {@code service}: {@code Check} then fails with {@code NOT_FOUND} and open
    * {@code Watch} calls receive {@code SERVICE_UNKNOWN}. Has no effect after
    * {@link #enterShutdown()}.
+   *
+   * @param service the service name, or {@code ""}
    */
   public void clearStatus(String service) {
     registry.clear(Objects.requireNonNull(service, "service"));
   }
 
-  /** The status of {@code service}, or null if it has none. */
+  /**
+   * The status of {@code service}, or null if it has none.
+   *
+   * @param service the service name, or {@code ""}
+   * @return the status, or null
+   */
   public ServingStatus status(String service) {
     return registry.get(Objects.requireNonNull(service, "service"));
   }

@@ -65,12 +65,19 @@ public final class ReflectionService {
 
   private ReflectionService() {}
 
-  /** A reflection service, to add to a server's builder and then {@linkplain #attach attach}. */
+  /**
+   * A reflection service, to add to a server's builder and then {@linkplain #attach attach}.
+   *
+   * @return a new reflection service
+   */
   public static ReflectionService create() {
     return new ReflectionService();
   }
 
-  /** The definition of {@code grpc.reflection.v1.ServerReflection}, for {@code Server.Builder.addService}. */
+  /**
+   * {@return the definition of {@code grpc.reflection.v1.ServerReflection}, for
+   * {@code Server.Builder.addService}}
+   */
   public ServiceDefinition definition() {
     return definition;
   }
@@ -78,6 +85,8 @@ public final class ReflectionService {
   /**
    * The definition of {@code grpc.reflection.v1alpha.ServerReflection}, for clients that only know
    * that version; add it beside {@link #definition()}.
+   *
+   * @return the v1alpha service definition
    */
   public ServiceDefinition v1alphaDefinition() {
     return v1alphaDefinition;
@@ -87,6 +96,7 @@ public final class ReflectionService {
    * Describes {@code server} from now on. Call it once, after {@code build()} and before
    * {@code start()}.
    *
+   * @param server the server to describe
    * @throws IllegalArgumentException if {@code server} serves neither {@link #definition()} nor
    *     {@link #v1alphaDefinition()}
    * @throws IllegalStateException if already attached to a server

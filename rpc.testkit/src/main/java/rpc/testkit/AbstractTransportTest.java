@@ -43,12 +43,22 @@ public abstract class AbstractTransportTest {
   private final List<Server> servers = new ArrayList<>();
   private final List<Channel> channels = new ArrayList<>();
 
-  /** A group of tests run through {@code transport}'s hooks. */
+  /**
+   * A group of tests run through {@code transport}'s hooks.
+   *
+   * @param transport the transport's conformance test, whose hooks make servers and channels
+   */
   protected AbstractTransportTest(TransportConformanceTest transport) {
     this.transport = Objects.requireNonNull(transport, "transport");
   }
 
-  /** Starts a server with {@code services} at a fresh address; it is shut down after the test. */
+  /**
+   * Starts a server with {@code services} at a fresh address; it is shut down after the test.
+   *
+   * @param services the services to serve
+   * @return the started server
+   * @throws IOException if the server cannot bind its address
+   */
   protected Server startServer(ServiceDefinition... services) throws IOException {
     return startServer(UnaryOperator.identity(), services);
   }
@@ -56,6 +66,11 @@ public abstract class AbstractTransportTest {
   /**
    * Starts a server with {@code services}, letting {@code customizer} adjust the builder (after the
    * transport's {@link TransportConformanceTest#configureServer}).
+   *
+   * @param customizer adjusts the builder
+   * @param services the services to serve
+   * @return the started server
+   * @throws IOException if the server cannot bind its address
    */
   protected Server startServer(UnaryOperator<Server.Builder> customizer, ServiceDefinition... services)
       throws IOException {
@@ -68,12 +83,23 @@ public abstract class AbstractTransportTest {
     return server.start();
   }
 
-  /** Opens a channel to {@code server}; it is shut down after the test. */
+  /**
+   * Opens a channel to {@code server}; it is shut down after the test.
+   *
+   * @param server a started server
+   * @return the channel
+   */
   protected Channel openChannel(Server server) {
     return openChannel(server, UnaryOperator.identity());
   }
 
-  /** Opens a channel to {@code server}, letting {@code customizer} adjust the builder. */
+  /**
+   * Opens a channel to {@code server}, letting {@code customizer} adjust the builder.
+   *
+   * @param server a started server
+   * @param customizer adjusts the builder
+   * @return the channel
+   */
   protected Channel openChannel(Server server, UnaryOperator<Channel.Builder> customizer) {
     return openChannel(transport.targetFor(server), customizer);
   }
@@ -82,24 +108,44 @@ public abstract class AbstractTransportTest {
    * Opens a channel to {@code target}, a peer the test runs itself (such as a scripted HTTP/2
    * server), through the transport's {@link TransportConformanceTest#configureChannel} hook; it is
    * shut down after the test.
+   *
+   * @param target the peer's target
+   * @return the channel
    */
   protected Channel openChannel(String target) {
     return openChannel(target, UnaryOperator.identity());
   }
 
-  /** Opens a channel to {@code target}, letting {@code customizer} adjust the builder. */
+  /**
+   * Opens a channel to {@code target}, letting {@code customizer} adjust the builder.
+   *
+   * @param target the peer's target
+   * @param customizer adjusts the builder
+   * @return the channel
+   */
   protected Channel openChannel(String target, UnaryOperator<Channel.Builder> customizer) {
     Channel channel = customizer.apply(transport.configureChannel(Channel.newBuilder(target))).build();
     channels.add(channel);
     return channel;
   }
 
-  /** Starts a server with {@link #service} and opens a channel to it. */
+  /**
+   * Starts a server with {@link #service} and opens a channel to it.
+   *
+   * @return a channel to a server of {@link #service}
+   * @throws IOException if the server cannot bind its address
+   */
   protected Channel fakeChannel() throws IOException {
     return openChannel(startServer(service.definition()));
   }
 
-  /** Runs {@code call}, which must fail with {@code code}; returns the exception. */
+  /**
+   * Runs {@code call}, which must fail with {@code code}; returns the exception.
+   *
+   * @param code the expected code
+   * @param call the call to run
+   * @return the exception the call threw
+   */
   protected static StatusException assertStatus(Status.Code code, Executable call) {
     StatusException e = assertThrows(StatusException.class, call);
     assertEquals(code, e.status().code(), () -> "status was " + e.status());

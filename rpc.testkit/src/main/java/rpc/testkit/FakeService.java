@@ -155,7 +155,7 @@ public final class FakeService {
   /** A fresh service with empty recordings. */
   public FakeService() {}
 
-  /** The service definition whose handlers record into this instance. */
+  /** {@return the service definition whose handlers record into this instance} */
   public ServiceDefinition definition() {
     return ServiceDefinition.newBuilder(NAME)
         .unary(ECHO, (request, ctx) -> entered(request))
@@ -216,12 +216,19 @@ public final class FakeService {
 
   // ---- what tests read and control ----
 
-  /** How many handler invocations began (interceptors that reject a call keep it at zero). */
+  /** {@return how many handler invocations began (interceptors that reject a call keep it at zero)} */
   public int handlerCalls() {
     return handlerCalls.get();
   }
 
-  /** Waits until {@code n} more {@link #WAIT}/{@link #WAIT_STREAM} handlers have started. */
+  /**
+   * Waits until {@code n} more {@link #WAIT}/{@link #WAIT_STREAM} handlers have started.
+   *
+   * @param n how many more handlers
+   * @param timeout how long to wait at most
+   * @return true if they started in time
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public boolean awaitStarted(int n, Duration timeout) throws InterruptedException {
     return started.tryAcquire(n, timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
@@ -234,7 +241,10 @@ public final class FakeService {
   /**
    * The next handler report, waiting up to {@code timeout}.
    *
+   * @param timeout how long to wait at most
+   * @return the report
    * @throws AssertionError if none arrives in time
+   * @throws InterruptedException if the waiting thread is interrupted
    */
   public Observation nextObservation(Duration timeout) throws InterruptedException {
     Observation o = observations.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -244,12 +254,18 @@ public final class FakeService {
     return o;
   }
 
-  /** The next array an {@link #ECHO_BYTES} or {@link #BIDI_BYTES} handler received, or null after {@code timeout}. */
+  /**
+   * The next array an {@link #ECHO_BYTES} or {@link #BIDI_BYTES} handler received, or null after {@code timeout}.
+   *
+   * @param timeout how long to wait at most
+   * @return the array, or null
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public byte[] nextReceivedArray(Duration timeout) throws InterruptedException {
     return receivedArrays.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  /** How many messages the {@link #GENERATE}, {@link #ENDLESS} or {@link #DOUBLE_SEND} sender has sent so far. */
+  /** {@return how many messages the {@link #GENERATE}, {@link #ENDLESS} or {@link #DOUBLE_SEND} sender has sent so far} */
   public int sent() {
     return sent.get();
   }
@@ -260,14 +276,24 @@ public final class FakeService {
     sender.set(null);
   }
 
-  /** The thread sending for {@link #GENERATE}, {@link #ENDLESS} or {@link #DOUBLE_SEND}, once it has started. */
+  /**
+   * The thread sending for {@link #GENERATE}, {@link #ENDLESS} or {@link #DOUBLE_SEND}, once it has started.
+   *
+   * @return the sending thread, or null before it starts
+   */
   public Thread senderThread() {
     return sender.get();
   }
 
   // ---- fixtures shared with the tests ----
 
-  /** A deterministic message of {@code size} bytes for position {@code index}; shifts and swaps show. */
+  /**
+   * A deterministic message of {@code size} bytes for position {@code index}; shifts and swaps show.
+   *
+   * @param index the message's position in its stream
+   * @param size its length in bytes
+   * @return the message
+   */
   public static byte[] payload(int index, int size) {
     byte[] b = new byte[size];
     for (int j = 0; j < size; j++) {
@@ -276,12 +302,24 @@ public final class FakeService {
     return b;
   }
 
-  /** Whether {@code message} is exactly {@code payload(index, message.length)}. */
+  /**
+   * Whether {@code message} is exactly {@code payload(index, message.length)}.
+   *
+   * @param index the message's expected position
+   * @param message the message received
+   * @return true if it is that payload
+   */
   public static boolean isPayload(int index, byte[] message) {
     return message != null && Arrays.equals(message, payload(index, message.length));
   }
 
-  /** {@code prefix + "|"} padded with dots to {@code size} characters. */
+  /**
+   * {@code prefix + "|"} padded with dots to {@code size} characters.
+   *
+   * @param prefix the start of the text
+   * @param size the length of the result
+   * @return the padded text
+   */
   public static String padded(String prefix, int size) {
     StringBuilder sb = new StringBuilder(size).append(prefix).append('|');
     while (sb.length() < size) {
@@ -290,7 +328,12 @@ public final class FakeService {
     return sb.toString();
   }
 
-  /** The trailers {@link #FAIL} and {@link #FAIL_AFTER_MESSAGES} send with their status. */
+  /**
+   * The trailers {@link #FAIL} and {@link #FAIL_AFTER_MESSAGES} send with their status.
+   *
+   * @param code the failure's code
+   * @return a new copy of the trailers
+   */
   public static Metadata failureTrailers(Status.Code code) {
     return new Metadata().put("x-failed-code", code.name()).putBinary("x-failed-bin", ALL_BYTES);
   }
@@ -522,7 +565,7 @@ public final class FakeService {
     return MethodDescriptor.of(MethodDescriptor.fullName(NAME, name), kind, q, r);
   }
 
-  /** Every byte value once, 0x00 to 0xFF, in a new array: binary metadata must survive byte for byte. */
+  /** {@return Every byte value once, 0x00 to 0xFF, in a new array: binary metadata must survive byte for byte} */
   public static byte[] allBytes() {
     return ALL_BYTES.clone();
   }

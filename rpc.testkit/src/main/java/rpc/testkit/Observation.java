@@ -27,7 +27,7 @@ public record Observation(String method, String streamName, Metadata requestHead
     requestHeaders = requestHeaders == null ? new Metadata() : requestHeaders.copy();
   }
 
-  /** A copy of the request headers. */
+  /** {@return a copy of the request headers} */
   @Override
   public Metadata requestHeaders() {
     return requestHeaders.copy();

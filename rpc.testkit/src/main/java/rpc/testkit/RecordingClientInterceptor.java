@@ -21,7 +21,11 @@ public final class RecordingClientInterceptor implements ClientInterceptor {
   private final Metadata headers;
   private final BlockingQueue<Status> statuses = new LinkedBlockingQueue<>();
 
-  /** An interceptor that adds a copy of {@code headers} to every call. */
+  /**
+   * An interceptor that adds a copy of {@code headers} to every call.
+   *
+   * @param headers the headers to add
+   */
   public RecordingClientInterceptor(Metadata headers) {
     this.headers = headers.copy();
   }
@@ -35,7 +39,10 @@ public final class RecordingClientInterceptor implements ClientInterceptor {
   /**
    * The status of the next call to end, waiting up to {@code timeout}.
    *
+   * @param timeout how long to wait at most
+   * @return the call's final status
    * @throws AssertionError if no call ends in time
+   * @throws InterruptedException if the waiting thread is interrupted
    */
   public Status nextStatus(Duration timeout) throws InterruptedException {
     Status s = statuses.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);

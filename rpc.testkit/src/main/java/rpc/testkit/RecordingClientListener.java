@@ -34,24 +34,43 @@ public final class RecordingClientListener<Resp> implements ClientCall.Listener<
   private volatile Runnable readyAction = () -> {};
   private volatile Metadata trailers;
 
-  /** A listener called {@code name} in assertion messages. */
+  /**
+   * A listener called {@code name} in assertion messages.
+   *
+   * @param name the listener's name
+   */
   public RecordingClientListener(String name) {
     this.recorder = new CallbackRecorder("client call '" + Objects.requireNonNull(name, "name") + "'", true);
   }
 
-  /** Runs {@code action} inside every {@code onMessage}, after recording it. */
+  /**
+   * Runs {@code action} inside every {@code onMessage}, after recording it.
+   *
+   * @param action what to run, with the message
+   * @return this listener
+   */
   public RecordingClientListener<Resp> whenMessage(Consumer<? super Resp> action) {
     this.messageAction = Objects.requireNonNull(action, "action");
     return this;
   }
 
-  /** Runs {@code action} inside every {@code onReady}, after recording it. */
+  /**
+   * Runs {@code action} inside every {@code onReady}, after recording it.
+   *
+   * @param action what to run
+   * @return this listener
+   */
   public RecordingClientListener<Resp> whenReady(Runnable action) {
     this.readyAction = Objects.requireNonNull(action, "action");
     return this;
   }
 
-  /** Spins for {@code d} inside every callback, so an overlapping callback is caught in the act. */
+  /**
+   * Spins for {@code d} inside every callback, so an overlapping callback is caught in the act.
+   *
+   * @param d how long each callback spins
+   * @return this listener
+   */
   public RecordingClientListener<Resp> dwell(Duration d) {
     recorder.dwell(d);
     return this;
@@ -98,29 +117,34 @@ public final class RecordingClientListener<Resp> implements ClientCall.Listener<
     }
   }
 
-  /** Calls {@code call.isReady()}, recording a violation if a callback of this listener runs inside it. */
+  /**
+   * Calls {@code call.isReady()}, recording a violation if a callback of this listener runs inside it.
+   *
+   * @param call the call this listener listens to
+   * @return what {@code call.isReady()} returned
+   */
   public boolean isReady(ClientCall<?, ?> call) {
     return recorder.isReady(call::isReady);
   }
 
-  /** The messages delivered so far, in order. */
+  /** {@return the messages delivered so far, in order} */
   @SuppressWarnings("unchecked")
   public List<Resp> messages() {
     return recorder.events().stream().filter(e -> e.callback().equals(ON_MESSAGE)).map(e -> (Resp) e.value())
         .toList();
   }
 
-  /** How many {@code onMessage} calls arrived. */
+  /** {@return how many {@code onMessage} calls arrived} */
   public int messageCount() {
     return recorder.count(ON_MESSAGE);
   }
 
-  /** How many {@code onReady} calls arrived. */
+  /** {@return how many {@code onReady} calls arrived} */
   public int readyCount() {
     return recorder.count(ON_READY);
   }
 
-  /** How many {@code onClose} calls arrived (a correct transport: at most one). */
+  /** {@return how many {@code onClose} calls arrived (a correct transport: at most one)} */
   public int closeCount() {
     return recorder.count(ON_CLOSE);
   }
@@ -130,46 +154,64 @@ public final class RecordingClientListener<Resp> implements ClientCall.Listener<
     assertEquals(1, closeCount(), () -> "expected exactly one onClose; " + describe());
   }
 
-  /** The status of the first {@code onClose}, or null. */
+  /** {@return the status of the first {@code onClose}, or null} */
   public Status status() {
     return recorder.events().stream().filter(e -> e.callback().equals(ON_CLOSE)).map(e -> (Status) e.value())
         .findFirst().orElse(null);
   }
 
-  /** The trailers of the first {@code onClose}, or null. */
+  /** {@return the trailers of the first {@code onClose}, or null} */
   public Metadata trailers() {
     return trailers;
   }
 
-  /** Waits for {@code onClose}, at most {@code max}, and returns its status. */
+  /**
+   * Waits for {@code onClose}, at most {@code max}, and returns its status.
+   *
+   * @param max how long to wait at most
+   * @return the status of {@code onClose}
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public Status awaitClose(Duration max) throws InterruptedException {
     recorder.await("onClose", ev -> ev.stream().anyMatch(e -> e.callback().equals(ON_CLOSE)), max);
     return status();
   }
 
-  /** Waits until at least {@code n} messages have arrived, at most {@code max}. */
+  /**
+   * Waits until at least {@code n} messages have arrived, at most {@code max}.
+   *
+   * @param n how many messages in all
+   * @param max how long to wait at most
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public void awaitMessages(int n, Duration max) throws InterruptedException {
     recorder.await(n + " onMessage", ev -> ev.stream().filter(e -> e.callback().equals(ON_MESSAGE)).count() >= n,
         max);
   }
 
-  /** Waits until at least {@code n} {@code onReady} calls have arrived in all, at most {@code max}. */
+  /**
+   * Waits until at least {@code n} {@code onReady} calls have arrived in all, at most {@code max}.
+   *
+   * @param n how many {@code onReady} calls in all
+   * @param max how long to wait at most
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public void awaitReady(int n, Duration max) throws InterruptedException {
     recorder.await(n + " onReady in all", ev -> ev.stream().filter(e -> e.callback().equals(ON_READY)).count() >= n,
         max);
   }
 
-  /** The callbacks so far, in order ({@code onMessage(text)}, {@code onClose(CODE: description)}). */
+  /** {@return the callbacks so far, in order ({@code onMessage(text)}, {@code onClose(CODE: description)})} */
   public List<String> callbacks() {
     return recorder.events().stream().map(CallbackRecorder.Event::toString).toList();
   }
 
-  /** The promises of {@link ClientCall} this call's transport broke, as sentences; empty if none. */
+  /** {@return the promises of {@link ClientCall} this call's transport broke, as sentences; empty if none} */
   public List<String> violations() {
     return recorder.violations();
   }
 
-  /** The callbacks and violations so far, for assertion messages. */
+  /** {@return the callbacks and violations so far, for assertion messages} */
   public String describe() {
     return recorder.name() + ": " + recorder.describe();
   }

@@ -40,6 +40,10 @@ public final class RecordingServerListener<Req, Resp> implements ServerCall.List
   /**
    * A listener called {@code name} in assertion messages, for {@code call} accepted with request
    * {@code headers}. Callbacks count as violations until {@link #accepted()}.
+   *
+   * @param name the listener's name
+   * @param call the call
+   * @param headers the request headers the call was accepted with
    */
   public RecordingServerListener(String name, ServerCall<Req, Resp> call, Metadata headers) {
     this.recorder = new CallbackRecorder("server call '" + Objects.requireNonNull(name, "name") + "'", false);
@@ -52,35 +56,55 @@ public final class RecordingServerListener<Req, Resp> implements ServerCall.List
     recorder.open();
   }
 
-  /** The call this listener belongs to. */
+  /** {@return the call this listener belongs to} */
   public ServerCall<Req, Resp> call() {
     return call;
   }
 
-  /** A copy of the request headers the call was accepted with. */
+  /** {@return a copy of the request headers the call was accepted with} */
   public Metadata headers() {
     return headers.copy();
   }
 
-  /** Runs {@code action} inside every {@code onMessage}, after recording it. */
+  /**
+   * Runs {@code action} inside every {@code onMessage}, after recording it.
+   *
+   * @param action what to run, with the message
+   * @return this listener
+   */
   public RecordingServerListener<Req, Resp> whenMessage(Consumer<? super Req> action) {
     this.messageAction = Objects.requireNonNull(action, "action");
     return this;
   }
 
-  /** Runs {@code action} inside {@code onHalfClose}, after recording it. */
+  /**
+   * Runs {@code action} inside {@code onHalfClose}, after recording it.
+   *
+   * @param action what to run
+   * @return this listener
+   */
   public RecordingServerListener<Req, Resp> whenHalfClose(Runnable action) {
     this.halfCloseAction = Objects.requireNonNull(action, "action");
     return this;
   }
 
-  /** Runs {@code action} inside every {@code onReady}, after recording it. */
+  /**
+   * Runs {@code action} inside every {@code onReady}, after recording it.
+   *
+   * @param action what to run
+   * @return this listener
+   */
   public RecordingServerListener<Req, Resp> whenReady(Runnable action) {
     this.readyAction = Objects.requireNonNull(action, "action");
     return this;
   }
 
-  /** Spins for {@code d} inside every callback, so an overlapping callback is caught in the act. */
+  /**
+   * Spins for {@code d} inside every callback, so an overlapping callback is caught in the act.
+   *
+   * @param d how long each callback spins
+   * @return this listener
+   */
   public RecordingServerListener<Req, Resp> dwell(Duration d) {
     recorder.dwell(d);
     return this;
@@ -89,13 +113,20 @@ public final class RecordingServerListener<Req, Resp> implements ServerCall.List
   /**
    * Closes the call as the library would; once {@code close} has returned, any callback is a
    * violation. (One that starts while {@code close} runs is not: the two raced.)
+   *
+   * @param status the call's final status
+   * @param trailers the trailing metadata
    */
   public void close(Status status, Metadata trailers) {
     call.close(status, trailers);
     recorder.ended("the library's close(" + CallbackRecorder.summary(status) + ") returned");
   }
 
-  /** Calls the call's {@code isReady()}, recording a violation if a callback runs inside it. */
+  /**
+   * Calls the call's {@code isReady()}, recording a violation if a callback runs inside it.
+   *
+   * @return what the call's {@code isReady()} returned
+   */
   public boolean isReady() {
     return recorder.isReady(call::isReady);
   }
@@ -137,24 +168,24 @@ public final class RecordingServerListener<Req, Resp> implements ServerCall.List
     }
   }
 
-  /** The messages delivered so far, in order. */
+  /** {@return the messages delivered so far, in order} */
   @SuppressWarnings("unchecked")
   public List<Req> messages() {
     return recorder.events().stream().filter(e -> e.callback().equals(ON_MESSAGE)).map(e -> (Req) e.value())
         .toList();
   }
 
-  /** How many {@code onMessage} calls arrived. */
+  /** {@return how many {@code onMessage} calls arrived} */
   public int messageCount() {
     return recorder.count(ON_MESSAGE);
   }
 
-  /** How many {@code onHalfClose} calls arrived. */
+  /** {@return how many {@code onHalfClose} calls arrived} */
   public int halfCloseCount() {
     return recorder.count(ON_HALF_CLOSE);
   }
 
-  /** How many {@code onCancel} calls arrived (a correct transport: at most one). */
+  /** {@return how many {@code onCancel} calls arrived (a correct transport: at most one)} */
   public int cancelCount() {
     return recorder.count(ON_CANCEL);
   }
@@ -164,45 +195,68 @@ public final class RecordingServerListener<Req, Resp> implements ServerCall.List
     assertEquals(1, cancelCount(), () -> "expected exactly one onCancel; " + describe());
   }
 
-  /** How many {@code onReady} calls arrived. */
+  /** {@return how many {@code onReady} calls arrived} */
   public int readyCount() {
     return recorder.count(ON_READY);
   }
 
-  /** Waits until at least {@code n} messages have arrived, at most {@code max}. */
+  /**
+   * Waits until at least {@code n} messages have arrived, at most {@code max}.
+   *
+   * @param n how many messages in all
+   * @param max how long to wait at most
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public void awaitMessages(int n, Duration max) throws InterruptedException {
     recorder.await(n + " onMessage", ev -> ev.stream().filter(e -> e.callback().equals(ON_MESSAGE)).count() >= n,
         max);
   }
 
-  /** Waits for {@code onHalfClose}, at most {@code max}. */
+  /**
+   * Waits for {@code onHalfClose}, at most {@code max}.
+   *
+   * @param max how long to wait at most
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public void awaitHalfClose(Duration max) throws InterruptedException {
     recorder.await("onHalfClose", ev -> ev.stream().anyMatch(e -> e.callback().equals(ON_HALF_CLOSE)), max);
   }
 
-  /** Waits for {@code onCancel}, at most {@code max}, and returns its status. */
+  /**
+   * Waits for {@code onCancel}, at most {@code max}, and returns its status.
+   *
+   * @param max how long to wait at most
+   * @return the status of {@code onCancel}
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public Status awaitCancel(Duration max) throws InterruptedException {
     return (Status) recorder.await("onCancel", ev -> ev.stream().anyMatch(e -> e.callback().equals(ON_CANCEL)), max)
         .stream().filter(e -> e.callback().equals(ON_CANCEL)).findFirst().orElseThrow().value();
   }
 
-  /** Waits until at least {@code n} {@code onReady} calls have arrived in all, at most {@code max}. */
+  /**
+   * Waits until at least {@code n} {@code onReady} calls have arrived in all, at most {@code max}.
+   *
+   * @param n how many {@code onReady} calls in all
+   * @param max how long to wait at most
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public void awaitReady(int n, Duration max) throws InterruptedException {
     recorder.await(n + " onReady in all", ev -> ev.stream().filter(e -> e.callback().equals(ON_READY)).count() >= n,
         max);
   }
 
-  /** The callbacks so far, in order ({@code onMessage(text)}, {@code onCancel(CODE: description)}). */
+  /** {@return the callbacks so far, in order ({@code onMessage(text)}, {@code onCancel(CODE: description)})} */
   public List<String> callbacks() {
     return recorder.events().stream().map(CallbackRecorder.Event::toString).toList();
   }
 
-  /** The promises of {@link ServerCall} this call's transport broke, as sentences; empty if none. */
+  /** {@return the promises of {@link ServerCall} this call's transport broke, as sentences; empty if none} */
   public List<String> violations() {
     return recorder.violations();
   }
 
-  /** The callbacks and violations so far, for assertion messages. */
+  /** {@return the callbacks and violations so far, for assertion messages} */
   public String describe() {
     return recorder.name() + ": " + recorder.describe();
   }

@@ -94,38 +94,63 @@ public final class TestCertificates {
   /**
    * The key material, made on first use.
    *
+   * @return the shared key material
    * @throws IllegalStateException if keytool cannot make it
    */
   public static TestCertificates get() {
     return Holder.INSTANCE;
   }
 
-  /** The server's keys, trusting no client certificates. */
+  /**
+   * The server's keys, trusting no client certificates.
+   *
+   * @return the TLS context, made once
+   */
   public SSLContext server() {
     return server;
   }
 
-  /** The server's keys, trusting the test client's certificate (for mutual TLS). */
+  /**
+   * The server's keys, trusting the test client's certificate (for mutual TLS).
+   *
+   * @return the TLS context, made once
+   */
   public SSLContext serverRequiringClients() {
     return serverRequiringClients;
   }
 
-  /** Trusts the server; presents no certificate. */
+  /**
+   * Trusts the server; presents no certificate.
+   *
+   * @return the TLS context, made once
+   */
   public SSLContext client() {
     return client;
   }
 
-  /** Trusts the server and presents the client certificate. */
+  /**
+   * Trusts the server and presents the client certificate.
+   *
+   * @return the TLS context, made once
+   */
   public SSLContext clientWithCertificate() {
     return clientWithCertificate;
   }
 
-  /** A server certificate for {@code other.example} only. */
+  /**
+   * A server certificate for {@code other.example} only.
+   *
+   * @return the TLS context, made once
+   */
   public SSLContext serverWithWrongName() {
     return serverWithWrongName;
   }
 
-  /** Trusts the {@code other.example} certificate (so only its name can fail verification). */
+  /**
+   * Trusts the {@code other.example} certificate (so only its name can fail verification).
+   *
+   * @return the TLS context, made once
+   */
   public SSLContext clientTrustingWrongName() {
     return clientTrustingWrongName;
   }

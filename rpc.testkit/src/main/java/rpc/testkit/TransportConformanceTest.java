@@ -53,18 +53,35 @@ public abstract class TransportConformanceTest {
   /**
    * A fresh address for a new server, such as {@code "inprocess:" + uniqueName} or
    * {@code "127.0.0.1:0"}; called once per server.
+   *
+   * @return the address
    */
   protected abstract String listenAddress();
 
-  /** The target a channel uses to reach {@code server} (started), such as {@code "127.0.0.1:" + server.port()}. */
+  /**
+   * The target a channel uses to reach {@code server} (started), such as {@code "127.0.0.1:" + server.port()}.
+   *
+   * @param server a started server
+   * @return the target
+   */
   protected abstract String targetFor(Server server);
 
-  /** Adjusts every server builder (TLS settings, transport options). Defaults to no change. */
+  /**
+   * Adjusts every server builder (TLS settings, transport options). Defaults to no change.
+   *
+   * @param builder a builder with the suite's settings
+   * @return the builder to use
+   */
   protected Server.Builder configureServer(Server.Builder builder) {
     return builder;
   }
 
-  /** Adjusts every channel builder (TLS settings, transport options). Defaults to no change. */
+  /**
+   * Adjusts every channel builder (TLS settings, transport options). Defaults to no change.
+   *
+   * @param builder a builder with the suite's settings
+   * @return the builder to use
+   */
   protected Channel.Builder configureChannel(Channel.Builder builder) {
     return builder;
   }
@@ -73,6 +90,8 @@ public abstract class TransportConformanceTest {
    * The name of the transport under test ({@link TransportProvider#name()}), or null (the default)
    * to pick the provider as a channel would for {@link #listenAddress()}'s scheme: the available one
    * with the highest priority. Name it when several providers serve that scheme.
+   *
+   * @return the transport's name, or null
    */
   protected String transportName() {
     return null;
@@ -82,6 +101,7 @@ public abstract class TransportConformanceTest {
    * The provider the transport-level group creates transports with; by default found with
    * {@link ServiceLoader} by {@link #transportName()} or by scheme.
    *
+   * @return the provider
    * @throws IllegalStateException naming what was looked for and the providers found, if none fits
    */
   protected TransportProvider transportProvider() {
@@ -103,6 +123,8 @@ public abstract class TransportConformanceTest {
   /**
    * The settings of a new server transport, at a fresh {@link #listenAddress()}; by default
    * plaintext, with the library's defaults (4 MiB messages, 1000 streams per connection).
+   *
+   * @return the settings
    */
   protected ServerTransportConfig serverTransportConfig() {
     return new ServerTransportConfig(Target.parse(listenAddress()), MAX_INBOUND_MESSAGE_SIZE, null, false,
@@ -112,6 +134,9 @@ public abstract class TransportConformanceTest {
   /**
    * The settings of a client transport that reaches {@code server} (started); by default
    * plaintext, targeting its {@link ServerTransport#localAddress()}, with 4 MiB messages.
+   *
+   * @param server a started server transport
+   * @return the settings
    */
   protected ClientTransportConfig clientTransportConfig(ServerTransport server) {
     return new ClientTransportConfig(Target.parse(server.localAddress()), MAX_INBOUND_MESSAGE_SIZE, null, null, null,

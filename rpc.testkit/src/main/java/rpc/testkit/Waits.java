@@ -30,7 +30,10 @@ public final class Waits {
    * Waits until {@code condition} holds, polling it.
    *
    * @param what what is awaited, for the failure message (such as {@code "the handler started"})
+   * @param condition the condition
+   * @param max how long to wait at most
    * @throws AssertionError naming {@code what} if the condition does not hold within {@code max}
+   * @throws InterruptedException if the waiting thread is interrupted
    */
   public static void until(String what, BooleanSupplier condition, Duration max) throws InterruptedException {
     until(what, condition::getAsBoolean, Boolean::booleanValue, max);
@@ -41,8 +44,14 @@ public final class Waits {
    * that value.
    *
    * @param what what is awaited, for the failure message
+   * @param <T> the value's type
+   * @param value supplies the value
+   * @param done whether a value is the awaited one
+   * @param max how long to wait at most
+   * @return the first value that satisfied {@code done}
    * @throws AssertionError naming {@code what} and the last value seen if no value satisfies
    *     {@code done} within {@code max}
+   * @throws InterruptedException if the waiting thread is interrupted
    */
   public static <T> T until(String what, Supplier<T> value, Predicate<? super T> done, Duration max)
       throws InterruptedException {
@@ -65,7 +74,10 @@ public final class Waits {
    * can, so {@code period} should be a generous multiple of the time the forbidden thing would take.
    *
    * @param what what must stay true, for the failure message
+   * @param condition the condition
+   * @param period how long it must hold
    * @throws AssertionError naming {@code what} as soon as the condition is false
+   * @throws InterruptedException if the waiting thread is interrupted
    */
   public static void holds(String what, BooleanSupplier condition, Duration period) throws InterruptedException {
     long end = System.nanoTime() + period.toNanos();
@@ -80,7 +92,12 @@ public final class Waits {
     }
   }
 
-  /** Whether the thread is parked (waiting on a lock, a condition or a sleep); false for null. */
+  /**
+   * Whether the thread is parked (waiting on a lock, a condition or a sleep); false for null.
+   *
+   * @param t the thread, or null
+   * @return true if it is parked
+   */
   public static boolean isParked(Thread t) {
     if (t == null) {
       return false;
@@ -93,6 +110,12 @@ public final class Waits {
    * Waits until {@code thread} has stayed parked for {@code quiet}; returns whether it did within
    * {@code max} (false if it ended or kept running). Used to make one thread block before another
    * acts.
+   *
+   * @param thread supplies the thread (null until it exists)
+   * @param quiet how long it must stay parked
+   * @param max how long to wait at most
+   * @return true if the thread stayed parked for {@code quiet} in time
+   * @throws InterruptedException if the waiting thread is interrupted
    */
   public static boolean awaitParked(Supplier<Thread> thread, Duration quiet, Duration max) throws InterruptedException {
     long end = System.nanoTime() + max.toNanos();
@@ -121,6 +144,13 @@ public final class Waits {
    * Waits until a producer stops making progress: {@code progress} unchanged and {@code thread}
    * parked for {@code quiet}, or the thread ended, or {@code max} passed. Returns the progress
    * then. Used to find out how far a sender gets before flow control stops it.
+   *
+   * @param progress the producer's progress, such as messages sent
+   * @param thread supplies the producer's thread (null until it exists)
+   * @param quiet how long nothing may change
+   * @param max how long to wait at most
+   * @return the progress when the producer stalled or ended, or when {@code max} passed
+   * @throws InterruptedException if the waiting thread is interrupted
    */
   public static int awaitStalled(IntSupplier progress, Supplier<Thread> thread, Duration quiet, Duration max)
       throws InterruptedException {

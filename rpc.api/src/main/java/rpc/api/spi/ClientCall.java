@@ -43,13 +43,26 @@ public interface ClientCall<Req, Resp> {
    * @param <Resp> response type
    */
   interface Listener<Resp> {
-    /** The response headers arrived (not called for a trailers-only response); at most once, first. */
+    /**
+     * The response headers arrived (not called for a trailers-only response); at most once, first.
+     *
+     * @param headers the custom response metadata
+     */
     default void onHeaders(Metadata headers) {}
 
-    /** One response message, delivered only against a {@link ClientCall#request}. */
+    /**
+     * One response message, delivered only against a {@link ClientCall#request}.
+     *
+     * @param message the response message
+     */
     void onMessage(Resp message);
 
-    /** The call ended; called exactly once, last. */
+    /**
+     * The call ended; called exactly once, last.
+     *
+     * @param status the call's final status
+     * @param trailers the custom trailing metadata
+     */
     void onClose(Status status, Metadata trailers);
 
     /** {@link ClientCall#isReady} may have turned true. */
@@ -59,16 +72,27 @@ public interface ClientCall<Req, Resp> {
   /**
    * Starts the call with request headers (custom metadata). Called once, first. The listener may
    * see {@code onClose} before this returns (the call could not start).
+   *
+   * @param listener receives the call's events
+   * @param headers the custom request metadata
    */
   void start(Listener<Resp> listener, Metadata headers);
 
-  /** Allows {@code n} more response messages to be delivered; {@code n} is positive. */
+  /**
+   * Allows {@code n} more response messages to be delivered; {@code n} is positive.
+   *
+   * @param n how many more messages
+   */
   void request(int n);
 
-  /** Queues one request message; does not block. Ignored once the call has ended. */
+  /**
+   * Queues one request message; does not block. Ignored once the call has ended.
+   *
+   * @param message the request message
+   */
   void send(Req message);
 
-  /** Whether a {@link #send} now would not exceed the transport's small outbound buffer. */
+  /** {@return whether a {@link #send} now would not exceed the transport's small outbound buffer} */
   boolean isReady();
 
   /** No more requests will be sent. Idempotent. */
@@ -78,9 +102,11 @@ public interface ClientCall<Req, Resp> {
    * Ends the call with {@code status} (usually {@code CANCELLED} or {@code DEADLINE_EXCEEDED}) and
    * tells the peer; the listener's {@code onClose} reports {@code status} unless the call had
    * already ended. Idempotent.
+   *
+   * @param status the status the call ends with
    */
   void cancel(Status status);
 
-  /** The method this call invokes. */
+  /** {@return the method this call invokes} */
   MethodDescriptor<Req, Resp> method();
 }

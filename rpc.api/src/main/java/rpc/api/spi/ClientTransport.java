@@ -15,6 +15,12 @@ public interface ClientTransport {
    * does not delay {@link #awaitTermination}). If the transport cannot carry it (shut down, target
    * unknown, connection failed and the call does not wait for ready), the call fails with
    * {@code UNAVAILABLE} once started.
+   *
+   * @param <Req> the request message type
+   * @param <Resp> the response message type
+   * @param method the method to call
+   * @param options the call's options
+   * @return the new call
    */
   <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options);
 
@@ -27,6 +33,13 @@ public interface ClientTransport {
   /** Fails calls in flight with {@code UNAVAILABLE} and releases every resource. Idempotent. */
   void shutdownNow();
 
-  /** Waits until every resource is released after a shutdown; true if that happened in time. */
+  /**
+   * Waits until every resource is released after a shutdown; true if that happened in time.
+   *
+   * @param timeout how long to wait at most
+   * @param unit the unit of {@code timeout}
+   * @return true if the transport terminated in time
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException;
 }

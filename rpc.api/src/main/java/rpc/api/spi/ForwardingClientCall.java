@@ -16,12 +16,16 @@ import rpc.api.Status;
 public abstract class ForwardingClientCall<Req, Resp> implements ClientCall<Req, Resp> {
   private final ClientCall<Req, Resp> delegate;
 
-  /** Forwards to {@code delegate}. */
+  /**
+   * Forwards to {@code delegate}.
+   *
+   * @param delegate the call to forward to
+   */
   protected ForwardingClientCall(ClientCall<Req, Resp> delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
   }
 
-  /** The call this one forwards to. */
+  /** {@return the call this one forwards to} */
   protected final ClientCall<Req, Resp> delegate() {
     return delegate;
   }
@@ -71,7 +75,11 @@ public abstract class ForwardingClientCall<Req, Resp> implements ClientCall<Req,
   public abstract static class ForwardingListener<Resp> implements ClientCall.Listener<Resp> {
     private final ClientCall.Listener<Resp> delegate;
 
-    /** Forwards to {@code delegate}. */
+    /**
+     * Forwards to {@code delegate}.
+     *
+     * @param delegate the listener to forward to
+     */
     protected ForwardingListener(ClientCall.Listener<Resp> delegate) {
       this.delegate = Objects.requireNonNull(delegate, "delegate");
     }

@@ -49,7 +49,11 @@ public final class SerialExecutor implements Executor {
     drain();
   }
 
-  /** Queues {@code task} without running anything; safe under a lock. Follow with {@link #drain}. */
+  /**
+   * Queues {@code task} without running anything; safe under a lock. Follow with {@link #drain}.
+   *
+   * @param task the task to run in turn
+   */
   public void enqueue(Runnable task) {
     tasks.add(java.util.Objects.requireNonNull(task, "task"));
   }

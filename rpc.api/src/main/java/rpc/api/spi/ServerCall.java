@@ -42,7 +42,11 @@ public interface ServerCall<Req, Resp> {
    * @param <Req> request type
    */
   interface Listener<Req> {
-    /** One request message, delivered only against a {@link ServerCall#request}. */
+    /**
+     * One request message, delivered only against a {@link ServerCall#request}.
+     *
+     * @param message the request message
+     */
     void onMessage(Req message);
 
     /** The client will send no more requests; after every message. */
@@ -52,6 +56,8 @@ public interface ServerCall<Req, Resp> {
      * The call ended without the library's {@link ServerCall#close}: the client cancelled, the
      * connection was lost, the transport shut down, or the transport failed the call (and answered
      * the client with {@code status}). At most once, last; never after {@code close}.
+     *
+     * @param status why the call ended
      */
     void onCancel(Status status);
 
@@ -59,37 +65,56 @@ public interface ServerCall<Req, Resp> {
     default void onReady() {}
   }
 
-  /** The method being called. */
+  /** {@return the method being called} */
   MethodDescriptor<Req, Resp> method();
 
-  /** The deadline the client sent ({@code grpc-timeout}), or null. */
+  /** {@return the deadline the client sent ({@code grpc-timeout}), or null} */
   Deadline deadline();
 
-  /** The remote peer as text. */
+  /** {@return the remote peer as text} */
   String peer();
 
-  /** The {@code :authority} the client used, or null. */
+  /** {@return the {@code :authority} the client used, or null} */
   String authority();
 
-  /** Allows {@code n} more request messages to be delivered; {@code n} is positive. */
+  /**
+   * Allows {@code n} more request messages to be delivered; {@code n} is positive.
+   *
+   * @param n how many more messages
+   */
   void request(int n);
 
-  /** Sends response headers; at most once, before any message. */
+  /**
+   * Sends response headers; at most once, before any message.
+   *
+   * @param headers the custom response metadata
+   */
   void sendHeaders(Metadata headers);
 
-  /** Queues one response message (sending headers first if needed); does not block. */
+  /**
+   * Queues one response message (sending headers first if needed); does not block.
+   *
+   * @param message the response message
+   */
   void send(Resp message);
 
-  /** Whether a {@link #send} now would not exceed the transport's small outbound buffer. */
+  /** {@return whether a {@link #send} now would not exceed the transport's small outbound buffer} */
   boolean isReady();
 
-  /** Compresses response messages with {@code encoding} if the client accepts it. */
+  /**
+   * Compresses response messages with {@code encoding} if the client accepts it.
+   *
+   * @param encoding the encoding's name, such as {@code gzip}
+   */
   void setCompression(String encoding);
 
   /**
    * Ends the call with {@code status} and {@code trailers}; a non-OK status after nothing was sent
    * may be sent trailers-only. No listener callback follows. Idempotent: later calls, and calls
    * after the call ended otherwise, are ignored.
+   *
+   * @param status the call's final status
+   * @param trailers the custom trailing metadata
    */
   void close(Status status, Metadata trailers);
 }

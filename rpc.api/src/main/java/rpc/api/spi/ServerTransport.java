@@ -10,13 +10,18 @@ import java.util.concurrent.TimeUnit;
  */
 public interface ServerTransport {
 
-  /** Starts listening; calls go to {@code acceptor}. */
+  /**
+   * Starts listening; calls go to {@code acceptor}.
+   *
+   * @param acceptor receives every new call
+   * @throws IOException if the address cannot be bound
+   */
   void start(ServerCallAcceptor acceptor) throws IOException;
 
-  /** The bound address as text ({@code 127.0.0.1:50051}, {@code inprocess:NAME}). */
+  /** {@return the bound address as text ({@code 127.0.0.1:50051}, {@code inprocess:NAME})} */
   String localAddress();
 
-  /** The bound TCP port, or -1 for a transport without ports. */
+  /** {@return the bound TCP port, or -1 for a transport without ports} */
   int port();
 
   /**
@@ -31,6 +36,13 @@ public interface ServerTransport {
    */
   void shutdownNow();
 
-  /** Waits until the transport has terminated after a shutdown; true if in time. */
+  /**
+   * Waits until the transport has terminated after a shutdown; true if in time.
+   *
+   * @param timeout how long to wait at most
+   * @param unit the unit of {@code timeout}
+   * @return true if the transport terminated in time
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException;
 }

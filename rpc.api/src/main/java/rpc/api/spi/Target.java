@@ -25,6 +25,8 @@ public record Target(String scheme, String authority, String text) {
   /**
    * Parses a target.
    *
+   * @param text the target as the application gave it
+   * @return the parsed target
    * @throws IllegalArgumentException if the text is empty or malformed
    */
   public static Target parse(String text) {
@@ -86,7 +88,7 @@ public record Target(String scheme, String authority, String text) {
     return true;
   }
 
-  /** The host of a network authority ({@code ::1} without brackets). */
+  /** {@return the host of a network authority ({@code ::1} without brackets)} */
   public String host() {
     String a = authority;
     if (a.startsWith("[")) {
@@ -100,6 +102,8 @@ public record Target(String scheme, String authority, String text) {
   /**
    * The port of a network authority, or {@code defaultPort} when none is given.
    *
+   * @param defaultPort the port to use when the target names none
+   * @return the port
    * @throws IllegalArgumentException if the port is not a number in 0..65535
    */
   public int port(int defaultPort) {

@@ -16,18 +16,28 @@ import java.util.Set;
  */
 public interface TransportProvider {
 
-  /** The short name used to pick this transport explicitly ({@code "jetty"}, {@code "inprocess"}). */
+  /**
+   * {@return the short name used to pick this transport explicitly ({@code "jetty"},
+   * {@code "inprocess"})}
+   */
   String name();
 
-  /** The target schemes served ({@code "inprocess"}; {@code "dns"}, {@code "http"}, {@code "https"}). */
+  /**
+   * {@return the target schemes served ({@code "inprocess"}; {@code "dns"}, {@code "http"},
+   * {@code "https"})}
+   */
   Set<String> schemes();
 
-  /** Higher wins when several providers serve a scheme. Defaults to 0. */
+  /**
+   * Higher wins when several providers serve a scheme. Defaults to 0.
+   *
+   * @return this provider's rank among those that serve the same scheme
+   */
   default int priority() {
     return 0;
   }
 
-  /** Whether the transport can run here. Defaults to true. */
+  /** {@return whether the transport can run here} Defaults to true. */
   default boolean isAvailable() {
     return true;
   }
@@ -53,9 +63,19 @@ public interface TransportProvider {
     return Set.of();
   }
 
-  /** A client transport for one channel. */
+  /**
+   * A client transport for one channel.
+   *
+   * @param config the channel's settings
+   * @return a new client transport
+   */
   ClientTransport newClientTransport(ClientTransportConfig config);
 
-  /** A server transport (not started). */
+  /**
+   * A server transport (not started).
+   *
+   * @param config the server's settings
+   * @return a new server transport
+   */
   ServerTransport newServerTransport(ServerTransportConfig config);
 }

@@ -43,6 +43,9 @@ public final class GrpcHeaders {
   /**
    * Whether a {@code content-type} value names gRPC: {@code application/grpc}, optionally followed by
    * {@code +suffix} (such as {@code +proto}) or {@code ;parameters}. Case-insensitive; null is not.
+   *
+   * @param contentType the header value, or null
+   * @return true for a gRPC content type
    */
   public static boolean isGrpcContentType(String contentType) {
     if (contentType == null || contentType.length() < CONTENT_TYPE_GRPC.length()
@@ -60,6 +63,9 @@ public final class GrpcHeaders {
    * Whether a transport must not send {@code key} as custom metadata: pseudo-headers, every
    * {@code grpc-} key, {@code content-type}, {@code te}, {@code user-agent} and the
    * connection-specific HTTP headers.
+   *
+   * @param key a lower-case header name
+   * @return true if the key is reserved
    */
   public static boolean isReservedKey(String key) {
     String k = key.toLowerCase(Locale.ROOT);
@@ -73,6 +79,9 @@ public final class GrpcHeaders {
    * {@code grpc-timeout}, {@code grpc-encoding}, {@code grpc-accept-encoding}, {@code grpc-status},
    * {@code grpc-message} and the connection-specific HTTP headers. Other {@code grpc-} keys (such as
    * {@code grpc-status-details-bin}) and {@code user-agent} are passed up.
+   *
+   * @param key a lower-case header name
+   * @return true if the header is the protocol's
    */
   public static boolean isProtocolHeader(String key) {
     String k = key.toLowerCase(Locale.ROOT);
@@ -83,6 +92,9 @@ public final class GrpcHeaders {
    * Whether an ASCII metadata value can travel in an HTTP/2 header: gRPC allows any printable ASCII,
    * but HTTP/2 forbids a value that starts or ends with a space or tab (RFC 9113 §8.2.1), and strict
    * peers (Jetty, nghttp2) reject the whole request or response that carries one.
+   *
+   * @param value the metadata value
+   * @return true if HTTP/2 peers accept it
    */
   public static boolean isHttp2Value(String value) {
     int n = value.length();
@@ -94,7 +106,12 @@ public final class GrpcHeaders {
     return first != ' ' && first != '\t' && last != ' ' && last != '\t';
   }
 
-  /** The header value of a binary metadata value: base64 without padding, as gRPC recommends. */
+  /**
+   * The header value of a binary metadata value: base64 without padding, as gRPC recommends.
+   *
+   * @param value the binary value
+   * @return its base64 text
+   */
   public static String encodeBinary(byte[] value) {
     return ENCODER.encodeToString(value);
   }
@@ -102,6 +119,8 @@ public final class GrpcHeaders {
   /**
    * Decodes one binary header value; padded and unpadded base64 are both accepted.
    *
+   * @param value the header value
+   * @return the decoded bytes
    * @throws IllegalArgumentException if the value is not base64
    */
   public static byte[] decodeBinary(String value) {
@@ -112,6 +131,8 @@ public final class GrpcHeaders {
    * Decodes a binary header value that may hold several values joined with commas (as HTTP allows
    * for repeated headers).
    *
+   * @param value the header value
+   * @return the decoded values, in order
    * @throws IllegalArgumentException if a part is not base64
    */
   public static List<byte[]> decodeBinaryValues(String value) {

@@ -16,6 +16,9 @@ public final class GrpcTimeout {
   /**
    * Encodes a timeout, choosing the finest unit whose value fits in 8 digits. A zero or negative
    * timeout encodes as {@code 1n}, so the peer still sees an (expired) deadline.
+   *
+   * @param nanos the timeout in nanoseconds
+   * @return the {@code grpc-timeout} value
    */
   public static String encode(long nanos) {
     if (nanos <= 0) {
@@ -38,6 +41,8 @@ public final class GrpcTimeout {
   /**
    * Parses a header value into nanoseconds.
    *
+   * @param value the {@code grpc-timeout} value
+   * @return the timeout in nanoseconds
    * @throws IllegalArgumentException if the value is not 1–8 digits and a valid unit
    */
   public static long parseNanos(String value) {

@@ -18,6 +18,9 @@ public final class HttpStatusMapping {
    * {@code INTERNAL}, 401 → {@code UNAUTHENTICATED}, 403 → {@code PERMISSION_DENIED}, 404 →
    * {@code UNIMPLEMENTED}, 429, 502, 503, 504 → {@code UNAVAILABLE}, 1xx → {@code INTERNAL}, anything
    * else → {@code UNKNOWN}.
+   *
+   * @param httpStatus the HTTP {@code :status}
+   * @return the gRPC code
    */
   public static Status.Code codeForHttpStatus(int httpStatus) {
     if (httpStatus >= 100 && httpStatus < 200) {
@@ -33,7 +36,12 @@ public final class HttpStatusMapping {
     };
   }
 
-  /** {@link #codeForHttpStatus} as a status whose description names the HTTP status. */
+  /**
+   * {@link #codeForHttpStatus} as a status whose description names the HTTP status.
+   *
+   * @param httpStatus the HTTP {@code :status}
+   * @return the status
+   */
   public static Status forHttpStatus(int httpStatus) {
     return Status.of(codeForHttpStatus(httpStatus), "HTTP status code " + httpStatus);
   }
@@ -44,6 +52,9 @@ public final class HttpStatusMapping {
    * {@code CANCEL} (8) → {@code CANCELLED}, {@code ENHANCE_YOUR_CALM} (11) →
    * {@code RESOURCE_EXHAUSTED}, {@code INADEQUATE_SECURITY} (12) → {@code PERMISSION_DENIED}, the
    * others → {@code INTERNAL}. The description names the error.
+   *
+   * @param errorCode the HTTP/2 error code
+   * @return the status
    */
   public static Status forHttp2ErrorCode(long errorCode) {
     String name = http2ErrorName(errorCode);
@@ -57,7 +68,12 @@ public final class HttpStatusMapping {
     return Status.of(code, "HTTP/2 error code " + name);
   }
 
-  /** The name of an HTTP/2 error code ({@code CANCEL}), or its number when unknown. */
+  /**
+   * The name of an HTTP/2 error code ({@code CANCEL}), or its number when unknown.
+   *
+   * @param errorCode the HTTP/2 error code
+   * @return its name
+   */
   public static String http2ErrorName(long errorCode) {
     String[] names = {"NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT",
         "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR",

@@ -27,7 +27,12 @@ public final class MessageCompression {
 
   private MessageCompression() {}
 
-  /** Whether {@code encoding} ({@code identity}, {@code gzip}) can be encoded and decoded here. */
+  /**
+   * Whether {@code encoding} ({@code identity}, {@code gzip}) can be encoded and decoded here.
+   *
+   * @param encoding the encoding's name
+   * @return true if it is supported
+   */
   public static boolean isSupported(String encoding) {
     return IDENTITY.equalsIgnoreCase(encoding) || GZIP.equalsIgnoreCase(encoding);
   }
@@ -36,6 +41,8 @@ public final class MessageCompression {
    * {@code encoding} in lower case, checked: the one place an application's choice of compression is
    * validated, whatever the transport.
    *
+   * @param encoding the encoding's name
+   * @return the name in lower case
    * @throws IllegalArgumentException naming the encodings supported, if {@code encoding} is not one
    */
   public static String requireSupported(String encoding) {
@@ -50,6 +57,10 @@ public final class MessageCompression {
   /**
    * Whether a {@code grpc-accept-encoding} header value (a comma-separated list, possibly null) lists
    * {@code encoding}. {@code identity} is always accepted.
+   *
+   * @param acceptEncoding the header value, or null
+   * @param encoding the encoding's name
+   * @return true if the peer accepts {@code encoding}
    */
   public static boolean accepts(String acceptEncoding, String encoding) {
     if (IDENTITY.equalsIgnoreCase(encoding)) {
@@ -69,6 +80,9 @@ public final class MessageCompression {
   /**
    * Compresses {@code source}'s remaining bytes (consuming them) with {@code encoding}.
    *
+   * @param encoding the encoding's name
+   * @param source the bytes to compress
+   * @return the compressed bytes
    * @throws IllegalArgumentException if the encoding is not supported
    */
   public static byte[] compress(String encoding, ByteBuffer source) {
@@ -104,6 +118,9 @@ public final class MessageCompression {
    * Decompresses {@code source}'s remaining bytes (consuming them) with {@code encoding}.
    *
    * @param maxSize the largest decompressed size accepted
+   * @param encoding the encoding's name
+   * @param source the compressed bytes
+   * @return the decompressed bytes
    * @throws rpc.api.StatusException {@code RESOURCE_EXHAUSTED} if the result would exceed
    *     {@code maxSize}; {@code INTERNAL} if the data is corrupt; {@code UNIMPLEMENTED} if the
    *     encoding is not supported

@@ -48,6 +48,7 @@ public final class MessageDeframer {
   /**
    * A deframer that rejects messages longer than {@code maxMessageSize} bytes.
    *
+   * @param maxMessageSize the largest message length accepted, in bytes
    * @throws IllegalArgumentException if {@code maxMessageSize} is negative
    */
   public MessageDeframer(int maxMessageSize) {
@@ -60,6 +61,8 @@ public final class MessageDeframer {
    * {@code tooLarge} makes of the announced length (see {@link MessageLimit}, which says whose limit
    * it is).
    *
+   * @param maxMessageSize the largest message length accepted, in bytes
+   * @param tooLarge makes the status for an announced length past the limit
    * @throws IllegalArgumentException if {@code maxMessageSize} is negative
    */
   public MessageDeframer(int maxMessageSize, java.util.function.LongFunction<Status> tooLarge) {
@@ -70,7 +73,7 @@ public final class MessageDeframer {
     this.tooLarge = java.util.Objects.requireNonNull(tooLarge, "tooLarge");
   }
 
-  /** The largest message length accepted, in bytes. */
+  /** {@return the largest message length accepted, in bytes} */
   public int maxMessageSize() {
     return maxMessageSize;
   }
@@ -80,6 +83,8 @@ public final class MessageDeframer {
    * once {@code source} is used up without completing one. Bytes after a returned message stay in
    * {@code source} for the next call.
    *
+   * @param source the bytes received
+   * @return the next message, or null if {@code source} ran out first
    * @throws StatusException {@code RESOURCE_EXHAUSTED} if a prefix announces a message longer than
    *     the maximum; {@code INTERNAL} if the flag byte has bits other than the compressed bit. The
    *     stream cannot be read further after either.
@@ -155,6 +160,8 @@ public final class MessageDeframer {
   /**
    * Whether the bytes consumed so far end exactly at a message boundary. At the end of a stream a
    * false answer means the peer sent a truncated message.
+   *
+   * @return true if no message is partly read
    */
   public boolean isAtMessageBoundary() {
     return length < 0 && headerFill == 0;

@@ -13,6 +13,10 @@ public final class MessageLimit {
   /**
    * A request message of {@code size} bytes (negative: unknown, past the limit when decompressed)
    * exceeds the server's limit of {@code limit} bytes.
+   *
+   * @param size the message size, or negative if unknown
+   * @param limit the server's limit
+   * @return a {@code RESOURCE_EXHAUSTED} status that says whose limit it is
    */
   public static Status requestTooLarge(long size, int limit) {
     return Status.RESOURCE_EXHAUSTED.withDescription("request message of " + describe(size, limit)
@@ -22,6 +26,10 @@ public final class MessageLimit {
   /**
    * A response message of {@code size} bytes (negative: unknown, past the limit when decompressed)
    * exceeds the client's limit of {@code limit} bytes.
+   *
+   * @param size the message size, or negative if unknown
+   * @param limit the client's limit
+   * @return a {@code RESOURCE_EXHAUSTED} status that says whose limit it is
    */
   public static Status responseTooLarge(long size, int limit) {
     return Status.RESOURCE_EXHAUSTED.withDescription("response message of " + describe(size, limit)

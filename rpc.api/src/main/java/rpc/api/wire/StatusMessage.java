@@ -18,7 +18,12 @@ public final class StatusMessage {
 
   private StatusMessage() {}
 
-  /** The header value for a description. */
+  /**
+   * The header value for a description.
+   *
+   * @param description the status description
+   * @return the {@code grpc-message} value
+   */
   public static String encode(String description) {
     int n = description.length();
     int i = 0;
@@ -46,7 +51,12 @@ public final class StatusMessage {
     return c >= 0x20 && c <= 0x7E && c != '%';
   }
 
-  /** The description a header value stands for. */
+  /**
+   * The description a header value stands for.
+   *
+   * @param value the {@code grpc-message} value
+   * @return the description
+   */
   public static String decode(String value) {
     if (value.indexOf('%') < 0) {
       return value;

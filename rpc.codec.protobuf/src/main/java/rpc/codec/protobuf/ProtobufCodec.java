@@ -31,7 +31,14 @@ public final class ProtobufCodec<T extends MessageLite> implements Codec<T> {
     this.extensions = extensions;
   }
 
-  /** The codec for the type of {@code defaultInstance} (for example {@code HelloRequest.getDefaultInstance()}). */
+  /**
+   * The codec for the type of {@code defaultInstance} (for example
+   * {@code HelloRequest.getDefaultInstance()}).
+   *
+   * @param <T> the message type
+   * @param defaultInstance the message type's default instance
+   * @return the codec
+   */
   @SuppressWarnings("unchecked")
   public static <T extends MessageLite> ProtobufCodec<T> of(T defaultInstance) {
     Objects.requireNonNull(defaultInstance, "defaultInstance");
@@ -39,13 +46,25 @@ public final class ProtobufCodec<T extends MessageLite> implements Codec<T> {
         ExtensionRegistryLite.getEmptyRegistry());
   }
 
-  /** The codec for messages parsed by {@code parser}; {@code typeName} is used in error messages. */
+  /**
+   * The codec for messages parsed by {@code parser}; {@code typeName} is used in error messages.
+   *
+   * @param <T> the message type
+   * @param parser the message type's parser
+   * @param typeName the name of the message type
+   * @return the codec
+   */
   public static <T extends MessageLite> ProtobufCodec<T> of(Parser<T> parser, String typeName) {
     return new ProtobufCodec<>(Objects.requireNonNull(parser, "parser"), Objects.requireNonNull(typeName, "typeName"),
         ExtensionRegistryLite.getEmptyRegistry());
   }
 
-  /** A copy of this codec that parses the extensions in {@code registry}. */
+  /**
+   * A copy of this codec that parses the extensions in {@code registry}.
+   *
+   * @param registry the extensions to parse
+   * @return the copy
+   */
   public ProtobufCodec<T> withExtensions(ExtensionRegistryLite registry) {
     return new ProtobufCodec<>(parser, typeName, Objects.requireNonNull(registry, "registry"));
   }
@@ -94,7 +113,7 @@ public final class ProtobufCodec<T extends MessageLite> implements Codec<T> {
     return true;
   }
 
-  /** The protobuf full name of the message type (or its class name for lite messages). */
+  /** {@return the protobuf full name of the message type (or its class name for lite messages)} */
   public String typeName() {
     return typeName;
   }

@@ -55,12 +55,22 @@ public abstract class Http2WireConformanceTest {
   /** For subclasses. */
   protected Http2WireConformanceTest() {}
 
-  /** Adjusts every server builder (the transport, its options). Defaults to no change. */
+  /**
+   * Adjusts every server builder (the transport, its options). Defaults to no change.
+   *
+   * @param builder a builder with the suite's settings
+   * @return the builder to use
+   */
   protected Server.Builder configureServer(Server.Builder builder) {
     return builder;
   }
 
-  /** Adjusts every channel builder (the transport, its options). Defaults to no change. */
+  /**
+   * Adjusts every channel builder (the transport, its options). Defaults to no change.
+   *
+   * @param builder a builder with the suite's settings
+   * @return the builder to use
+   */
   protected Channel.Builder configureChannel(Channel.Builder builder) {
     return builder;
   }
@@ -68,6 +78,8 @@ public abstract class Http2WireConformanceTest {
   /**
    * The header list size (HTTP/2 {@code SETTINGS_MAX_HEADER_LIST_SIZE}, in bytes) that servers and
    * channels made through the hooks advertise. Defaults to 16 KiB.
+   *
+   * @return the header list size, in bytes
    */
   protected int maxHeaderListSize() {
     return 16 * 1024;
