@@ -187,8 +187,9 @@ class EndToEndTest {
   void clientsAreImmutableAndShareTheChannel() {
     EchoRpc.Client timed = client.withTimeout(Duration.ofSeconds(5));
     assertSame(channel, timed.channel());
-    assertNull(client.callOptions().deadline());
-    assertTrue(timed.callOptions().deadline() != null);
+    assertNull(client.callOptions().timeout());
+    assertEquals(Duration.ofSeconds(5), timed.callOptions().timeout(), "kept relative: each call gets 5 s");
+    assertNull(timed.callOptions().deadline());
   }
 
   @Test
