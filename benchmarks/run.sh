@@ -33,6 +33,12 @@ if [[ -z "$java_bin" ]]; then
   java_bin="$JAVA_HOME/bin/java"
 fi
 [[ -x "$java_bin" ]] || { echo "run.sh: no JDK 21+ found (set JAVA_HOME)" >&2; exit 2; }
+# JMH itself (and protobuf-java 3.25, which the benchmarks share with grpc-java) calls
+# sun.misc.Unsafe, which JDK 24 and later warn about in every JVM started; the option to allow it
+# exists from JDK 23 on, and older JVMs refuse to start with it. JMH forks inherit it.
+unsafe_allow=""
+v="$(java_version "$java_bin")"
+if [[ "${v:-0}" =~ ^[0-9]+$ && "$v" -ge 23 ]]; then unsafe_allow="--sun-misc-unsafe-memory-access=allow"; fi
 
 if [[ ! -f "$jar" || "${BUILD:-0}" == "1" ]]; then
   echo "run.sh: building $jar"
@@ -64,7 +70,7 @@ rm -f "$out"/json/*.json
 run() { # name, benchmark regex, params...
   local name="$1" regex="$2"; shift 2
   echo "== $name"
-  "$java_bin" -jar "$jar" "$regex" "${timing[@]}" "${common[@]}" -rff "$out/json/$name.json" \
+  "$java_bin" $unsafe_allow -jar "$jar" "$regex" "${timing[@]}" "${common[@]}" -rff "$out/json/$name.json" \
     ${impl_param[@]+"${impl_param[@]}"} "$@"
 }
 start=$(date +%s)
