@@ -254,6 +254,21 @@ class ConnectionTest {
   }
 
   @Test
+  void aRefusedConnectionNamesTheDefaultPortItTried() throws Exception {
+    try (java.net.Socket probe = new java.net.Socket()) {
+      probe.connect(new java.net.InetSocketAddress("127.0.0.1", 80), 2000);
+      org.junit.jupiter.api.Assumptions.abort("something listens on 127.0.0.1:80 here");
+    } catch (java.net.ConnectException refused) {
+      // nothing on port 80: the case under test
+    }
+    Channel channel = channel(Channel.newBuilder("127.0.0.1"));
+    StatusException e = assertThrows(StatusException.class, () -> channel.call(Fixtures.UNARY, "x"));
+    assertEquals(Status.Code.UNAVAILABLE, e.status().code());
+    assertTrue(e.status().description().contains("127.0.0.1:80") && e.status().description().contains("default port"),
+        e.status().description());
+  }
+
+  @Test
   void badPortIsReportedAsAPort() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Channel.open("localhost:abc"));
     assertTrue(e.getMessage().contains("port 'abc'"), e.getMessage());

@@ -5,6 +5,7 @@ import com.example.greeter.proto.HelloReply;
 import com.example.greeter.proto.HelloRequest;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.stream.Stream;
 import rpc.api.Channel;
 import rpc.api.ClientStream;
 import rpc.api.Server;
@@ -31,9 +32,15 @@ public final class Main {
       HelloReply reply = greeter.sayHello(HelloRequest.newBuilder().setName("world").build());
       out.println(reply.getMessage());
 
-      // server streaming: receive() returns null after the last reply
+      // server streaming, as a java.util.stream.Stream: closing it early would cancel the call
+      try (Stream<HelloReply> replies =
+          greeter.sayHelloRepeatedlyStream(HelloRequest.newBuilder().setName("stream").setTimes(2).build())) {
+        replies.forEach(r -> out.println(r.getNumber() + ": " + r.getMessage()));
+      }
+
+      // server streaming, as a ClientStream: receive() returns null after the last reply
       try (ClientStream<HelloRequest, HelloReply> replies =
-          greeter.sayHelloRepeatedly(HelloRequest.newBuilder().setName("stream").setTimes(3).build())) {
+          greeter.sayHelloRepeatedly(HelloRequest.newBuilder().setName("again").setTimes(1).build())) {
         for (HelloReply r; (r = replies.receive()) != null; ) {
           out.println(r.getNumber() + ": " + r.getMessage());
         }

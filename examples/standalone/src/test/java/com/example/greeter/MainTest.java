@@ -23,7 +23,7 @@ class MainTest {
         Hello, world!
         1: Hello again, stream!
         2: Hello again, stream!
-        3: Hello again, stream!
+        1: Hello again, again!
         last reply: message: "Hello, world!"
         number: 1
         """, bytes.toString(StandardCharsets.UTF_8));

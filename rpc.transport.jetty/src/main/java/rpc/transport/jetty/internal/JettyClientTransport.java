@@ -388,7 +388,9 @@ public final class JettyClientTransport implements ClientTransport {
     List<JettyClientCall<?, ?>> failFast = new ArrayList<>();
     String why = x instanceof java.io.IOException && x.getMessage() != null && !(x instanceof java.net.UnknownHostException)
         ? x.getMessage() : x.toString();
-    Status status = Status.UNAVAILABLE.withDescription("cannot connect to " + authority + ": " + why).withCause(x);
+    String where = baseUri.getAuthority().equals(authority) ? authority
+        : baseUri.getAuthority() + " (the default port: the target '" + authority + "' names none)";
+    Status status = Status.UNAVAILABLE.withDescription("cannot connect to " + where + ": " + why).withCause(x);
     lock.lock();
     try {
       if (terminating) {
