@@ -19,7 +19,8 @@ import java.util.Set;
  * Invalid keys or values throw
  * {@link IllegalArgumentException}. Keys with the {@code grpc-} prefix and the HTTP/2 headers the
  * protocol owns ({@code content-type}, {@code te}, {@code user-agent}, …) are reserved: transports
- * do not send them as custom metadata.
+ * do not send them as custom metadata. The exception is {@code grpc-status-details-bin}, the rich
+ * error model's trailer, which the application sets (see the {@code rpc.status} module).
  */
 public final class Metadata {
 

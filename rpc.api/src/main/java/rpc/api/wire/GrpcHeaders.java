@@ -26,6 +26,11 @@ public final class GrpcHeaders {
   public static final String GRPC_STATUS = "grpc-status";
   /** The status description in the trailers, see {@link StatusMessage}. */
   public static final String GRPC_MESSAGE = "grpc-message";
+  /**
+   * The trailer carrying a serialized {@code google.rpc.Status} (gRPC's rich error model): set by
+   * the application, sent and received as ordinary binary metadata.
+   */
+  public static final String GRPC_STATUS_DETAILS_BIN = "grpc-status-details-bin";
   /** {@code te}; gRPC requests carry {@code te: trailers}. */
   public static final String TE = "te";
   /** The value of {@code te} in gRPC requests. */
@@ -61,7 +66,8 @@ public final class GrpcHeaders {
 
   /**
    * Whether a transport must not send {@code key} as custom metadata: pseudo-headers, every
-   * {@code grpc-} key, {@code content-type}, {@code te}, {@code user-agent} and the
+   * {@code grpc-} key except {@value #GRPC_STATUS_DETAILS_BIN} (the rich error model's trailer,
+   * which the application supplies), {@code content-type}, {@code te}, {@code user-agent} and the
    * connection-specific HTTP headers.
    *
    * @param key a lower-case header name
@@ -69,7 +75,8 @@ public final class GrpcHeaders {
    */
   public static boolean isReservedKey(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return k.startsWith(":") || k.startsWith("grpc-") || k.equals("content-type") || k.equals("te")
+    return k.startsWith(":") || (k.startsWith("grpc-") && !k.equals(GRPC_STATUS_DETAILS_BIN))
+        || k.equals("content-type") || k.equals("te")
         || k.equals("user-agent") || CONNECTION_SPECIFIC.contains(k);
   }
 

@@ -31,6 +31,7 @@ class GrpcHeadersTest {
     }
     assertFalse(GrpcHeaders.isReservedKey("x-user"));
     assertFalse(GrpcHeaders.isReservedKey("trace-bin"));
+    assertFalse(GrpcHeaders.isReservedKey("grpc-status-details-bin"), "the rich error model's trailer is sent");
   }
 
   @Test
