@@ -169,17 +169,26 @@ final class ClientConnection implements Session.Listener {
   @Override
   public void onGoAway(Session s, GoAwayFrame frame) {
     goAwayReceived = true;
+    ErrorCode code = ErrorCode.from(frame.getError());
+    JettyClientTransport.LOG.log(code == ErrorCode.NO_ERROR ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+        () -> "GOAWAY from " + s.getRemoteSocketAddress() + ": " + (code == null ? frame.getError() : code)
+            + (frame.tryConvertPayload() == null ? "" : " '" + frame.tryConvertPayload() + "'")
+            + ", last stream " + frame.getLastStreamId());
     transport.onGoAway(this);
   }
 
   @Override
   public void onClose(Session s, GoAwayFrame frame, Callback callback) {
+    JettyClientTransport.LOG.log(System.Logger.Level.DEBUG, () -> "connection to " + s.getRemoteSocketAddress()
+        + " closed" + (frame == null || frame.tryConvertPayload() == null ? "" : ": " + frame.tryConvertPayload()));
     markClosed();
     callback.succeeded();
   }
 
   @Override
   public void onFailure(Session s, Throwable failure, Callback callback) {
+    JettyClientTransport.LOG.log(System.Logger.Level.DEBUG, "connection to " + s.getRemoteSocketAddress() + " failed",
+        failure);
     markClosed();
     callback.succeeded();
   }

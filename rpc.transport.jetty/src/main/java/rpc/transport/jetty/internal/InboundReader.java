@@ -23,6 +23,8 @@ import rpc.api.wire.MessageDeframer;
  * {@link #stashBeforeEnd}, which runs on Jetty's thread and shares only the stash, under its lock.
  */
 final class InboundReader {
+  /** Inbound messages refused (too large, malformed, undecodable): DEBUG, per call. */
+  private static final System.Logger LOG = System.getLogger("rpc.transport.jetty.stream");
   private final CallStream call;
   private final MessageDeframer deframer;
   private final int maxInboundMessageSize;
@@ -217,6 +219,7 @@ final class InboundReader {
   }
 
   private void failInbound(Status status) {
+    LOG.log(System.Logger.Level.DEBUG, () -> "refusing what the peer sent on stream " + call.stream.getId() + ": " + status);
     inboundDone = true;
     discardInbound(call.stream);
     call.onInboundError(status);

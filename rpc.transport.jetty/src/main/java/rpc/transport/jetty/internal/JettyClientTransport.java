@@ -40,6 +40,8 @@ import rpc.api.spi.Target;
  * <p>Thread-safe.
  */
 public final class JettyClientTransport implements ClientTransport {
+  /** Connection events: DEBUG on a healthy run; WARNING for a failed TLS handshake. */
+  static final System.Logger LOG = System.getLogger("rpc.transport.jetty.client");
   private static final String VERSION = "0.1.0";
 
   private enum State { IDLE, CONNECTING, READY, TRANSIENT_FAILURE }
@@ -371,6 +373,8 @@ public final class JettyClientTransport implements ClientTransport {
       conn.close("channel shut down");
       return;
     }
+    LOG.log(System.Logger.Level.DEBUG, () -> "connected to " + baseUri.getAuthority() + (ssl != null ? " (TLS)" : " (h2c)")
+        + " from " + conn.session().getLocalSocketAddress());
     conn.startKeepAlive(client.getScheduler(), config.keepAliveTime(), settings.keepAliveTimeout());
     drainWaiting();
   }
@@ -391,6 +395,11 @@ public final class JettyClientTransport implements ClientTransport {
     String where = baseUri.getAuthority().equals(authority) ? authority
         : baseUri.getAuthority() + " (the default port: the target '" + authority + "' names none)";
     Status status = Status.UNAVAILABLE.withDescription("cannot connect to " + where + ": " + why).withCause(x);
+    if (tlsFailure(x)) {
+      LOG.log(System.Logger.Level.WARNING, "TLS handshake with " + baseUri.getAuthority() + " failed: " + why, x);
+    } else {
+      LOG.log(System.Logger.Level.DEBUG, () -> status.description());
+    }
     lock.lock();
     try {
       if (terminating) {
@@ -423,6 +432,17 @@ public final class JettyClientTransport implements ClientTransport {
     backoffNanos = backoffNanos == 0 ? initial : Math.min(max, (long) (backoffNanos * 1.6));
     long jittered = (long) (backoffNanos * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
     retryTask = client.getScheduler().schedule(this::retry, Math.max(1, jittered), TimeUnit.NANOSECONDS);
+    LOG.log(System.Logger.Level.DEBUG, () -> "next connection attempt to " + baseUri.getAuthority() + " in "
+        + TimeUnit.NANOSECONDS.toMillis(jittered) + " ms");
+  }
+
+  private static boolean tlsFailure(Throwable x) {
+    for (Throwable c = x; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void retry() {

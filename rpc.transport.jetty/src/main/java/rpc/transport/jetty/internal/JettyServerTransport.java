@@ -37,6 +37,8 @@ import rpc.api.spi.ServerTransportConfig;
  * <p>Thread-safe.
  */
 public final class JettyServerTransport implements ServerTransport {
+  /** Connection events: DEBUG (a healthy run logs nothing above it). */
+  static final System.Logger LOG = System.getLogger("rpc.transport.jetty.server");
   private static final AtomicInteger LIVE_CALLS = new AtomicInteger();
 
   private final ServerTransportConfig config;
@@ -152,6 +154,7 @@ public final class JettyServerTransport implements ServerTransport {
   // ---- sessions and calls ----
 
   void sessionOpened(Session s) {
+    LOG.log(System.Logger.Level.DEBUG, () -> "connection from " + s.getRemoteSocketAddress() + " on port " + port());
     sessions.add(s);
     if (shuttingDown.get()) {
       // Accepted as the listener closed: it carries no call, so refuse it now (GOAWAY, last stream
@@ -160,8 +163,11 @@ public final class JettyServerTransport implements ServerTransport {
     }
   }
 
-  void sessionClosed(Session s) {
-    sessions.remove(s);
+  void sessionClosed(Session s, Throwable failure) {
+    if (sessions.remove(s)) {
+      LOG.log(System.Logger.Level.DEBUG, "connection from " + s.getRemoteSocketAddress()
+          + (failure == null ? " closed" : " failed"), failure);
+    }
   }
 
   void callStarted(JettyServerCall<?, ?> call) {
@@ -200,7 +206,10 @@ public final class JettyServerTransport implements ServerTransport {
     if (c != null) {
       c.close(); // stop accepting connections; established ones carry on
     }
-    for (Session s : List.copyOf(sessions)) {
+    List<Session> open = List.copyOf(sessions);
+    LOG.log(System.Logger.Level.DEBUG, () -> "shutting down port " + port() + ": GOAWAY to " + open.size()
+        + " connections, " + calls.size() + " calls in flight");
+    for (Session s : open) {
       s.shutdown(); // GOAWAY; the connection closes when its last stream ends
     }
     if (calls.isEmpty()) {

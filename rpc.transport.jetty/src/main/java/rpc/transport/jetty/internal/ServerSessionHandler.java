@@ -51,13 +51,13 @@ final class ServerSessionHandler implements ServerSessionListener, HTTP2Session.
 
   @Override
   public void onClose(Session session, GoAwayFrame frame, Callback callback) {
-    transport.sessionClosed(session);
+    transport.sessionClosed(session, null);
     callback.succeeded();
   }
 
   @Override
   public void onFailure(Session session, Throwable failure, Callback callback) {
-    transport.sessionClosed(session);
+    transport.sessionClosed(session, failure);
     callback.succeeded();
   }
 
@@ -76,6 +76,8 @@ final class ServerSessionHandler implements ServerSessionListener, HTTP2Session.
   public void onIncomingFrame(Session session, Frame frame) {
     if (frame instanceof HeadersFrame h && h.getMetaData() != null && h.getMetaData().isRequest()
         && MetaData.Failed.getFailure(h.getMetaData()) != null) {
+      JettyServerTransport.LOG.log(System.Logger.Level.DEBUG, () -> "malformed request headers from "
+          + session.getRemoteSocketAddress() + " on stream " + h.getStreamId() + ": reset with PROTOCOL_ERROR");
       JettyGaps.reset(session, h.getStreamId(), ErrorCode.PROTOCOL_ERROR);
     }
   }
@@ -154,6 +156,8 @@ final class ServerSessionHandler implements ServerSessionListener, HTTP2Session.
    */
   private static Stream.Listener reject(Stream stream, int httpStatus, Status status,
       org.eclipse.jetty.http.HttpField extra) {
+    JettyServerTransport.LOG.log(System.Logger.Level.DEBUG, () -> "refused a request from "
+        + stream.getSession().getRemoteSocketAddress() + ": HTTP " + httpStatus + ", " + status);
     HttpFields.Mutable f = HttpFields.build(5);
     f.add(GrpcFields.CONTENT_TYPE);
     GrpcFields.addStatus(f, status);
