@@ -51,6 +51,25 @@ public interface ServerContext {
   void setResponseCompression(String encoding);
 
   /**
+   * Whether the last request message the handler took arrived compressed — for a unary or
+   * server-streaming handler, its request; for streaming requests, as
+   * {@link Stream#lastReceivedCompressed}. In process, where nothing is encoded, whether the client
+   * asked for compression.
+   *
+   * @return whether the last request received was compressed
+   */
+  boolean requestCompressed();
+
+  /**
+   * Whether the response messages sent from now on are compressed with the encoding set by
+   * {@link #setResponseCompression}: true by default; false sends the next ones as they are. As
+   * {@link Stream#setMessageCompression}, for handlers that get no stream (unary, client-streaming).
+   *
+   * @param enabled whether to compress the next responses
+   */
+  void setMessageCompression(boolean enabled);
+
+  /**
    * Runs {@code action} once when the call is cancelled: on a virtual thread of its own (never a
    * transport thread, so it may block), or at once on the calling thread if the call already is.
    *

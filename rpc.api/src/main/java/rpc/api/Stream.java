@@ -56,6 +56,27 @@ public interface Stream<Out, In> {
    */
   void cancel();
 
+  /**
+   * Whether the message the last {@link #receive} on this stream returned arrived compressed on the
+   * wire (false before the first). In process, where nothing is encoded, it says whether the sender
+   * asked for compression, so code reads the same over every transport. Meant for the receiving
+   * thread.
+   *
+   * @return whether the last message received was compressed
+   */
+  boolean lastReceivedCompressed();
+
+  /**
+   * Whether the messages this end sends from now on are compressed with the call's encoding (the
+   * client's {@link CallOptions#withCompression}, the server's
+   * {@link ServerContext#setResponseCompression}): true by default; false sends the next messages
+   * as they are, as grpc-java's {@code setMessageCompression}. Changes nothing on a call without an
+   * encoding. Part of the sending side: call it from the thread that sends.
+   *
+   * @param enabled whether to compress the next messages
+   */
+  void setMessageCompression(boolean enabled);
+
   /** {@return a short name for this stream in messages: the method and a call number} */
   String name();
 }

@@ -207,6 +207,14 @@ public abstract class TransportConformanceTest {
     }
   }
 
+  /** Compression per message: the compressed flag reaches each end; switching it per message. */
+  @Nested
+  class Compression extends PerMessageCompressionConformance {
+    Compression() {
+      super(TransportConformanceTest.this);
+    }
+  }
+
   /** Graceful and immediate shutdown of servers and channels. */
   @Nested
   class Lifecycle extends LifecycleConformance {

@@ -109,4 +109,26 @@ public interface ClientCall<Req, Resp> {
 
   /** {@return the method this call invokes} */
   MethodDescriptor<Req, Resp> method();
+
+  /**
+   * Whether the request messages sent from now on are compressed with the call's encoding
+   * ({@link rpc.api.CallOptions#withCompression}): true by default; false sends them as they are.
+   * Changes nothing on a call without an encoding. Called from the sending thread. Defaults to
+   * ignoring the setting (a transport that never compresses).
+   *
+   * @param enabled whether to compress the next messages
+   */
+  default void setMessageCompression(boolean enabled) {}
+
+  /**
+   * Whether the response message being delivered arrived compressed: valid only inside
+   * {@link Listener#onMessage}, where the transport sets it for that message. A transport that
+   * moves messages without encoding them reports whether the sender asked for compression, so
+   * code reads the same over every transport. Defaults to false.
+   *
+   * @return whether the message in delivery was compressed
+   */
+  default boolean inboundMessageCompressed() {
+    return false;
+  }
 }

@@ -65,6 +65,16 @@ public abstract class ForwardingClientCall<Req, Resp> implements ClientCall<Req,
     return delegate.method();
   }
 
+  @Override
+  public void setMessageCompression(boolean enabled) {
+    delegate.setMessageCompression(enabled);
+  }
+
+  @Override
+  public boolean inboundMessageCompressed() {
+    return delegate.inboundMessageCompressed();
+  }
+
   /**
    * A {@link ClientCall.Listener} that forwards every event to another listener.
    *

@@ -109,6 +109,27 @@ public interface ServerCall<Req, Resp> {
   void setCompression(String encoding);
 
   /**
+   * Whether the response messages sent from now on are compressed with the call's encoding
+   * ({@link #setCompression}): true by default; false sends them as they are. Changes nothing on a
+   * call without an encoding. Called from the sending thread. Defaults to ignoring the setting.
+   *
+   * @param enabled whether to compress the next messages
+   */
+  default void setMessageCompression(boolean enabled) {}
+
+  /**
+   * Whether the request message being delivered arrived compressed: valid only inside
+   * {@link Listener#onMessage}, where the transport sets it for that message. A transport that
+   * moves messages without encoding them reports whether the sender asked for compression.
+   * Defaults to false.
+   *
+   * @return whether the message in delivery was compressed
+   */
+  default boolean inboundMessageCompressed() {
+    return false;
+  }
+
+  /**
    * Ends the call with {@code status} and {@code trailers}; a non-OK status after nothing was sent
    * may be sent trailers-only. No listener callback follows. Idempotent: later calls, and calls
    * after the call ended otherwise, are ignored.

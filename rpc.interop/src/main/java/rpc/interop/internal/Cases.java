@@ -111,9 +111,8 @@ public final class Cases {
 
   /**
    * The probe is an uncompressed request claiming to be compressed: a server that can see request
-   * compression refuses it with INVALID_ARGUMENT. A server that cannot see it (such as this
-   * library's, whose handlers are not told) answers it; that is noted, not failed, and the
-   * compressed and uncompressed calls that follow are checked either way.
+   * compression refuses it with INVALID_ARGUMENT. A server that cannot see it answers it; that is
+   * noted, not failed, and the compressed and uncompressed calls that follow are checked either way.
    */
   private void clientCompressedUnary() {
     SimpleRequest expectCompressed = largeRequest().toBuilder().setExpectCompressed(bool(true)).build();
@@ -134,10 +133,18 @@ public final class Cases {
     }
   }
 
-  /** Whether the response was compressed is not visible through the client API: sizes are checked. */
+  /** The response must arrive compressed exactly when it asked to be, and be the right size. */
   private void serverCompressedUnary() {
     for (boolean compressed : new boolean[] {true, false}) {
-      checkLarge(service.unaryCall(largeRequest().toBuilder().setResponseCompressed(bool(compressed)).build()));
+      try (ClientStream<SimpleRequest, SimpleResponse> call = channel.newStream(TestServiceRpc.UNARY_CALL, options)) {
+        call.sendAndClose(largeRequest().toBuilder().setResponseCompressed(bool(compressed)).build());
+        SimpleResponse response = call.receive();
+        check(response != null, "no response");
+        check(call.lastReceivedCompressed() == compressed, "the response asked to be "
+            + (compressed ? "compressed" : "uncompressed") + " arrived " + (compressed ? "uncompressed" : "compressed"));
+        checkLarge(response);
+        check(call.receive() == null, "more than one response");
+      }
     }
   }
 
@@ -159,11 +166,7 @@ public final class Cases {
     check(s.receive() == null, "more than one response");
   }
 
-  /**
-   * Compression is chosen per call in this library, not per message: the second request of the
-   * compressed call (expect_compressed=false) goes compressed too, which servers accept (they
-   * check only requests that expect compression).
-   */
+  /** The probe, then a compressed call whose second request goes uncompressed, as it says. */
   private void clientCompressedStreaming() {
     StreamingInputCallRequest first = StreamingInputCallRequest.newBuilder()
         .setExpectCompressed(bool(true)).setPayload(Payloads.zeros(27182)).build();
@@ -176,6 +179,7 @@ public final class Cases {
     try (ClientStream<StreamingInputCallRequest, StreamingInputCallResponse> s =
              service.withOptions(options.withCompression("gzip")).streamingInputCall()) {
       s.send(first);
+      s.setMessageCompression(false);
       s.sendAndClose(StreamingInputCallRequest.newBuilder()
           .setExpectCompressed(bool(false)).setPayload(Payloads.zeros(45904)).build());
       checkAggregate(s, 73086);
@@ -190,13 +194,26 @@ public final class Cases {
     receiveSizes(service.streamingOutputCall(request.build()), RESPONSE_SIZES);
   }
 
-  /** Sizes only: the compressed flag of each response is not visible through the client API. */
+  /** Each response must arrive compressed exactly when it asked to be, and be the right size. */
   private void serverCompressedStreaming() {
     StreamingOutputCallRequest request = StreamingOutputCallRequest.newBuilder()
         .addResponseParameters(ResponseParameters.newBuilder().setCompressed(bool(true)).setSize(31415))
         .addResponseParameters(ResponseParameters.newBuilder().setCompressed(bool(false)).setSize(92653))
         .build();
-    receiveSizes(service.streamingOutputCall(request), new int[] {31415, 92653});
+    int[] sizes = {31415, 92653};
+    boolean[] compressed = {true, false};
+    try (ClientStream<StreamingOutputCallRequest, StreamingOutputCallResponse> stream =
+             service.streamingOutputCall(request)) {
+      for (int i = 0; i < sizes.length; i++) {
+        StreamingOutputCallResponse r = stream.receive();
+        check(r != null, "only " + i + " responses, expected " + sizes.length);
+        check(stream.lastReceivedCompressed() == compressed[i], "response " + i + " asked to be "
+            + (compressed[i] ? "compressed" : "uncompressed") + " but was not");
+        check(Payloads.isZeros(r.getPayload(), sizes[i]),
+            "response " + i + " is " + r.getPayload().getBody().size() + " bytes, not " + sizes[i] + " zeros");
+      }
+      check(stream.receive() == null, "more than " + sizes.length + " responses");
+    }
   }
 
   private static void receiveSizes(ClientStream<?, StreamingOutputCallResponse> stream, int[] sizes) {

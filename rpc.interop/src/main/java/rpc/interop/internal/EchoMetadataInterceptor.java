@@ -95,6 +95,16 @@ public final class EchoMetadataInterceptor implements ServerInterceptor {
     }
 
     @Override
+    public boolean lastReceivedCompressed() {
+      return delegate.lastReceivedCompressed();
+    }
+
+    @Override
+    public void setMessageCompression(boolean enabled) {
+      delegate.setMessageCompression(enabled);
+    }
+
+    @Override
     public String name() {
       return delegate.name();
     }

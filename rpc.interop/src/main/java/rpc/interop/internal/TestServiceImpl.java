@@ -30,9 +30,9 @@ import rpc.interop.testing.TestServiceRpc;
  *
  * <p>Thread-safe (stateless); every call runs on its own virtual thread.
  *
- * <p>{@code expect_compressed} is accepted but not checked: the server API does not tell a handler
- * whether a request arrived compressed, so this server behaves as one that cannot introspect
- * request compression, which the field's "nullable" design allows for.
+ * <p>A request with {@code expect_compressed} true that arrived uncompressed is refused with
+ * {@code INVALID_ARGUMENT}; each response parameter's {@code compressed} switches compression for
+ * that response ({@code ServerStream.setMessageCompression}).
  */
 public final class TestServiceImpl implements TestServiceRpc.Service {
 
@@ -44,6 +44,7 @@ public final class TestServiceImpl implements TestServiceRpc.Service {
   @Override
   public SimpleResponse unaryCall(SimpleRequest request, ServerContext context) {
     checkPayloadType(request.getResponseType());
+    checkCompressed(request.getExpectCompressed().getValue(), context.requestCompressed());
     if (request.hasResponseCompressed()) {
       context.setResponseCompression(request.getResponseCompressed().getValue() ? "gzip" : "identity");
     }
@@ -76,6 +77,7 @@ public final class TestServiceImpl implements TestServiceRpc.Service {
       ServerStream<StreamingInputCallResponse, StreamingInputCallRequest> requests) {
     int total = 0;
     for (StreamingInputCallRequest r; (r = requests.receive()) != null; ) {
+      checkCompressed(r.getExpectCompressed().getValue(), requests.lastReceivedCompressed());
       total += r.getPayload().getBody().size();
     }
     return StreamingInputCallResponse.newBuilder().setAggregatedPayloadSize(total).build();
@@ -118,13 +120,16 @@ public final class TestServiceImpl implements TestServiceRpc.Service {
       if (p.getIntervalUs() > 0) {
         Thread.sleep(Duration.ofNanos(p.getIntervalUs() * 1000L));
       }
+      if (p.hasCompressed()) {
+        out.setMessageCompression(p.getCompressed().getValue());
+      }
       out.send(StreamingOutputCallResponse.newBuilder().setPayload(payload(p.getSize())).build());
     }
   }
 
   /**
-   * Response compression is chosen once per call, before the first response: the server API has
-   * no per-message switch. A call compresses if any response of its first request asks for it.
+   * The call's response encoding is chosen before the first response: gzip if any response of the
+   * first request asks for compression; {@link #respond} then switches it per message.
    */
   private static void chooseCompression(StreamingOutputCallRequest request, ServerContext context) {
     boolean any = false;
@@ -137,6 +142,14 @@ public final class TestServiceImpl implements TestServiceRpc.Service {
     }
     if (asked) {
       context.setResponseCompression(any ? "gzip" : "identity");
+    }
+  }
+
+  /** As the interop descriptions say: a request that expects compression must have arrived compressed. */
+  private static void checkCompressed(boolean expected, boolean arrivedCompressed) {
+    if (expected && !arrivedCompressed) {
+      throw Status.INVALID_ARGUMENT.withDescription("expect_compressed is set but the request arrived uncompressed")
+          .asException();
     }
   }
 

@@ -36,7 +36,7 @@ final class BlockingClientStream<Req, Resp> extends BlockingStream<Req, Resp>
 
   @Override
   public void onMessage(Resp message) {
-    messageArrived(message);
+    messageArrived(message, call.inboundMessageCompressed());
   }
 
   @Override
@@ -64,6 +64,11 @@ final class BlockingClientStream<Req, Resp> extends BlockingStream<Req, Resp>
   @Override
   protected void transportSend(Req message) {
     call.send(message);
+  }
+
+  @Override
+  protected void transportSetMessageCompression(boolean enabled) {
+    call.setMessageCompression(enabled);
   }
 
   @Override

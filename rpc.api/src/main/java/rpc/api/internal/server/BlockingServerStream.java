@@ -41,7 +41,7 @@ final class BlockingServerStream<Req, Resp> extends BlockingStream<Resp, Req>
     super(call.method().fullName(), call.method().requestCodec(), true);
     this.core = core;
     this.call = call;
-    this.context = new CallContext(call, requestHeaders);
+    this.context = new CallContext(call, requestHeaders, this);
     this.launcher = launcher;
     this.run = new HandlerRun<>(this, handler);
     this.singleRequest = !call.method().kind().clientStreams();
@@ -124,7 +124,7 @@ final class BlockingServerStream<Req, Resp> extends BlockingStream<Resp, Req>
 
   @Override
   public void onMessage(Req message) {
-    messageArrived(message);
+    messageArrived(message, call.inboundMessageCompressed());
   }
 
   @Override
@@ -163,6 +163,11 @@ final class BlockingServerStream<Req, Resp> extends BlockingStream<Resp, Req>
   protected void transportSend(Resp message) {
     headersSent.set(true);
     call.send(message);
+  }
+
+  @Override
+  protected void transportSetMessageCompression(boolean enabled) {
+    call.setMessageCompression(enabled);
   }
 
   @Override

@@ -30,9 +30,12 @@ final class CallContext implements ServerContext {
   private Thread handlerThread; // guarded by lock
   private List<Runnable> cancelActions; // guarded by lock
 
-  CallContext(ServerCall<?, ?> call, Metadata requestHeaders) {
+  private final rpc.api.Stream<?, ?> stream;
+
+  CallContext(ServerCall<?, ?> call, Metadata requestHeaders, rpc.api.Stream<?, ?> stream) {
     this.call = call;
     this.requestHeaders = requestHeaders;
+    this.stream = stream;
   }
 
   /** The handler starts on this thread; false if the call was cancelled before it could. */
@@ -135,6 +138,16 @@ final class CallContext implements ServerContext {
   @Override
   public void setResponseCompression(String encoding) {
     call.setCompression(MessageCompression.requireSupported(encoding));
+  }
+
+  @Override
+  public boolean requestCompressed() {
+    return stream.lastReceivedCompressed();
+  }
+
+  @Override
+  public void setMessageCompression(boolean enabled) {
+    stream.setMessageCompression(enabled);
   }
 
   @Override

@@ -53,6 +53,8 @@ public abstract class BlockingStream<Out, In> implements Stream<Out, In> {
   private final Condition readable = lock.newCondition();
   private final Condition writable = lock.newCondition();
   private final Inbox<In> inbox = new Inbox<>();
+  /** Written by the receiving thread under the lock; read by it or, racily, by others. */
+  private volatile boolean lastReceivedCompressed;
 
   // guarded by lock
   private int outstanding;
@@ -86,6 +88,9 @@ public abstract class BlockingStream<Out, In> implements Stream<Out, In> {
   /** Hands one message to the transport. Never called with the lock held. */
   protected abstract void transportSend(Out message);
 
+  /** Asks the transport to compress the next messages or not (see {@code setMessageCompression}). */
+  protected abstract void transportSetMessageCompression(boolean enabled);
+
   /**
    * The application abandons the call ({@link #cancel}, or a thread interrupted while waiting):
    * end it with {@code status} through {@link #end} and tell the peer. Never called with the lock held.
@@ -109,7 +114,7 @@ public abstract class BlockingStream<Out, In> implements Stream<Out, In> {
   }
 
   /** A requested message arrived; dropped once the call has ended. */
-  protected final void messageArrived(In message) {
+  protected final void messageArrived(In message, boolean compressed) {
     int size = weigh(message);
     boolean more;
     lock.lock();
@@ -120,7 +125,7 @@ public abstract class BlockingStream<Out, In> implements Stream<Out, In> {
       if (endStatus != null) {
         return;
       }
-      inbox.add(message, size);
+      inbox.add(message, size, compressed);
       more = wantMore();
       readable.signal();
     } finally {
@@ -305,6 +310,7 @@ public abstract class BlockingStream<Out, In> implements Stream<Out, In> {
           await(readable, "receive");
         }
         message = inbox.poll();
+        lastReceivedCompressed = inbox.lastCompressed();
         more = wantMore();
       } finally {
         lock.unlock();
@@ -316,6 +322,16 @@ public abstract class BlockingStream<Out, In> implements Stream<Out, In> {
     } finally {
       receiveGuard.exit();
     }
+  }
+
+  @Override
+  public final boolean lastReceivedCompressed() {
+    return lastReceivedCompressed;
+  }
+
+  @Override
+  public final void setMessageCompression(boolean enabled) {
+    transportSetMessageCompression(enabled);
   }
 
   @Override

@@ -9,18 +9,20 @@ import java.util.Arrays;
  */
 final class Inbox<T> {
   private Object[] items = new Object[8];
-  private int[] sizes = new int[8];
+  private int[] sizes = new int[8]; // negative: the message arrived compressed (size is -size - 1)
   private int head;
   private int count;
   private long bytes;
 
-  void add(T item, int size) {
+  private boolean lastCompressed;
+
+  void add(T item, int size, boolean compressed) {
     if (count == items.length) {
       grow();
     }
     int i = (head + count) & (items.length - 1);
     items[i] = item;
-    sizes[i] = size;
+    sizes[i] = compressed ? -size - 1 : size;
     count++;
     bytes += size;
   }
@@ -32,10 +34,17 @@ final class Inbox<T> {
     }
     T item = (T) items[head];
     items[head] = null;
-    bytes -= sizes[head];
+    int size = sizes[head];
+    lastCompressed = size < 0;
+    bytes -= size < 0 ? -size - 1 : size;
     head = (head + 1) & (items.length - 1);
     count--;
     return item;
+  }
+
+  /** {@return whether the message the last {@link #poll} returned arrived compressed} */
+  boolean lastCompressed() {
+    return lastCompressed;
   }
 
   boolean isEmpty() {

@@ -11,6 +11,7 @@ import rpc.api.Status;
 import rpc.api.spi.ClientCall;
 import rpc.api.spi.SerialExecutor;
 import rpc.api.spi.ServerCall;
+import rpc.api.wire.MessageCompression;
 import rpc.api.wire.MessageLimit;
 
 /**
@@ -38,11 +39,19 @@ final class InProcessCall<Req, Resp> {
   static final int MESSAGE_OVERHEAD = 32;
 
   /** A message on its way: the object itself, or its serialized bytes, and what it counts for. */
-  private record Queued(Object payload, int bytes) {}
+  /** A message on its way, and whether its sender asked for it to be compressed. */
+  private record Queued(Object payload, int bytes, boolean compressed) {}
 
   private final InProcessClientTransport clientTransport;
   private final MethodDescriptor<Req, Resp> clientMethod;
   private final CallOptions options;
+  // Nothing is compressed in process; receivers are told what the sender asked for, so code that
+  // checks the compressed flag reads the same as over HTTP/2.
+  private volatile boolean clientMessageCompression = true;
+  private volatile boolean serverMessageCompression = true;
+  private volatile String serverEncoding;
+  private boolean serverInboundCompressed; // set and read within one delivery to the server
+  private boolean clientInboundCompressed; // set and read within one delivery to the client
   private final ReentrantLock lock = new ReentrantLock();
   /**
    * Held while a server callback runs, and by the server half's close while it marks the listener
@@ -195,7 +204,7 @@ final class InProcessCall<Req, Resp> {
       Queued q = toServerQueue.poll();
       toServerBytes -= q.bytes();
       serverDemand--;
-      toServer(() -> deliverToServer(q.payload()));
+      toServer(() -> deliverToServer(q.payload(), q.compressed()));
     }
     if (toServerQueue.isEmpty() && clientHalfClosed && !halfCloseDelivered && !serverClosed) {
       halfCloseDelivered = true;
@@ -212,7 +221,7 @@ final class InProcessCall<Req, Resp> {
       Queued q = toClientQueue.poll();
       toClientBytes -= q.bytes();
       clientDemand--;
-      toClient(() -> deliverToClient(q.payload()));
+      toClient(() -> deliverToClient(q.payload(), q.compressed()));
     }
     if (toClientQueue.isEmpty() && pendingStatus != null && !clientClosed) {
       closeClient(pendingStatus, pendingTrailers);
@@ -224,7 +233,7 @@ final class InProcessCall<Req, Resp> {
   }
 
   @SuppressWarnings("unchecked")
-  private void deliverToServer(Object payload) {
+  private void deliverToServer(Object payload, boolean compressed) {
     Req message;
     try {
       message = byReferenceUp ? (Req) payload : serverMethod.requestCodec().fromByteArray((byte[]) payload);
@@ -233,6 +242,7 @@ final class InProcessCall<Req, Resp> {
       terminate(s, s);
       return;
     }
+    serverInboundCompressed = compressed;
     serverListener.onMessage(message);
   }
 
@@ -244,7 +254,7 @@ final class InProcessCall<Req, Resp> {
   }
 
   @SuppressWarnings("unchecked")
-  private void deliverToClient(Object payload) {
+  private void deliverToClient(Object payload, boolean compressed) {
     Resp message;
     try {
       message = byReferenceDown ? (Resp) payload : clientMethod.responseCodec().fromByteArray((byte[]) payload);
@@ -252,6 +262,7 @@ final class InProcessCall<Req, Resp> {
       terminate(parseFailure(e, "response"), Status.CANCELLED.withDescription("client could not parse a response"));
       return;
     }
+    clientInboundCompressed = compressed;
     clientListener.onMessage(message);
   }
 
@@ -341,6 +352,16 @@ final class InProcessCall<Req, Resp> {
     }
 
     @Override
+    public void setMessageCompression(boolean enabled) {
+      clientMessageCompression = enabled;
+    }
+
+    @Override
+    public boolean inboundMessageCompressed() {
+      return clientInboundCompressed;
+    }
+
+    @Override
     public void request(int n) {
       if (n <= 0) {
         throw new IllegalArgumentException("n must be positive: " + n);
@@ -390,7 +411,8 @@ final class InProcessCall<Req, Resp> {
         if (serverClosed || clientClosed) {
           return;
         }
-        toServerQueue.add(new Queued(payload, size + MESSAGE_OVERHEAD));
+        toServerQueue.add(new Queued(payload, size + MESSAGE_OVERHEAD,
+            options.compression() != null && clientMessageCompression));
         toServerBytes += size + MESSAGE_OVERHEAD;
         pumpToServer();
       } finally {
@@ -540,7 +562,8 @@ final class InProcessCall<Req, Resp> {
           headersSent = true;
           toClient(() -> clientListener.onHeaders(new Metadata()));
         }
-        toClientQueue.add(new Queued(payload, size + MESSAGE_OVERHEAD));
+        toClientQueue.add(new Queued(payload, size + MESSAGE_OVERHEAD,
+            serverEncoding != null && serverMessageCompression));
         toClientBytes += size + MESSAGE_OVERHEAD;
         pumpToClient();
       } finally {
@@ -568,7 +591,18 @@ final class InProcessCall<Req, Resp> {
 
     @Override
     public void setCompression(String encoding) {
-      // nothing is compressed in process
+      // nothing is compressed in process; remembered for the flag the client sees
+      serverEncoding = MessageCompression.IDENTITY.equalsIgnoreCase(encoding) ? null : encoding;
+    }
+
+    @Override
+    public void setMessageCompression(boolean enabled) {
+      serverMessageCompression = enabled;
+    }
+
+    @Override
+    public boolean inboundMessageCompressed() {
+      return serverInboundCompressed;
     }
 
     @Override

@@ -57,6 +57,13 @@ abstract class CallStream implements Stream.Listener {
   /** The stream's outbound side has ended or failed: nothing more is written. */
   boolean outboundFinished;
   volatile String outboundEncoding;
+  /** Whether messages sent from now on use {@link #outboundEncoding}; set by the sending thread. */
+  volatile boolean messageCompression = true;
+  /**
+   * The wire flag of the message in delivery: written by the inbound reader just before it
+   * delivers, read by the listener inside that delivery (the same thread, serialized).
+   */
+  boolean inboundCompressed;
 
   /** Reads, decodes and delivers the peer's messages. */
   final InboundReader inbound;
@@ -94,8 +101,8 @@ abstract class CallStream implements Stream.Listener {
   /** Decodes one inbound message. */
   abstract Object decode(ByteBuffer payload);
 
-  /** Delivers one decoded message to the listener (serialized). */
-  abstract void deliverMessage(Object message);
+  /** Delivers one decoded message to the listener (serialized); {@code compressed}: its wire flag. */
+  abstract void deliverMessage(Object message, boolean compressed);
 
   /** The peer ended its side cleanly after the last delivered message (serialized). */
   abstract void onInboundEnd();
@@ -128,7 +135,7 @@ abstract class CallStream implements Stream.Listener {
    */
   final <T> boolean queueMessage(Codec<T> codec, T message) {
     String encoding = outboundEncoding;
-    if (encoding != null) {
+    if (encoding != null && messageCompression) {
       return queueCompressed(codec, message, encoding);
     }
     int size = codec.encodedSize(message);

@@ -182,7 +182,7 @@ final class InboundReader {
         return;
       }
       requested--;
-      call.deliverMessage(message);
+      call.deliverMessage(message, frame.compressed());
       if (inboundDone) {
         discardInbound(s);
         return;

@@ -168,6 +168,16 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
     return method;
   }
 
+  @Override
+  public void setMessageCompression(boolean enabled) {
+    messageCompression = enabled;
+  }
+
+  @Override
+  public boolean inboundMessageCompressed() {
+    return inboundCompressed;
+  }
+
   // ---- opening ----
 
   /** Opens the stream on {@code conn}, where the transport reserved a slot for it. */
@@ -383,8 +393,9 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
 
   @Override
   @SuppressWarnings("unchecked")
-  void deliverMessage(Object message) {
+  void deliverMessage(Object message, boolean compressed) {
     if (!closed.get()) {
+      inboundCompressed = compressed;
       listener.onMessage((Resp) message);
     }
   }

@@ -174,6 +174,16 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
     }
   }
 
+  @Override
+  public void setMessageCompression(boolean enabled) {
+    messageCompression = enabled;
+  }
+
+  @Override
+  public boolean inboundMessageCompressed() {
+    return inboundCompressed;
+  }
+
   /** Under the lock. */
   private HeadersFrame responseHeaders(Metadata headers) {
     HttpFields.Mutable f = HttpFields.build(4 + (headers == null ? 0 : headers.size()));
@@ -354,7 +364,8 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   @Override
   @SuppressWarnings("unchecked")
-  void deliverMessage(Object message) {
+  void deliverMessage(Object message, boolean compressed) {
+    inboundCompressed = compressed; // the reader delivers one message at a time
     deliver(Listener::onMessage, (Req) message);
   }
 
