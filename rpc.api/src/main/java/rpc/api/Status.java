@@ -167,12 +167,8 @@ public final class Status {
    * @return the status of the first {@link StatusException} in the cause chain, or {@code UNKNOWN}
    */
   public static Status fromThrowable(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof StatusException se) {
-        return se.status();
-      }
-    }
-    return UNKNOWN.withCause(t);
+    StatusException se = StatusException.find(t);
+    return se != null ? se.status() : UNKNOWN.withCause(t);
   }
 
   /** {@return this status' code} */

@@ -35,6 +35,29 @@ public class StatusException extends RuntimeException {
     this.trailers = trailers == null ? new Metadata() : trailers.copy();
   }
 
+  /**
+   * The first {@link StatusException} in {@code t}'s cause chain, {@code t} included. A chain that
+   * loops back on itself is followed once round.
+   *
+   * @param t the throwable, or null
+   * @return the exception, or null if there is none
+   */
+  public static StatusException find(Throwable t) {
+    java.util.Set<Throwable> seen = null;
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof StatusException se) {
+        return se;
+      }
+      if (seen == null) {
+        seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      }
+      if (!seen.add(c)) {
+        return null; // a cycle: every member has been looked at
+      }
+    }
+    return null;
+  }
+
   /** {@return the status of the call} */
   public Status status() {
     return status;

@@ -93,12 +93,8 @@ public final class StatusProto {
    * @return the status with its details, or null if no {@code StatusException} is in the chain
    */
   public static com.google.rpc.Status fromThrowable(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof StatusException se) {
-        return fromStatusAndTrailers(se.status(), se.trailers());
-      }
-    }
-    return null;
+    StatusException se = StatusException.find(t);
+    return se == null ? null : fromStatusAndTrailers(se.status(), se.trailers());
   }
 
   /**

@@ -150,6 +150,34 @@ class RichErrorsTest {
     }
   }
 
+  @Test
+  void detailsBeyondTheHeaderLimitFailClearlyAndFitOnceTheLimitIsRaised() throws Exception {
+    com.google.rpc.Status big = DETAILED.toBuilder().addDetails(Any.pack(com.google.rpc.DebugInfo.newBuilder()
+        .setDetail("x".repeat(20 * 1024)).build())).build();
+    ServerServiceDefinition theirs = ServerServiceDefinition.builder("demo.Errors")
+        .addMethod(grpcMethod(io.grpc.MethodDescriptor.MethodType.UNARY, "Fail"),
+            ServerCalls.asyncUnaryCall((request, observer) -> observer.onError(
+                io.grpc.protobuf.StatusProto.toStatusRuntimeException(big))))
+        .build();
+    io.grpc.Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(theirs).build().start();
+    try {
+      try (Channel channel = Channel.open("127.0.0.1:" + grpcServer.getPort())) {
+        StatusException e = assertThrows(StatusException.class, () -> channel.call(FAIL, StringValue.of("x")));
+        assertEquals(Status.Code.UNAVAILABLE, e.status().code(), e.status().toString());
+        assertTrue(e.status().description().contains("jetty.maxHeaderListSize"), e.status().toString());
+      }
+      try (Channel roomy = Channel.newBuilder("127.0.0.1:" + grpcServer.getPort())
+          .option("jetty.maxHeaderListSize", Integer.toString(1024 * 1024)).build()) {
+        StatusException e = assertThrows(StatusException.class, () -> roomy.call(FAIL, StringValue.of("x")));
+        assertEquals(big, StatusProto.fromThrowable(e));
+      }
+    } finally {
+      grpcServer.shutdownNow();
+      assertTrue(grpcServer.awaitTermination(10, TimeUnit.SECONDS));
+    }
+  }
+
   static io.grpc.MethodDescriptor<StringValue, StringValue> grpcMethod(io.grpc.MethodDescriptor.MethodType type,
       String name) {
     return io.grpc.MethodDescriptor.<StringValue, StringValue>newBuilder()

@@ -42,6 +42,19 @@ class StatusProtoTest {
   }
 
   @Test
+  void aCauseChainThatLoopsBackEndsTheSearch() {
+    RuntimeException a = new RuntimeException("a");
+    RuntimeException b = new RuntimeException("b", a);
+    a.initCause(b);
+    assertNull(StatusProto.fromThrowable(a));
+    assertFalse(StatusProto.detail(a, BadRequest.class).isPresent());
+    assertEquals(Status.Code.UNKNOWN, Status.fromThrowable(a).code());
+    StatusException inside = StatusProto.toStatusException(INVALID);
+    RuntimeException c = new RuntimeException("c", inside);
+    assertEquals(INVALID, StatusProto.fromThrowable(new RuntimeException("d", c)));
+  }
+
+  @Test
   void okAndUnknownCodesAreRefused() {
     IllegalArgumentException ok = assertThrows(IllegalArgumentException.class,
         () -> StatusProto.toStatusException(com.google.rpc.Status.getDefaultInstance()));

@@ -130,6 +130,12 @@ final class ClientConnection implements Session.Listener {
     if (goAwayReceived) {
       return what + " after sending GOAWAY (it is shutting down)";
     }
+    if (reason != null && reason.contains("invalid_continuation_stream")) {
+      // Jetty ends the connection with this reason when a header block (often trailers carrying
+      // a large grpc-message or grpc-status-details-bin) outgrows the client's header limit.
+      return what + " (a header block from the server, such as trailers with large error details, may exceed"
+          + " this channel's limit: raise the jetty.maxHeaderListSize option, 16384 bytes by default)";
+    }
     if (!settingsReceived) {
       return what + " before completing the HTTP/2 handshake (it may be shutting down; " + (tls
           ? "or it refused this client's TLS handshake: a server that requires client certificates needs one in"
@@ -171,7 +177,7 @@ final class ClientConnection implements Session.Listener {
     goAwayReceived = true;
     ErrorCode code = ErrorCode.from(frame.getError());
     JettyClientTransport.LOG.log(code == ErrorCode.NO_ERROR ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-        () -> "GOAWAY from " + s.getRemoteSocketAddress() + ": " + (code == null ? frame.getError() : code)
+        () -> "GOAWAY from " + transport.authority() + ": " + (code == null ? frame.getError() : code)
             + (frame.tryConvertPayload() == null ? "" : " '" + frame.tryConvertPayload() + "'")
             + ", last stream " + frame.getLastStreamId());
     transport.onGoAway(this);
@@ -179,7 +185,7 @@ final class ClientConnection implements Session.Listener {
 
   @Override
   public void onClose(Session s, GoAwayFrame frame, Callback callback) {
-    JettyClientTransport.LOG.log(System.Logger.Level.DEBUG, () -> "connection to " + s.getRemoteSocketAddress()
+    JettyClientTransport.LOG.log(System.Logger.Level.DEBUG, () -> "connection to " + transport.authority()
         + " closed" + (frame == null || frame.tryConvertPayload() == null ? "" : ": " + frame.tryConvertPayload()));
     markClosed();
     callback.succeeded();
@@ -187,7 +193,7 @@ final class ClientConnection implements Session.Listener {
 
   @Override
   public void onFailure(Session s, Throwable failure, Callback callback) {
-    JettyClientTransport.LOG.log(System.Logger.Level.DEBUG, "connection to " + s.getRemoteSocketAddress() + " failed",
+    JettyClientTransport.LOG.log(System.Logger.Level.DEBUG, "connection to " + transport.authority() + " failed",
         failure);
     markClosed();
     callback.succeeded();

@@ -43,7 +43,8 @@ public final class JettyServerTransport implements ServerTransport {
 
   private final ServerTransportConfig config;
   private final TransportSettings settings;
-  private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+  /** Open sessions and their peer's address (kept: a closed session no longer knows it). */
+  private final java.util.Map<Session, Object> sessions = new ConcurrentHashMap<>();
   private final Set<JettyServerCall<?, ?>> calls = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
@@ -154,8 +155,9 @@ public final class JettyServerTransport implements ServerTransport {
   // ---- sessions and calls ----
 
   void sessionOpened(Session s) {
-    LOG.log(System.Logger.Level.DEBUG, () -> "connection from " + s.getRemoteSocketAddress() + " on port " + port());
-    sessions.add(s);
+    Object peer = String.valueOf(s.getRemoteSocketAddress());
+    LOG.log(System.Logger.Level.DEBUG, () -> "connection from " + peer + " on port " + port());
+    sessions.put(s, peer);
     if (shuttingDown.get()) {
       // Accepted as the listener closed: it carries no call, so refuse it now (GOAWAY, last stream
       // 0) rather than leave the client waiting for a server that is going away.
@@ -164,9 +166,9 @@ public final class JettyServerTransport implements ServerTransport {
   }
 
   void sessionClosed(Session s, Throwable failure) {
-    if (sessions.remove(s)) {
-      LOG.log(System.Logger.Level.DEBUG, "connection from " + s.getRemoteSocketAddress()
-          + (failure == null ? " closed" : " failed"), failure);
+    Object peer = sessions.remove(s);
+    if (peer != null) {
+      LOG.log(System.Logger.Level.DEBUG, "connection from " + peer + (failure == null ? " closed" : " failed"), failure);
     }
   }
 
@@ -206,7 +208,7 @@ public final class JettyServerTransport implements ServerTransport {
     if (c != null) {
       c.close(); // stop accepting connections; established ones carry on
     }
-    List<Session> open = List.copyOf(sessions);
+    List<Session> open = List.copyOf(sessions.keySet());
     LOG.log(System.Logger.Level.DEBUG, () -> "shutting down port " + port() + ": GOAWAY to " + open.size()
         + " connections, " + calls.size() + " calls in flight");
     for (Session s : open) {
@@ -232,7 +234,7 @@ public final class JettyServerTransport implements ServerTransport {
     if (!stopping.compareAndSet(false, true)) {
       return;
     }
-    for (Session s : List.copyOf(sessions)) {
+    for (Session s : List.copyOf(sessions.keySet())) {
       s.close(ErrorCode.NO_ERROR.code, "server shutting down", Callback.NOOP);
     }
     Server s = server;
