@@ -133,13 +133,7 @@ class RichErrorsTest {
 
   @Test
   void weReadTheDetailsAGrpcJavaHandlerSends() throws Exception {
-    ServerServiceDefinition theirs = ServerServiceDefinition.builder("demo.Errors")
-        .addMethod(grpcMethod(io.grpc.MethodDescriptor.MethodType.UNARY, "Fail"),
-            ServerCalls.asyncUnaryCall((request, observer) -> observer.onError(
-                io.grpc.protobuf.StatusProto.toStatusRuntimeException(DETAILED))))
-        .build();
-    io.grpc.Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(theirs).build().start();
+    io.grpc.Server grpcServer = grpcJavaServerFailingWith(DETAILED);
     try (Channel channel = Channel.open("127.0.0.1:" + grpcServer.getPort())) {
       StatusException e = assertThrows(StatusException.class, () -> channel.call(FAIL, StringValue.of("x")));
       assertEquals(Status.Code.FAILED_PRECONDITION, e.status().code());
@@ -154,13 +148,7 @@ class RichErrorsTest {
   void detailsBeyondTheHeaderLimitFailClearlyAndFitOnceTheLimitIsRaised() throws Exception {
     com.google.rpc.Status big = DETAILED.toBuilder().addDetails(Any.pack(com.google.rpc.DebugInfo.newBuilder()
         .setDetail("x".repeat(20 * 1024)).build())).build();
-    ServerServiceDefinition theirs = ServerServiceDefinition.builder("demo.Errors")
-        .addMethod(grpcMethod(io.grpc.MethodDescriptor.MethodType.UNARY, "Fail"),
-            ServerCalls.asyncUnaryCall((request, observer) -> observer.onError(
-                io.grpc.protobuf.StatusProto.toStatusRuntimeException(big))))
-        .build();
-    io.grpc.Server grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(theirs).build().start();
+    io.grpc.Server grpcServer = grpcJavaServerFailingWith(big);
     try {
       try (Channel channel = Channel.open("127.0.0.1:" + grpcServer.getPort())) {
         StatusException e = assertThrows(StatusException.class, () -> channel.call(FAIL, StringValue.of("x")));
@@ -176,6 +164,16 @@ class RichErrorsTest {
       grpcServer.shutdownNow();
       assertTrue(grpcServer.awaitTermination(10, TimeUnit.SECONDS));
     }
+  }
+
+  /** A grpc-java server whose demo.Errors/Fail ends with {@code status}, through grpc-java's StatusProto. */
+  static io.grpc.Server grpcJavaServerFailingWith(com.google.rpc.Status status) throws java.io.IOException {
+    ServerServiceDefinition theirs = ServerServiceDefinition.builder("demo.Errors")
+        .addMethod(grpcMethod(io.grpc.MethodDescriptor.MethodType.UNARY, "Fail"),
+            ServerCalls.asyncUnaryCall((request, observer) -> observer.onError(
+                io.grpc.protobuf.StatusProto.toStatusRuntimeException(status))))
+        .build();
+    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(theirs).build().start();
   }
 
   static io.grpc.MethodDescriptor<StringValue, StringValue> grpcMethod(io.grpc.MethodDescriptor.MethodType type,
