@@ -58,12 +58,12 @@ abstract class CallStream implements Stream.Listener {
   boolean outboundFinished;
   volatile String outboundEncoding;
   /** Whether messages sent from now on use {@link #outboundEncoding}; set by the sending thread. */
-  volatile boolean messageCompression = true;
+  private volatile boolean messageCompression = true;
   /**
-   * The wire flag of the message in delivery: written by the inbound reader just before it
+   * The wire flag of the message in delivery: written by {@link #deliverInbound} just before it
    * delivers, read by the listener inside that delivery (the same thread, serialized).
    */
-  boolean inboundCompressed;
+  private boolean inboundCompressed;
 
   /** Reads, decodes and delivers the peer's messages. */
   final InboundReader inbound;
@@ -101,8 +101,37 @@ abstract class CallStream implements Stream.Listener {
   /** Decodes one inbound message. */
   abstract Object decode(ByteBuffer payload);
 
-  /** Delivers one decoded message to the listener (serialized); {@code compressed}: its wire flag. */
-  abstract void deliverMessage(Object message, boolean compressed);
+  /** Delivers one decoded message to the listener (serialized). */
+  abstract void deliverMessage(Object message);
+
+  /**
+   * The inbound reader's delivery of one decoded message: records its wire flag for
+   * {@link #inboundMessageCompressed}, then delivers it (the reader delivers one at a time).
+   */
+  final void deliverInbound(Object message, boolean compressed) {
+    inboundCompressed = compressed;
+    deliverMessage(message);
+  }
+
+  /**
+   * {@code ClientCall}/{@code ServerCall.setMessageCompression}: whether the next messages use
+   * the call's encoding.
+   *
+   * @param enabled whether to compress the next messages
+   */
+  public final void setMessageCompression(boolean enabled) {
+    messageCompression = enabled;
+  }
+
+  /**
+   * {@code ClientCall}/{@code ServerCall.inboundMessageCompressed}: the wire flag of the message in
+   * delivery.
+   *
+   * @return whether the message being delivered arrived compressed
+   */
+  public final boolean inboundMessageCompressed() {
+    return inboundCompressed;
+  }
 
   /** The peer ended its side cleanly after the last delivered message (serialized). */
   abstract void onInboundEnd();

@@ -182,7 +182,7 @@ final class InboundReader {
         return;
       }
       requested--;
-      call.deliverMessage(message, frame.compressed());
+      call.deliverInbound(message, frame.compressed());
       if (inboundDone) {
         discardInbound(s);
         return;

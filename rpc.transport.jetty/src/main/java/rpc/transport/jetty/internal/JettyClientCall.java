@@ -168,16 +168,6 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
     return method;
   }
 
-  @Override
-  public void setMessageCompression(boolean enabled) {
-    messageCompression = enabled;
-  }
-
-  @Override
-  public boolean inboundMessageCompressed() {
-    return inboundCompressed;
-  }
-
   // ---- opening ----
 
   /** Opens the stream on {@code conn}, where the transport reserved a slot for it. */
@@ -393,9 +383,8 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
 
   @Override
   @SuppressWarnings("unchecked")
-  void deliverMessage(Object message, boolean compressed) {
+  void deliverMessage(Object message) {
     if (!closed.get()) {
-      inboundCompressed = compressed;
       listener.onMessage((Resp) message);
     }
   }

@@ -174,16 +174,6 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
     }
   }
 
-  @Override
-  public void setMessageCompression(boolean enabled) {
-    messageCompression = enabled;
-  }
-
-  @Override
-  public boolean inboundMessageCompressed() {
-    return inboundCompressed;
-  }
-
   /** Under the lock. */
   private HeadersFrame responseHeaders(Metadata headers) {
     HttpFields.Mutable f = HttpFields.build(4 + (headers == null ? 0 : headers.size()));
@@ -364,8 +354,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   @Override
   @SuppressWarnings("unchecked")
-  void deliverMessage(Object message, boolean compressed) {
-    inboundCompressed = compressed; // the reader delivers one message at a time
+  void deliverMessage(Object message) {
     deliver(Listener::onMessage, (Req) message);
   }
 
