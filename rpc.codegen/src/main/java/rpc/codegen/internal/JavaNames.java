@@ -203,8 +203,7 @@ public final class JavaNames {
    * @throws IllegalArgumentException if the name has no letter or digit to build on
    */
   public static String asyncMethodName(String rpcName) {
-    methodName(rpcName); // the same validation
-    return camelCase(rpcName, false) + "Async";
+    return suffixedMethodName(rpcName, "Async");
   }
 
   /**
@@ -216,8 +215,13 @@ public final class JavaNames {
    * @throws IllegalArgumentException if the name has no letter or digit to build on
    */
   public static String streamMethodName(String rpcName) {
+    return suffixedMethodName(rpcName, "Stream");
+  }
+
+  /** The camel-cased RPC name with {@code suffix}: never a keyword, so it needs no escaping. */
+  private static String suffixedMethodName(String rpcName, String suffix) {
     methodName(rpcName); // the same validation
-    return camelCase(rpcName, false) + "Stream";
+    return camelCase(rpcName, false) + suffix;
   }
 
   /**
