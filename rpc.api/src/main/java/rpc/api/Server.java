@@ -119,6 +119,7 @@ public final class Server {
     private String transport;
     private final Map<String, ServiceDefinition> services = new LinkedHashMap<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
+    private final List<CallTracer.Factory> tracers = new ArrayList<>();
     private Executor executor;
     private int maxInboundMessageSize = 4 * 1024 * 1024;
     private SSLContext sslContext;
@@ -190,6 +191,20 @@ public final class Server {
       for (ServerInterceptor i : interceptors) {
         this.interceptors.add(Objects.requireNonNull(i, "interceptor"));
       }
+      return this;
+    }
+
+    /**
+     * Traces every call the server accepts with a tracer from {@code factory}: its wire events,
+     * and the handler's start and end on the handler's thread (see {@link CallTracer}). Several
+     * factories may be added; their tracers see each event in the order added. Calls the transport
+     * refuses before they reach the server (an unknown method, a malformed request) are not traced.
+     *
+     * @param factory creates each call's tracer
+     * @return this builder
+     */
+    public Builder tracer(CallTracer.Factory factory) {
+      tracers.add(Objects.requireNonNull(factory, "factory"));
       return this;
     }
 
@@ -298,7 +313,7 @@ public final class Server {
       ServerTransportConfig config = new ServerTransportConfig(Target.parse(address), maxInboundMessageSize,
           sslContext, requireClientAuth, maxConcurrentStreams, idleTimeout, options);
       return new Server(new ServerCore(config, transport, List.copyOf(services.values()), List.copyOf(interceptors),
-          executor));
+          List.copyOf(tracers), executor));
     }
   }
 }

@@ -25,7 +25,6 @@ import rpc.api.Server;
 import rpc.api.Status;
 import rpc.api.StatusException;
 import rpc.api.spi.ClientCall;
-import rpc.api.spi.ForwardingClientCall;
 
 /**
  * Graceful and immediate shutdown of servers and channels with calls in flight: graceful lets
@@ -133,41 +132,28 @@ abstract class LifecycleConformance extends AbstractTransportTest {
   }
 
   @Test
-  void channelWithACallCreatedButNeverStartedTerminates() throws Exception {
+  void callsAnInterceptorFailsOrCancelsLeaveNothingBehind() throws Exception {
     Server server = startServer(service.definition());
-    AtomicInteger abandoned = new AtomicInteger();
-    // An interceptor that makes the transport's call, then answers itself without starting it.
-    ClientInterceptor shortCircuit = new ClientInterceptor() {
+    AtomicInteger refused = new AtomicInteger();
+    // Fails every call before it reaches the transport, either way an interceptor can.
+    ClientInterceptor gate = new ClientInterceptor() {
       @Override
-      public <Req, Resp> ClientCall<Req, Resp> intercept(MethodDescriptor<Req, Resp> method, CallOptions options,
-          Next next) {
-        ClientCall<Req, Resp> never = next.newCall(method, options);
-        abandoned.incrementAndGet();
-        return new ForwardingClientCall<>(never) {
-          @Override
-          public void start(Listener<Resp> listener, Metadata headers) {
-            listener.onClose(Status.FAILED_PRECONDITION.withDescription("refused by the interceptor"), new Metadata());
-          }
-
-          @Override
-          public void request(int n) {}
-
-          @Override
-          public void send(Req message) {}
-
-          @Override
-          public void halfClose() {}
-
-          @Override
-          public void cancel(Status status) {}
-        };
+      public <Req, Resp> Listener<Req, Resp> intercept(Call<Req, Resp> call) {
+        refused.incrementAndGet();
+        if (call.method().fullName().endsWith("Echo")) {
+          throw Status.FAILED_PRECONDITION.withDescription("refused by the interceptor").asException();
+        }
+        call.cancel(Status.PERMISSION_DENIED.withDescription("cancelled by the interceptor"));
+        return null;
       }
     };
-    Channel channel = openChannel(server, b -> b.intercept(shortCircuit));
+    Channel channel = openChannel(server, b -> b.intercept(gate));
     assertStatus(Status.Code.FAILED_PRECONDITION, () -> channel.call(FakeService.ECHO, "x"));
-    assertEquals(1, abandoned.get());
+    assertEquals(Status.Code.PERMISSION_DENIED, failureOf(channel.callAsync(FakeService.WAIT, "y")).status().code());
+    assertEquals(2, refused.get());
+    assertEquals(0, service.handlerCalls(), "a refused call reached the server");
     channel.close();
-    assertTrue(channel.awaitTermination(WAIT), "a call that was never started held the channel open");
+    assertTrue(channel.awaitTermination(WAIT), "a refused call held the channel open");
   }
 
   private List<CompletableFuture<String>> startWaitingCalls(Channel channel) throws InterruptedException {

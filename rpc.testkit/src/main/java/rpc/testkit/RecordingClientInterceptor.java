@@ -4,13 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import rpc.api.CallOptions;
 import rpc.api.ClientInterceptor;
 import rpc.api.Metadata;
-import rpc.api.MethodDescriptor;
 import rpc.api.Status;
-import rpc.api.spi.ClientCall;
-import rpc.api.spi.ForwardingClientCall;
 
 /**
  * A client interceptor that adds fixed headers to every call and records the status each call
@@ -31,9 +27,15 @@ public final class RecordingClientInterceptor implements ClientInterceptor {
   }
 
   @Override
-  public <Req, Resp> ClientCall<Req, Resp> intercept(MethodDescriptor<Req, Resp> method, CallOptions options,
-      Next next) {
-    return new Observed<>(next.newCall(method, options.withHeaders(headers)));
+  public <Req, Resp> Listener<Req, Resp> intercept(Call<Req, Resp> call) {
+    call.setOptions(call.options().withHeaders(headers));
+    return new Listener<>() {
+      @Override
+      public Status onClose(Status status, Metadata trailers) {
+        statuses.add(status);
+        return status;
+      }
+    };
   }
 
   /**
@@ -50,23 +52,5 @@ public final class RecordingClientInterceptor implements ClientInterceptor {
       throw new AssertionError("no call ended within " + timeout);
     }
     return s;
-  }
-
-  /** Passes everything through; reports the final status on the way back. */
-  private final class Observed<Req, Resp> extends ForwardingClientCall<Req, Resp> {
-    Observed(ClientCall<Req, Resp> delegate) {
-      super(delegate);
-    }
-
-    @Override
-    public void start(Listener<Resp> listener, Metadata requestHeaders) {
-      super.start(new ForwardingListener<>(listener) {
-        @Override
-        public void onClose(Status status, Metadata trailers) {
-          statuses.add(status);
-          super.onClose(status, trailers);
-        }
-      }, requestHeaders);
-    }
   }
 }

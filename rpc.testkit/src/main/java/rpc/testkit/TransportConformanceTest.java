@@ -215,6 +215,22 @@ public abstract class TransportConformanceTest {
     }
   }
 
+  /** Client interceptors: order, replaced messages and statuses, cancellation, failures. */
+  @Nested
+  class Interceptors extends InterceptorConformance {
+    Interceptors() {
+      super(TransportConformanceTest.this);
+    }
+  }
+
+  /** Call tracers: wire facts, the same on both ends and over every transport. */
+  @Nested
+  class Tracers extends TracerConformance {
+    Tracers() {
+      super(TransportConformanceTest.this);
+    }
+  }
+
   /** Graceful and immediate shutdown of servers and channels. */
   @Nested
   class Lifecycle extends LifecycleConformance {

@@ -6,7 +6,7 @@ import rpc.api.Status;
 
 /**
  * The transport's side of one client call: an event-driven, non-blocking contract the library builds
- * its blocking and asynchronous calls on. Also what a {@link rpc.api.ClientInterceptor} wraps.
+ * its blocking and asynchronous calls on.
  * Thread-safe as follows: {@link #request}, {@link #isReady} and {@link #cancel} may be called from
  * any thread at any time; {@link #start}, {@link #send} and {@link #halfClose} by one thread at a
  * time, in that order ({@code start} first, no {@code send} after {@code halfClose}).
@@ -131,4 +131,14 @@ public interface ClientCall<Req, Resp> {
   default boolean inboundMessageCompressed() {
     return false;
   }
+
+  /**
+   * Reports this call's messages to {@code tracer} ({@link rpc.api.CallTracer#outboundMessage},
+   * {@link rpc.api.CallTracer#inboundMessage}); the library reports headers and the end itself.
+   * Called at most once, before {@link #start}. Defaults to reporting nothing (a transport that
+   * keeps no wire facts).
+   *
+   * @param tracer the call's tracer
+   */
+  default void trace(rpc.api.CallTracer tracer) {}
 }

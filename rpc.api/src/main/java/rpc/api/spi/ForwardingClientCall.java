@@ -6,8 +6,8 @@ import rpc.api.MethodDescriptor;
 import rpc.api.Status;
 
 /**
- * A {@link ClientCall} that forwards every method to another call; override what an interceptor
- * needs (typically {@link #start} to add headers or wrap the listener).
+ * A {@link ClientCall} that forwards every method to another call; override what a layer over a
+ * transport's call needs (typically {@link #start} to wrap the listener).
  * Thread-safety is that of the delegate: the same rules as {@link ClientCall}.
  *
  * @param <Req> request type
@@ -73,6 +73,11 @@ public abstract class ForwardingClientCall<Req, Resp> implements ClientCall<Req,
   @Override
   public boolean inboundMessageCompressed() {
     return delegate.inboundMessageCompressed();
+  }
+
+  @Override
+  public void trace(rpc.api.CallTracer tracer) {
+    delegate.trace(tracer);
   }
 
   /**

@@ -138,4 +138,14 @@ public interface ServerCall<Req, Resp> {
    * @param trailers the custom trailing metadata
    */
   void close(Status status, Metadata trailers);
+
+  /**
+   * Reports this call's messages to {@code tracer} ({@link rpc.api.CallTracer#outboundMessage},
+   * {@link rpc.api.CallTracer#inboundMessage}); the library reports headers and the end itself.
+   * Called at most once, inside {@link ServerCallAcceptor#accept} before the first
+   * {@link #request}. Defaults to reporting nothing (a transport that keeps no wire facts).
+   *
+   * @param tracer the call's tracer
+   */
+  default void trace(rpc.api.CallTracer tracer) {}
 }

@@ -1,5 +1,6 @@
 package rpc.api.internal.client;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -9,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import rpc.api.CallOptions;
 import rpc.api.ClientInterceptor;
 import rpc.api.ClientStream;
-import rpc.api.Deadline;
 import rpc.api.MethodDescriptor;
 import rpc.api.Status;
 import rpc.api.StatusException;
@@ -27,7 +27,7 @@ public final class ChannelCore {
   private final Target target;
   private final String transportName;
   private final ClientTransport transport;
-  private final ClientInterceptor.Next chain;
+  private final List<ClientInterceptor> chain;
   private final Executor completions;
   private volatile boolean shutdown;
 
@@ -37,23 +37,13 @@ public final class ChannelCore {
     this.transportName = transportName;
     this.transport = transport;
     this.completions = completions;
-    ClientInterceptor.Next next = new ClientInterceptor.Next() {
-      @Override
-      public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
-        return transportCall(method, options);
-      }
-    };
-    for (int i = interceptors.size() - 1; i >= 0; i--) {
-      ClientInterceptor interceptor = interceptors.get(i);
-      ClientInterceptor.Next inner = next;
-      next = new ClientInterceptor.Next() {
-        @Override
-        public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
-          return interceptor.intercept(method, options, inner);
-        }
-      };
-    }
-    this.chain = next;
+    List<ClientInterceptor> all = new ArrayList<>(interceptors);
+    // The library's own per-call features, innermost: the options' headers, tracing (outside the
+    // deadline, so tracers see the status the application sees), the deadline.
+    all.add(OptionHeadersInterceptor.INSTANCE);
+    all.add(TracingInterceptor.INSTANCE);
+    all.add(DeadlineInterceptor.INSTANCE);
+    this.chain = List.copyOf(all);
   }
 
   /**
@@ -81,30 +71,17 @@ public final class ChannelCore {
     return transportName;
   }
 
-  /** The bottom of the interceptor chain: the transport's call, with the options applied. */
-  private <Req, Resp> ClientCall<Req, Resp> transportCall(MethodDescriptor<Req, Resp> method, CallOptions given) {
-    CallOptions options = given.startingNow(); // an interceptor may have set a timeout
+  /** The bottom of the interceptor chain: the transport's call. */
+  private <Req, Resp> ClientCall<Req, Resp> transportCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
     if (shutdown) {
       return new FailedCall<>(method, Status.UNAVAILABLE.withDescription("channel to " + target.text() + " is closed"));
     }
-    Deadline deadline = options.deadline();
-    if (deadline != null && deadline.isExpired()) {
-      return new FailedCall<>(method, Status.DEADLINE_EXCEEDED.withDescription(
-          "deadline exceeded before the call started (" + deadline + ")"));
-    }
-    ClientCall<Req, Resp> call = transport.newCall(method, options);
-    if (deadline != null) {
-      call = new DeadlineCall<>(call, deadline);
-    }
-    if (options.hasHeaders()) {
-      call = new ExtraHeadersCall<>(call, options.headers());
-    }
-    return call;
+    return transport.newCall(method, options);
   }
 
   /** A new call through the interceptors; a timeout in {@code options} starts now. */
   public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
-    return chain.newCall(method, options.startingNow());
+    return InterceptedCall.create(method, target.text(), options.startingNow(), chain, this::transportCall);
   }
 
   public <Req, Resp> ClientStream<Req, Resp> newStream(MethodDescriptor<Req, Resp> method, CallOptions options) {

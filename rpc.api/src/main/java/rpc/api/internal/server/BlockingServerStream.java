@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import rpc.api.CallTracer;
 import rpc.api.Deadline;
 import rpc.api.Metadata;
 import rpc.api.ServerCallHandler;
@@ -35,14 +36,17 @@ final class BlockingServerStream<Req, Resp> extends BlockingStream<Resp, Req>
   private final AtomicBoolean headersSent = new AtomicBoolean();
   private volatile ScheduledFuture<?> deadlineTimer;
   private final long startNanos = System.nanoTime();
+  /** The call's tracers as one, or null. */
+  private final CallTracer tracer;
 
   BlockingServerStream(ServerCore core, ServerCall<Req, Resp> call, Metadata requestHeaders,
-      ServerCallHandler<Req, Resp> handler, Executor launcher) {
+      ServerCallHandler<Req, Resp> handler, Executor launcher, CallTracer tracer) {
     super(call.method().fullName(), call.method().requestCodec(), true);
     this.core = core;
     this.call = call;
     this.context = new CallContext(call, requestHeaders, this);
     this.launcher = launcher;
+    this.tracer = tracer;
     this.run = new HandlerRun<>(this, handler);
     this.singleRequest = !call.method().kind().clientStreams();
   }
@@ -77,6 +81,11 @@ final class BlockingServerStream<Req, Resp> extends BlockingStream<Resp, Req>
     return context;
   }
 
+  /** The call's tracer (all of them as one), or null. */
+  CallTracer tracer() {
+    return tracer;
+  }
+
   /** The call no longer has a handler running or to run (for the server's drain accounting). */
   void callEnded() {
     core.callEnded(this);
@@ -93,6 +102,9 @@ final class BlockingServerStream<Req, Resp> extends BlockingStream<Resp, Req>
     }
     stopDeadline();
     call.close(status, trailers);
+    if (tracer != null) {
+      tracer.callEnded(status, trailers);
+    }
   }
 
   /**
@@ -107,6 +119,9 @@ final class BlockingServerStream<Req, Resp> extends BlockingStream<Resp, Req>
     stopDeadline();
     if (tellPeer) {
       call.close(status, new Metadata());
+    }
+    if (tracer != null) {
+      tracer.callEnded(status, new Metadata());
     }
     if (launched.compareAndSet(false, true)) {
       core.callEnded(this); // the handler never started and never will
@@ -161,7 +176,9 @@ final class BlockingServerStream<Req, Resp> extends BlockingStream<Resp, Req>
 
   @Override
   protected void transportSend(Resp message) {
-    headersSent.set(true);
+    if (!headersSent.get() && headersSent.compareAndSet(false, true) && tracer != null) {
+      tracer.outboundHeaders(new Metadata()); // the transport sends empty headers before the first message
+    }
     call.send(message);
   }
 
@@ -193,7 +210,11 @@ final class BlockingServerStream<Req, Resp> extends BlockingStream<Resp, Req>
       throw s.isOk() ? Status.CANCELLED.withDescription("stream " + name() + ": the call has already ended")
           .asException() : s.asException();
     }
-    call.sendHeaders(headers.copy());
+    Metadata sent = headers.copy();
+    call.sendHeaders(sent);
+    if (tracer != null) {
+      tracer.outboundHeaders(sent);
+    }
   }
 
   @Override

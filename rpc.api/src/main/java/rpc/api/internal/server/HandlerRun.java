@@ -1,5 +1,6 @@
 package rpc.api.internal.server;
 
+import rpc.api.CallTracer;
 import rpc.api.Metadata;
 import rpc.api.ServerCallHandler;
 import rpc.api.Status;
@@ -29,6 +30,10 @@ final class HandlerRun<Req, Resp> implements Runnable {
     }
     Status status = Status.OK;
     Metadata extra = null;
+    CallTracer tracer = stream.tracer();
+    if (tracer != null) {
+      tracer.handlerStarting();
+    }
     try {
       handler.handle(stream);
     } catch (StatusException e) {
@@ -40,6 +45,9 @@ final class HandlerRun<Req, Resp> implements Runnable {
       }
       status = Status.UNKNOWN.withDescription("Application error processing RPC").withCause(t);
     } finally {
+      if (tracer != null) {
+        tracer.handlerFinished();
+      }
       context.handlerFinished();
     }
     Metadata trailers = context.responseTrailers();

@@ -12,12 +12,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import rpc.api.CallTracer;
 import rpc.api.Metadata;
 import rpc.api.MethodDescriptor;
 import rpc.api.ServerCallHandler;
 import rpc.api.ServerInterceptor;
 import rpc.api.ServiceDefinition;
 import rpc.api.Status;
+import rpc.api.internal.Tracers;
 import rpc.api.internal.Transports;
 import rpc.api.internal.VirtualThreads;
 import rpc.api.spi.ServerCall;
@@ -33,6 +35,7 @@ public final class ServerCore implements ServerCallAcceptor {
   private final List<ServiceDefinition> services;
   private final Map<String, ServiceDefinition.Method<?, ?>> methods = new HashMap<>();
   private final List<ServerInterceptor> interceptors;
+  private final List<CallTracer.Factory> tracerFactories;
   private final Executor launcher;
   private final Set<BlockingServerStream<?, ?>> active = ConcurrentHashMap.newKeySet();
   private final AtomicInteger activeCount = new AtomicInteger();
@@ -43,7 +46,7 @@ public final class ServerCore implements ServerCallAcceptor {
   private volatile boolean shutdown;
 
   public ServerCore(ServerTransportConfig config, String transportName, List<ServiceDefinition> services,
-      List<ServerInterceptor> interceptors, Executor executor) {
+      List<ServerInterceptor> interceptors, List<CallTracer.Factory> tracerFactories, Executor executor) {
     Transports.Selection selected = Transports.select(config.address(), transportName);
     Transports.checkOptionKeys(selected.provider(), "server", selected.provider().serverOptionKeys(),
         config.options());
@@ -57,6 +60,7 @@ public final class ServerCore implements ServerCallAcceptor {
       }
     }
     this.interceptors = interceptors;
+    this.tracerFactories = tracerFactories;
     this.launcher = executor == null ? VirtualThreads.EXECUTOR : executor;
     this.transport = selected.provider().newServerTransport(resolved);
   }
@@ -101,21 +105,46 @@ public final class ServerCore implements ServerCallAcceptor {
       call.close(Status.UNIMPLEMENTED.withDescription("unknown method " + call.method().fullName()), new Metadata());
       return NoopListener.instance();
     }
-    if (shutdown) {
-      call.close(Status.UNAVAILABLE.withDescription("server is shutting down"), new Metadata());
+    CallTracer tracer = newTracer(call.method(), headers);
+    Status refused = shutdown ? Status.UNAVAILABLE.withDescription("server is shutting down")
+        : call.deadline() != null && call.deadline().isExpired()
+            ? Status.DEADLINE_EXCEEDED.withDescription("deadline expired before the call reached its handler")
+            : null;
+    if (refused != null) {
+      call.close(refused, new Metadata());
+      if (tracer != null) {
+        tracer.callEnded(refused, new Metadata());
+      }
       return NoopListener.instance();
     }
-    if (call.deadline() != null && call.deadline().isExpired()) {
-      call.close(Status.DEADLINE_EXCEEDED.withDescription("deadline expired before the call reached its handler"),
-          new Metadata());
-      return NoopListener.instance();
+    if (tracer != null) {
+      call.trace(tracer);
     }
     BlockingServerStream<Req, Resp> stream =
-        new BlockingServerStream<>(this, call, headers, withInterceptors(m.handler()), launcher);
+        new BlockingServerStream<>(this, call, headers, withInterceptors(m.handler()), launcher, tracer);
     activeCount.incrementAndGet();
     active.add(stream);
     stream.begin();
     return stream;
+  }
+
+  /** The call's tracers as one, or null when none was asked for. */
+  private CallTracer newTracer(MethodDescriptor<?, ?> method, Metadata headers) {
+    if (tracerFactories.isEmpty()) {
+      return null;
+    }
+    List<CallTracer> made = new ArrayList<>(tracerFactories.size());
+    for (CallTracer.Factory f : tracerFactories) {
+      try {
+        CallTracer t = f.newTracer(method, headers);
+        if (t != null) {
+          made.add(t);
+        }
+      } catch (RuntimeException e) {
+        Tracers.reportFailure(f, "newTracer", e);
+      }
+    }
+    return Tracers.of(made);
   }
 
   private <Req, Resp> ServerCallHandler<Req, Resp> withInterceptors(ServerCallHandler<Req, Resp> handler) {

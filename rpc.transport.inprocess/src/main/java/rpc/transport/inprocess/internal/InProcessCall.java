@@ -3,6 +3,7 @@ package rpc.transport.inprocess.internal;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
 import rpc.api.CallOptions;
+import rpc.api.CallTracer;
 import rpc.api.Codec;
 import rpc.api.Deadline;
 import rpc.api.Metadata;
@@ -52,6 +53,10 @@ final class InProcessCall<Req, Resp> {
   private volatile String serverEncoding;
   private boolean serverInboundCompressed; // set and read within one delivery to the server
   private boolean clientInboundCompressed; // set and read within one delivery to the client
+  // Told each message's facts (the encoded size for both sizes: nothing is framed or compressed);
+  // set before the call starts (client) or inside accept (server).
+  private volatile CallTracer clientTracer;
+  private volatile CallTracer serverTracer;
   private final ReentrantLock lock = new ReentrantLock();
   /**
    * Held while a server callback runs, and by the server half's close while it marks the listener
@@ -204,7 +209,7 @@ final class InProcessCall<Req, Resp> {
       Queued q = toServerQueue.poll();
       toServerBytes -= q.bytes();
       serverDemand--;
-      toServer(() -> deliverToServer(q.payload(), q.compressed()));
+      toServer(() -> deliverToServer(q.payload(), q.bytes() - MESSAGE_OVERHEAD, q.compressed()));
     }
     if (toServerQueue.isEmpty() && clientHalfClosed && !halfCloseDelivered && !serverClosed) {
       halfCloseDelivered = true;
@@ -221,7 +226,7 @@ final class InProcessCall<Req, Resp> {
       Queued q = toClientQueue.poll();
       toClientBytes -= q.bytes();
       clientDemand--;
-      toClient(() -> deliverToClient(q.payload(), q.compressed()));
+      toClient(() -> deliverToClient(q.payload(), q.bytes() - MESSAGE_OVERHEAD, q.compressed()));
     }
     if (toClientQueue.isEmpty() && pendingStatus != null && !clientClosed) {
       closeClient(pendingStatus, pendingTrailers);
@@ -233,7 +238,7 @@ final class InProcessCall<Req, Resp> {
   }
 
   @SuppressWarnings("unchecked")
-  private void deliverToServer(Object payload, boolean compressed) {
+  private void deliverToServer(Object payload, int size, boolean compressed) {
     Req message;
     try {
       message = byReferenceUp ? (Req) payload : serverMethod.requestCodec().fromByteArray((byte[]) payload);
@@ -241,6 +246,10 @@ final class InProcessCall<Req, Resp> {
       Status s = parseFailure(e, "request");
       terminate(s, s);
       return;
+    }
+    CallTracer t = serverTracer;
+    if (t != null) {
+      t.inboundMessage(size, size, compressed);
     }
     serverInboundCompressed = compressed;
     serverListener.onMessage(message);
@@ -254,13 +263,17 @@ final class InProcessCall<Req, Resp> {
   }
 
   @SuppressWarnings("unchecked")
-  private void deliverToClient(Object payload, boolean compressed) {
+  private void deliverToClient(Object payload, int size, boolean compressed) {
     Resp message;
     try {
       message = byReferenceDown ? (Resp) payload : clientMethod.responseCodec().fromByteArray((byte[]) payload);
     } catch (RuntimeException e) {
       terminate(parseFailure(e, "response"), Status.CANCELLED.withDescription("client could not parse a response"));
       return;
+    }
+    CallTracer t = clientTracer;
+    if (t != null) {
+      t.inboundMessage(size, size, compressed);
     }
     clientInboundCompressed = compressed;
     clientListener.onMessage(message);
@@ -362,6 +375,11 @@ final class InProcessCall<Req, Resp> {
     }
 
     @Override
+    public void trace(CallTracer tracer) {
+      clientTracer = tracer;
+    }
+
+    @Override
     public void request(int n) {
       if (n <= 0) {
         throw new IllegalArgumentException("n must be positive: " + n);
@@ -400,6 +418,7 @@ final class InProcessCall<Req, Resp> {
         terminate(s, Status.CANCELLED.withDescription("client could not serialize a request"));
         return;
       }
+      boolean compressed = options.compression() != null && clientMessageCompression;
       int limit = srv.maxInboundMessageSize();
       if (size > limit) {
         Status s = MessageLimit.requestTooLarge(size, limit);
@@ -411,12 +430,15 @@ final class InProcessCall<Req, Resp> {
         if (serverClosed || clientClosed) {
           return;
         }
-        toServerQueue.add(new Queued(payload, size + MESSAGE_OVERHEAD,
-            options.compression() != null && clientMessageCompression));
+        toServerQueue.add(new Queued(payload, size + MESSAGE_OVERHEAD, compressed));
         toServerBytes += size + MESSAGE_OVERHEAD;
         pumpToServer();
       } finally {
         lock.unlock();
+      }
+      CallTracer t = clientTracer;
+      if (t != null) {
+        t.outboundMessage(size, size, compressed);
       }
       drainBoth();
     }
@@ -546,6 +568,7 @@ final class InProcessCall<Req, Resp> {
         terminate(s, s);
         return;
       }
+      boolean compressed = serverEncoding != null && serverMessageCompression;
       int limit = options.maxInboundMessageSize() >= 0 ? options.maxInboundMessageSize()
           : clientTransport.maxInboundMessageSize();
       if (size > limit) {
@@ -562,12 +585,15 @@ final class InProcessCall<Req, Resp> {
           headersSent = true;
           toClient(() -> clientListener.onHeaders(new Metadata()));
         }
-        toClientQueue.add(new Queued(payload, size + MESSAGE_OVERHEAD,
-            serverEncoding != null && serverMessageCompression));
+        toClientQueue.add(new Queued(payload, size + MESSAGE_OVERHEAD, compressed));
         toClientBytes += size + MESSAGE_OVERHEAD;
         pumpToClient();
       } finally {
         lock.unlock();
+      }
+      CallTracer t = serverTracer;
+      if (t != null) {
+        t.outboundMessage(size, size, compressed);
       }
       drainBoth();
     }
@@ -603,6 +629,11 @@ final class InProcessCall<Req, Resp> {
     @Override
     public boolean inboundMessageCompressed() {
       return serverInboundCompressed;
+    }
+
+    @Override
+    public void trace(CallTracer tracer) {
+      serverTracer = tracer;
     }
 
     @Override

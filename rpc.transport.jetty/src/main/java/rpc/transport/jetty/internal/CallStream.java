@@ -9,6 +9,7 @@ import org.eclipse.jetty.http2.frames.HeadersFrame;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import rpc.api.CallTracer;
 import rpc.api.Codec;
 import rpc.api.Status;
 import rpc.api.spi.SerialExecutor;
@@ -64,6 +65,8 @@ abstract class CallStream implements Stream.Listener {
    * delivers, read by the listener inside that delivery (the same thread, serialized).
    */
   private boolean inboundCompressed;
+  /** Told each message's wire facts; null when the call is not traced. Set before the call starts. */
+  private volatile CallTracer tracer;
 
   /** Reads, decodes and delivers the peer's messages. */
   final InboundReader inbound;
@@ -111,6 +114,20 @@ abstract class CallStream implements Stream.Listener {
   final void deliverInbound(Object message, boolean compressed) {
     inboundCompressed = compressed;
     deliverMessage(message);
+  }
+
+  /**
+   * {@code ClientCall}/{@code ServerCall.trace}: reports each message's wire facts to {@code t}.
+   *
+   * @param t the call's tracer
+   */
+  public final void trace(CallTracer t) {
+    tracer = t;
+  }
+
+  /** The call's tracer, or null. */
+  final CallTracer tracer() {
+    return tracer;
   }
 
   /**
@@ -200,6 +217,7 @@ abstract class CallStream implements Stream.Listener {
       } finally {
         lock.unlock();
       }
+      traceOutbound(size, size, false);
     } else {
       Chunk own = Chunk.allocate(pool, framed);
       try {
@@ -212,9 +230,17 @@ abstract class CallStream implements Stream.Listener {
       if (!append(own, framed)) {
         return false;
       }
+      traceOutbound(size, size, false);
     }
     flush();
     return true;
+  }
+
+  private void traceOutbound(int wireSize, int uncompressedSize, boolean compressed) {
+    CallTracer t = tracer;
+    if (t != null) {
+      t.outboundMessage(wireSize, uncompressedSize, compressed);
+    }
   }
 
   private <T> boolean queueCompressed(Codec<T> codec, T message, String encoding) {
@@ -234,6 +260,7 @@ abstract class CallStream implements Stream.Listener {
     if (!append(own, framed)) {
       return false;
     }
+    traceOutbound(compressed.length, size, true);
     flush();
     return true;
   }

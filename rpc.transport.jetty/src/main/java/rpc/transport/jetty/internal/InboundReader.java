@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.http2.api.Stream;
+import rpc.api.CallTracer;
 import rpc.api.Status;
 import rpc.api.StatusException;
 import rpc.api.wire.MessageCompression;
@@ -192,6 +193,7 @@ final class InboundReader {
 
   private Object decodeFrame(MessageDeframer.Frame frame) {
     ByteBuffer payload = frame.payload();
+    int wireSize = payload.remaining();
     if (frame.compressed()) {
       String encoding = this.encoding;
       if (encoding == null) {
@@ -206,7 +208,13 @@ final class InboundReader {
         throw e;
       }
     }
-    return call.decode(payload);
+    int size = payload.remaining();
+    Object message = call.decode(payload);
+    CallTracer t = call.tracer();
+    if (t != null) {
+      t.inboundMessage(wireSize, size, frame.compressed());
+    }
+    return message;
   }
 
   private void endOfInbound() {

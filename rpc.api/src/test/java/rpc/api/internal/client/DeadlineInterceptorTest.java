@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import rpc.api.CallOptions;
 import rpc.api.Codec;
 import rpc.api.Deadline;
 import rpc.api.Metadata;
@@ -22,7 +24,7 @@ import rpc.api.spi.ClientCall;
  * fires — as happened against grpc-java on a busy machine.
  */
 @Timeout(20)
-class DeadlineCallTest {
+class DeadlineInterceptorTest {
   private static final Codec<String> STRINGS = new Codec<>() {
     @Override
     public int encodedSize(String message) {
@@ -90,11 +92,17 @@ class DeadlineCallTest {
     }
   }
 
+  /** A call through the deadline interceptor alone, over {@code transport}. */
+  private static ClientCall<String, String> withDeadline(ScriptedCall transport, Deadline deadline) {
+    return InterceptedCall.create(METHOD, "test", CallOptions.DEFAULT.withDeadline(deadline),
+        List.of(DeadlineInterceptor.INSTANCE), (m, o) -> transport);
+  }
+
   @Test
   void resetByTheServerAfterTheDeadlineIsDeadlineExceeded() throws Exception {
     ScriptedCall transport = new ScriptedCall();
     Deadline deadline = Deadline.after(Duration.ofMillis(50));
-    DeadlineCall<String, String> call = new DeadlineCall<>(transport, deadline);
+    ClientCall<String, String> call = withDeadline(transport, deadline);
     Outcome outcome = new Outcome();
     call.start(outcome, new Metadata());
     while (!deadline.isExpired()) {
@@ -110,7 +118,7 @@ class DeadlineCallTest {
   @Test
   void timerCancelsTheCallWithDeadlineExceeded() throws Exception {
     ScriptedCall transport = new ScriptedCall();
-    new DeadlineCall<>(transport, Deadline.after(Duration.ofMillis(20))).start(new Outcome(), new Metadata());
+    withDeadline(transport, Deadline.after(Duration.ofMillis(20))).start(new Outcome(), new Metadata());
     Status s = transport.cancelledWith.get(5, TimeUnit.SECONDS);
     assertEquals(Status.Code.DEADLINE_EXCEEDED, s.code());
   }
@@ -118,12 +126,22 @@ class DeadlineCallTest {
   @Test
   void cancellationBeforeTheDeadlineStaysCancelled() throws Exception {
     ScriptedCall transport = new ScriptedCall();
-    DeadlineCall<String, String> call = new DeadlineCall<>(transport, Deadline.after(Duration.ofMinutes(5)));
+    ClientCall<String, String> call = withDeadline(transport, Deadline.after(Duration.ofMinutes(5)));
     Outcome outcome = new Outcome();
     call.start(outcome, new Metadata());
     transport.listener.onClose(Status.CANCELLED.withDescription("by the server"), new Metadata());
     Status s = outcome.closed.get(5, TimeUnit.SECONDS);
     assertNotNull(s);
     assertEquals(Status.Code.CANCELLED, s.code());
+  }
+
+  @Test
+  void aDeadlinePassedBeforeTheStartFailsWithoutTouchingTheTransport() throws Exception {
+    ScriptedCall transport = new ScriptedCall();
+    ClientCall<String, String> call = withDeadline(transport, Deadline.after(Duration.ofNanos(-1)));
+    Outcome outcome = new Outcome();
+    call.start(outcome, new Metadata());
+    assertEquals(Status.Code.DEADLINE_EXCEEDED, outcome.closed.get(5, TimeUnit.SECONDS).code());
+    assertEquals(null, transport.listener, "the transport's call was started");
   }
 }

@@ -1,0 +1,283 @@
+package rpc.api.internal.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import rpc.api.CallOptions;
+import rpc.api.CallTracer;
+import rpc.api.ClientInterceptor;
+import rpc.api.Metadata;
+import rpc.api.MethodDescriptor;
+import rpc.api.Status;
+import rpc.api.StatusException;
+import rpc.api.internal.Tracers;
+import rpc.api.spi.ClientCall;
+
+/**
+ * One call through a channel's interceptor chain: runs each {@link ClientInterceptor#intercept} in
+ * order (this object is the {@link ClientInterceptor.Call} they see), creates the transport's call
+ * with the options they leave, and passes every event through their listeners — outbound in chain
+ * order, inbound in reverse. Thread-safe as {@link ClientCall} requires; {@link #cancel} from any
+ * thread at any time, also while the chain runs or before {@link #start}.
+ */
+final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientInterceptor.Call<Req, Resp> {
+  private static final Object STARTED = new Object();
+
+  private final MethodDescriptor<Req, Resp> method;
+  private final String target;
+  private final List<ClientInterceptor.Listener<Req, Resp>> listeners = new ArrayList<>(4);
+  private final List<CallTracer> tracers = new ArrayList<>(1);
+  private final Metadata headers = new Metadata();
+  private CallOptions options;
+  /** Whether the chain has run: the setters of {@link ClientInterceptor.Call} are closed. */
+  private boolean sealed;
+  /** Null before start, then {@link #STARTED}; a {@link Status} if cancelled before start. */
+  private final AtomicReference<Object> startState = new AtomicReference<>();
+  private volatile ClientCall<Req, Resp> delegate;
+  private CallTracer tracer;
+  /** Whether the tracing interceptor has taken over reporting the end to the tracers. */
+  private boolean endReported;
+
+  private InterceptedCall(MethodDescriptor<Req, Resp> method, String target, CallOptions options) {
+    this.method = method;
+    this.target = target;
+    this.options = options;
+  }
+
+  /**
+   * Runs {@code chain} over a new call of {@code method} and returns it, not started;
+   * {@code transport} makes the transport's call from the options the chain leaves.
+   */
+  static <Req, Resp> InterceptedCall<Req, Resp> create(MethodDescriptor<Req, Resp> method, String target,
+      CallOptions options, List<ClientInterceptor> chain,
+      BiFunction<MethodDescriptor<Req, Resp>, CallOptions, ClientCall<Req, Resp>> transport) {
+    InterceptedCall<Req, Resp> call = new InterceptedCall<>(method, target, options);
+    Status failure = null;
+    for (ClientInterceptor interceptor : chain) {
+      try {
+        ClientInterceptor.Listener<Req, Resp> listener = interceptor.intercept(call);
+        if (listener != null) {
+          call.listeners.add(listener);
+        }
+      } catch (StatusException e) {
+        failure = e.status();
+      } catch (RuntimeException e) {
+        failure = Status.INTERNAL.withDescription("client interceptor " + interceptor.getClass().getName()
+            + " failed: " + e).withCause(e);
+      }
+      if (failure == null && call.startState.get() instanceof Status cancelled) {
+        failure = cancelled;
+      }
+      if (failure != null) {
+        break;
+      }
+    }
+    call.sealed = true;
+    call.tracer = Tracers.of(call.tracers);
+    if (failure != null && call.tracer != null && !call.endReported) {
+      call.tracer.callEnded(failure, new Metadata()); // the chain failed before the tracing interceptor
+    }
+    ClientCall<Req, Resp> bottom;
+    if (failure != null) {
+      bottom = new FailedCall<>(method, failure);
+    } else {
+      try {
+        bottom = transport.apply(method, call.options);
+      } catch (RuntimeException e) {
+        bottom = new FailedCall<>(method, Status.INTERNAL.withDescription("transport could not create the call: " + e)
+            .withCause(e));
+      }
+    }
+    if (call.tracer != null) {
+      bottom.trace(call.tracer);
+    }
+    call.delegate = bottom;
+    return call;
+  }
+
+  /**
+   * The combined tracer of the call, or null; for the library's tracing interceptor, which from then
+   * on reports the call's headers and end.
+   */
+  CallTracer tracer() {
+    endReported = true;
+    return Tracers.of(tracers);
+  }
+
+  // ---- ClientInterceptor.Call ----
+
+  @Override
+  public MethodDescriptor<Req, Resp> method() {
+    return method;
+  }
+
+  @Override
+  public String target() {
+    return target;
+  }
+
+  @Override
+  public CallOptions options() {
+    return options;
+  }
+
+  @Override
+  public void setOptions(CallOptions options) {
+    checkOpen();
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  @Override
+  public Metadata headers() {
+    checkOpen();
+    return headers;
+  }
+
+  @Override
+  public void addTracer(CallTracer tracer) {
+    checkOpen();
+    tracers.add(Objects.requireNonNull(tracer, "tracer"));
+  }
+
+  private void checkOpen() {
+    if (sealed) {
+      throw new IllegalStateException("call " + method.fullName() + " has left the interceptors: "
+          + "options, headers and tracers can only change inside intercept");
+    }
+  }
+
+  // ---- ClientCall ----
+
+  @Override
+  public void start(Listener<Resp> listener, Metadata extra) {
+    Metadata sent = extra.isEmpty() ? headers : headers.merge(extra);
+    ClientCall<Req, Resp> d = delegate;
+    d.start(listeners.isEmpty() ? listener : new Inbound(listener), sent);
+    if (startState.getAndSet(STARTED) instanceof Status cancelled) {
+      d.cancel(cancelled);
+    }
+  }
+
+  @Override
+  public void cancel(Status status) {
+    Objects.requireNonNull(status, "status");
+    if (startState.get() != STARTED && startState.compareAndSet(null, status)) {
+      return; // applied when the chain ends or the call starts
+    }
+    if (startState.get() == STARTED) {
+      delegate.cancel(status);
+    }
+  }
+
+  @Override
+  public void request(int n) {
+    delegate.request(n);
+  }
+
+  @Override
+  public void send(Req message) {
+    Req m = message;
+    for (int i = 0; i < listeners.size(); i++) {
+      ClientInterceptor.Listener<Req, Resp> l = listeners.get(i);
+      try {
+        m = Objects.requireNonNull(l.onSend(m), "onSend returned null");
+      } catch (RuntimeException e) {
+        failed(l, "onSend", e);
+        return;
+      }
+    }
+    delegate.send(m);
+  }
+
+  @Override
+  public boolean isReady() {
+    return delegate.isReady();
+  }
+
+  @Override
+  public void halfClose() {
+    delegate.halfClose();
+  }
+
+  @Override
+  public void setMessageCompression(boolean enabled) {
+    delegate.setMessageCompression(enabled);
+  }
+
+  @Override
+  public boolean inboundMessageCompressed() {
+    return delegate.inboundMessageCompressed();
+  }
+
+  @Override
+  public void trace(CallTracer t) {
+    throw new UnsupportedOperationException("tracers join a call through ClientInterceptor.Call.addTracer");
+  }
+
+  /** A listener method threw: the call ends with INTERNAL, naming it. */
+  private void failed(Object listener, String event, RuntimeException e) {
+    cancel(Status.INTERNAL.withDescription("client interceptor listener " + listener.getClass().getName()
+        + " failed in " + event + ": " + e).withCause(e));
+  }
+
+  /** The application's listener behind the interceptors' listeners, innermost first. */
+  private final class Inbound implements Listener<Resp> {
+    private final Listener<Resp> application;
+
+    Inbound(Listener<Resp> application) {
+      this.application = application;
+    }
+
+    @Override
+    public void onHeaders(Metadata h) {
+      for (int i = listeners.size() - 1; i >= 0; i--) {
+        ClientInterceptor.Listener<Req, Resp> l = listeners.get(i);
+        try {
+          l.onHeaders(h);
+        } catch (RuntimeException e) {
+          failed(l, "onHeaders", e);
+        }
+      }
+      application.onHeaders(h);
+    }
+
+    @Override
+    public void onMessage(Resp message) {
+      Resp m = message;
+      for (int i = listeners.size() - 1; i >= 0; i--) {
+        ClientInterceptor.Listener<Req, Resp> l = listeners.get(i);
+        try {
+          m = Objects.requireNonNull(l.onMessage(m), "onMessage returned null");
+        } catch (RuntimeException e) {
+          failed(l, "onMessage", e);
+          return;
+        }
+      }
+      application.onMessage(m);
+    }
+
+    @Override
+    public void onClose(Status status, Metadata trailers) {
+      Status s = status;
+      for (int i = listeners.size() - 1; i >= 0; i--) {
+        ClientInterceptor.Listener<Req, Resp> l = listeners.get(i);
+        try {
+          Status replaced = l.onClose(s, trailers);
+          if (replaced != null) {
+            s = replaced;
+          }
+        } catch (RuntimeException e) {
+          Tracers.reportFailure(l, "onClose", e);
+        }
+      }
+      application.onClose(s, trailers);
+    }
+
+    @Override
+    public void onReady() {
+      application.onReady();
+    }
+  }
+}
