@@ -1,0 +1,115 @@
+package rpc.opentelemetry.internal;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import rpc.api.CallTracer;
+import rpc.api.ClientInterceptor;
+import rpc.api.Metadata;
+import rpc.api.Status;
+
+/**
+ * The client side: per call, a CLIENT span (its context injected into the request headers) and
+ * {@code grpc.client.call.duration}, measured around everything further in; per attempt, a tracer
+ * for the attempt instruments and the message sizes. Thread-safe: serves every call of a channel.
+ */
+public final class ClientTelemetry implements ClientInterceptor {
+  private final Instruments in;
+  private final Predicate<String> targetFilter;
+  private final boolean messageEvents;
+
+  public ClientTelemetry(Instruments instruments, Predicate<String> targetFilter, boolean messageEvents) {
+    this.in = instruments;
+    this.targetFilter = targetFilter;
+    this.messageEvents = messageEvents;
+  }
+
+  @Override
+  public <Req, Resp> Listener<Req, Resp> intercept(Call<Req, Resp> call) {
+    long start = System.nanoTime();
+    String method = call.method().fullName();
+    String target = canonicalTarget(call.target());
+    Attributes base = Attributes.of(Instruments.METHOD, method, Instruments.TARGET,
+        targetFilter.test(target) ? target : "other");
+    Context parent = Context.current();
+    Span span = in.span(method, SpanKind.CLIENT).setParent(parent).startSpan();
+    in.propagator.inject(parent.with(span), call.headers(), MetadataCarrier.INSTANCE);
+    call.addTracer(new Attempt(base, span));
+    return new Listener<>() {
+      @Override
+      public Status onClose(Status status, Metadata trailers) {
+        in.clientCallDuration.record(Instruments.secondsSince(start), withStatus(base, status));
+        Instruments.end(span, status, !status.isOk());
+        return status;
+      }
+    };
+  }
+
+  /** A channel target as a URI, as gRFC A66 records it: {@code host:port} is {@code dns:///host:port}. */
+  static String canonicalTarget(String target) {
+    int colon = target.indexOf(':');
+    boolean hasScheme = colon > 0 && target.substring(0, colon).chars()
+        .allMatch(c -> Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.')
+        && !target.substring(colon + 1).chars().allMatch(Character::isDigit);
+    return hasScheme ? target : "dns:///" + target;
+  }
+
+  static Attributes withStatus(Attributes base, Status status) {
+    return base.toBuilder().put(Instruments.STATUS, status.code().name()).build();
+  }
+
+  /** The one attempt of a call: started when its headers leave, ended with the call. */
+  private final class Attempt implements CallTracer {
+    private final Attributes base;
+    private final Span span;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong sentCount = new AtomicLong();
+    private final AtomicLong receivedCount = new AtomicLong();
+    private volatile long startNanos;
+
+    Attempt(Attributes base, Span span) {
+      this.base = base;
+      this.span = span;
+    }
+
+    @Override
+    public void outboundHeaders(Metadata headers) {
+      startNanos = System.nanoTime();
+      in.clientAttemptStarted.add(1, base);
+    }
+
+    @Override
+    public void outboundMessage(long wireSize, long uncompressedSize, boolean compressed) {
+      sent.addAndGet(Math.max(0, wireSize));
+      long id = sentCount.incrementAndGet();
+      if (messageEvents) {
+        Instruments.messageEvent(span, true, id, wireSize, uncompressedSize);
+      }
+    }
+
+    @Override
+    public void inboundMessage(long wireSize, long uncompressedSize, boolean compressed) {
+      received.addAndGet(Math.max(0, wireSize));
+      long id = receivedCount.incrementAndGet();
+      if (messageEvents) {
+        Instruments.messageEvent(span, false, id, wireSize, uncompressedSize);
+      }
+    }
+
+    @Override
+    public void callEnded(Status status, Metadata trailers) {
+      long start = startNanos;
+      if (start == 0) {
+        return; // failed before it was sent: no attempt was made
+      }
+      Attributes attributes = withStatus(base, status);
+      in.clientAttemptDuration.record(Instruments.secondsSince(start), attributes);
+      in.clientAttemptSent.record(sent.get(), attributes);
+      in.clientAttemptReceived.record(received.get(), attributes);
+    }
+  }
+}

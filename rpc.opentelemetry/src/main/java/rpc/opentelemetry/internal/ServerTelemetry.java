@@ -1,0 +1,102 @@
+package rpc.opentelemetry.internal;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import rpc.api.CallTracer;
+import rpc.api.Metadata;
+import rpc.api.MethodDescriptor;
+import rpc.api.Status;
+
+/**
+ * The server side: per call, {@code grpc.server.call.started} at once, a SERVER span continuing
+ * the trace in the request headers and current on the handler's thread, and at the end the
+ * duration and message sizes. Thread-safe: serves every call of a server.
+ */
+public final class ServerTelemetry implements CallTracer.Factory {
+  /** Server codes the RPC semantic conventions count as errors (the others are the client's doing). */
+  private static final Set<Status.Code> SERVER_ERRORS = EnumSet.of(Status.Code.UNKNOWN, Status.Code.DEADLINE_EXCEEDED,
+      Status.Code.UNIMPLEMENTED, Status.Code.INTERNAL, Status.Code.UNAVAILABLE, Status.Code.DATA_LOSS);
+
+  private final Instruments in;
+  private final boolean messageEvents;
+
+  public ServerTelemetry(Instruments instruments, boolean messageEvents) {
+    this.in = instruments;
+    this.messageEvents = messageEvents;
+  }
+
+  @Override
+  public CallTracer newTracer(MethodDescriptor<?, ?> method, Metadata headers) {
+    Attributes base = Attributes.of(Instruments.METHOD, method.fullName());
+    in.serverCallStarted.add(1, base);
+    Context parent = in.propagator.extract(Context.root(), headers, MetadataCarrier.INSTANCE);
+    Span span = in.span(method.fullName(), SpanKind.SERVER).setParent(parent).startSpan();
+    return new Call(base, parent.with(span), span);
+  }
+
+  private final class Call implements CallTracer {
+    private final long startNanos = System.nanoTime();
+    private final Attributes base;
+    private final Context context;
+    private final Span span;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong sentCount = new AtomicLong();
+    private final AtomicLong receivedCount = new AtomicLong();
+    /** Touched only by the handler's thread, between handlerStarting and handlerFinished. */
+    private Scope scope;
+
+    Call(Attributes base, Context context, Span span) {
+      this.base = base;
+      this.context = context;
+      this.span = span;
+    }
+
+    @Override
+    public void handlerStarting() {
+      scope = context.makeCurrent();
+    }
+
+    @Override
+    public void handlerFinished() {
+      Scope s = scope;
+      scope = null;
+      if (s != null) {
+        s.close();
+      }
+    }
+
+    @Override
+    public void outboundMessage(long wireSize, long uncompressedSize, boolean compressed) {
+      sent.addAndGet(Math.max(0, wireSize));
+      long id = sentCount.incrementAndGet();
+      if (messageEvents) {
+        Instruments.messageEvent(span, true, id, wireSize, uncompressedSize);
+      }
+    }
+
+    @Override
+    public void inboundMessage(long wireSize, long uncompressedSize, boolean compressed) {
+      received.addAndGet(Math.max(0, wireSize));
+      long id = receivedCount.incrementAndGet();
+      if (messageEvents) {
+        Instruments.messageEvent(span, false, id, wireSize, uncompressedSize);
+      }
+    }
+
+    @Override
+    public void callEnded(Status status, Metadata trailers) {
+      Attributes attributes = ClientTelemetry.withStatus(base, status);
+      in.serverCallDuration.record(Instruments.secondsSince(startNanos), attributes);
+      in.serverCallSent.record(sent.get(), attributes);
+      in.serverCallReceived.record(received.get(), attributes);
+      Instruments.end(span, status, SERVER_ERRORS.contains(status.code()));
+    }
+  }
+}

@@ -1,0 +1,4 @@
+/**
+ * OpenTelemetry metrics and tracing for rpc: {@link rpc.opentelemetry.RpcTelemetry}.
+ */
+package rpc.opentelemetry;
