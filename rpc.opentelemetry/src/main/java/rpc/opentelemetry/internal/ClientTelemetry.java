@@ -4,7 +4,6 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import rpc.api.CallTracer;
 import rpc.api.ClientInterceptor;
@@ -64,16 +63,12 @@ public final class ClientTelemetry implements ClientInterceptor {
   /** The one attempt of a call: started when its headers leave, ended with the call. */
   private final class Attempt implements CallTracer {
     private final Attributes base;
-    private final Span span;
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong sentCount = new AtomicLong();
-    private final AtomicLong receivedCount = new AtomicLong();
+    private final MessageTally messages;
     private volatile long startNanos;
 
     Attempt(Attributes base, Span span) {
       this.base = base;
-      this.span = span;
+      this.messages = new MessageTally(span, messageEvents);
     }
 
     @Override
@@ -84,20 +79,12 @@ public final class ClientTelemetry implements ClientInterceptor {
 
     @Override
     public void outboundMessage(long wireSize, long uncompressedSize, boolean compressed) {
-      sent.addAndGet(Math.max(0, wireSize));
-      long id = sentCount.incrementAndGet();
-      if (messageEvents) {
-        Instruments.messageEvent(span, true, id, wireSize, uncompressedSize);
-      }
+      messages.sent(wireSize, uncompressedSize);
     }
 
     @Override
     public void inboundMessage(long wireSize, long uncompressedSize, boolean compressed) {
-      received.addAndGet(Math.max(0, wireSize));
-      long id = receivedCount.incrementAndGet();
-      if (messageEvents) {
-        Instruments.messageEvent(span, false, id, wireSize, uncompressedSize);
-      }
+      messages.received(wireSize, uncompressedSize);
     }
 
     @Override
@@ -108,8 +95,8 @@ public final class ClientTelemetry implements ClientInterceptor {
       }
       Attributes attributes = withStatus(base, status);
       in.clientAttemptDuration.record(Instruments.secondsSince(start), attributes);
-      in.clientAttemptSent.record(sent.get(), attributes);
-      in.clientAttemptReceived.record(received.get(), attributes);
+      in.clientAttemptSent.record(messages.sentBytes(), attributes);
+      in.clientAttemptReceived.record(messages.receivedBytes(), attributes);
     }
   }
 }

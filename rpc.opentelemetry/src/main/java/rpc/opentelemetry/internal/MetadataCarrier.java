@@ -15,11 +15,6 @@ enum MetadataCarrier implements TextMapGetter<Metadata>, TextMapSetter<Metadata>
   INSTANCE;
 
   @Override
-  public Iterable<String> keys(Metadata carrier) {
-    return carrier.keys().stream().filter(k -> !Metadata.isBinaryKey(k)).toList();
-  }
-
-  @Override
   public String get(Metadata carrier, String key) {
     if (carrier == null) {
       return null;

@@ -7,7 +7,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import rpc.api.CallTracer;
 import rpc.api.Metadata;
 import rpc.api.MethodDescriptor;
@@ -45,10 +44,7 @@ public final class ServerTelemetry implements CallTracer.Factory {
     private final Attributes base;
     private final Context context;
     private final Span span;
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong sentCount = new AtomicLong();
-    private final AtomicLong receivedCount = new AtomicLong();
+    private final MessageTally messages;
     /** Touched only by the handler's thread, between handlerStarting and handlerFinished. */
     private Scope scope;
 
@@ -56,6 +52,7 @@ public final class ServerTelemetry implements CallTracer.Factory {
       this.base = base;
       this.context = context;
       this.span = span;
+      this.messages = new MessageTally(span, messageEvents);
     }
 
     @Override
@@ -74,28 +71,20 @@ public final class ServerTelemetry implements CallTracer.Factory {
 
     @Override
     public void outboundMessage(long wireSize, long uncompressedSize, boolean compressed) {
-      sent.addAndGet(Math.max(0, wireSize));
-      long id = sentCount.incrementAndGet();
-      if (messageEvents) {
-        Instruments.messageEvent(span, true, id, wireSize, uncompressedSize);
-      }
+      messages.sent(wireSize, uncompressedSize);
     }
 
     @Override
     public void inboundMessage(long wireSize, long uncompressedSize, boolean compressed) {
-      received.addAndGet(Math.max(0, wireSize));
-      long id = receivedCount.incrementAndGet();
-      if (messageEvents) {
-        Instruments.messageEvent(span, false, id, wireSize, uncompressedSize);
-      }
+      messages.received(wireSize, uncompressedSize);
     }
 
     @Override
     public void callEnded(Status status, Metadata trailers) {
       Attributes attributes = ClientTelemetry.withStatus(base, status);
       in.serverCallDuration.record(Instruments.secondsSince(startNanos), attributes);
-      in.serverCallSent.record(sent.get(), attributes);
-      in.serverCallReceived.record(received.get(), attributes);
+      in.serverCallSent.record(messages.sentBytes(), attributes);
+      in.serverCallReceived.record(messages.receivedBytes(), attributes);
       Instruments.end(span, status, SERVER_ERRORS.contains(status.code()));
     }
   }
