@@ -1,9 +1,10 @@
 package rpc.api.internal.client;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import rpc.api.CallOptions;
 import rpc.api.CallTracer;
@@ -27,14 +28,28 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
 
   private final MethodDescriptor<Req, Resp> method;
   private final String target;
-  private final List<ClientInterceptor.Listener<Req, Resp>> listeners = new ArrayList<>(4);
-  private final List<CallTracer> tracers = new ArrayList<>(1);
+  private static final ClientInterceptor.Listener<?, ?>[] NO_LISTENERS = {};
+  private static final VarHandle START_STATE;
+
+  static {
+    try {
+      START_STATE = MethodHandles.lookup().findVarHandle(InterceptedCall.class, "startState", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The interceptors' listeners in chain order; fixed once the chain has run. */
+  private ClientInterceptor.Listener<Req, Resp>[] listeners;
+  /** Tracers attached so far; null for none (the common case costs nothing). */
+  private List<CallTracer> tracers;
   private final Metadata headers = new Metadata();
   private CallOptions options;
   /** Whether the chain has run: the setters of {@link ClientInterceptor.Call} are closed. */
   private boolean sealed;
   /** Null before start, then {@link #STARTED}; a {@link Status} if cancelled before start. */
-  private final AtomicReference<Object> startState = new AtomicReference<>();
+  @SuppressWarnings("unused") // through START_STATE
+  private volatile Object startState;
   private volatile ClientCall<Req, Resp> delegate;
   private CallTracer tracer;
   /** Whether the tracing interceptor has taken over reporting the end to the tracers. */
@@ -55,11 +70,15 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
       BiFunction<MethodDescriptor<Req, Resp>, CallOptions, ClientCall<Req, Resp>> transport) {
     InterceptedCall<Req, Resp> call = new InterceptedCall<>(method, target, options);
     Status failure = null;
+    List<ClientInterceptor.Listener<Req, Resp>> listeners = null;
     for (ClientInterceptor interceptor : chain) {
       try {
         ClientInterceptor.Listener<Req, Resp> listener = interceptor.intercept(call);
         if (listener != null) {
-          call.listeners.add(listener);
+          if (listeners == null) {
+            listeners = new ArrayList<>(4);
+          }
+          listeners.add(listener);
         }
       } catch (StatusException e) {
         failure = e.status();
@@ -67,7 +86,7 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
         failure = Status.INTERNAL.withDescription("client interceptor " + interceptor.getClass().getName()
             + " failed: " + e).withCause(e);
       }
-      if (failure == null && call.startState.get() instanceof Status cancelled) {
+      if (failure == null && call.startState instanceof Status cancelled) {
         failure = cancelled;
       }
       if (failure != null) {
@@ -75,7 +94,8 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
       }
     }
     call.sealed = true;
-    call.tracer = Tracers.of(call.tracers);
+    call.listeners = listeners == null ? noListeners() : listeners.toArray(noListeners());
+    call.tracer = call.tracers == null ? null : Tracers.of(call.tracers);
     if (failure != null && call.tracer != null && !call.endReported) {
       call.tracer.callEnded(failure, new Metadata()); // the chain failed before the tracing interceptor
     }
@@ -103,7 +123,12 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
    */
   CallTracer tracer() {
     endReported = true;
-    return Tracers.of(tracers);
+    return tracers == null ? null : Tracers.of(tracers);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <Req, Resp> ClientInterceptor.Listener<Req, Resp>[] noListeners() {
+    return (ClientInterceptor.Listener<Req, Resp>[]) NO_LISTENERS;
   }
 
   // ---- ClientInterceptor.Call ----
@@ -138,7 +163,11 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
   @Override
   public void addTracer(CallTracer tracer) {
     checkOpen();
-    tracers.add(Objects.requireNonNull(tracer, "tracer"));
+    Objects.requireNonNull(tracer, "tracer");
+    if (tracers == null) {
+      tracers = new ArrayList<>(2);
+    }
+    tracers.add(tracer);
   }
 
   private void checkOpen() {
@@ -154,8 +183,8 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
   public void start(Listener<Resp> listener, Metadata extra) {
     Metadata sent = extra.isEmpty() ? headers : headers.merge(extra);
     ClientCall<Req, Resp> d = delegate;
-    d.start(listeners.isEmpty() ? listener : new Inbound(listener), sent);
-    if (startState.getAndSet(STARTED) instanceof Status cancelled) {
+    d.start(listeners.length == 0 ? listener : new Inbound(listener), sent);
+    if (START_STATE.getAndSet(this, STARTED) instanceof Status cancelled) {
       d.cancel(cancelled);
     }
   }
@@ -163,10 +192,10 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
   @Override
   public void cancel(Status status) {
     Objects.requireNonNull(status, "status");
-    if (startState.get() != STARTED && startState.compareAndSet(null, status)) {
+    if (startState != STARTED && START_STATE.compareAndSet(this, null, status)) {
       return; // applied when the chain ends or the call starts
     }
-    if (startState.get() == STARTED) {
+    if (startState == STARTED) {
       delegate.cancel(status);
     }
   }
@@ -178,9 +207,10 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
 
   @Override
   public void send(Req message) {
+    ClientCall<Req, Resp> d = delegate; // read first: publishes the listeners written before it
     Req m = message;
-    for (int i = 0; i < listeners.size(); i++) {
-      ClientInterceptor.Listener<Req, Resp> l = listeners.get(i);
+    for (int i = 0; i < listeners.length; i++) {
+      ClientInterceptor.Listener<Req, Resp> l = listeners[i];
       try {
         m = Objects.requireNonNull(l.onSend(m), "onSend returned null");
       } catch (RuntimeException e) {
@@ -188,7 +218,7 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
         return;
       }
     }
-    delegate.send(m);
+    d.send(m);
   }
 
   @Override
@@ -232,8 +262,8 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
 
     @Override
     public void onHeaders(Metadata h) {
-      for (int i = listeners.size() - 1; i >= 0; i--) {
-        ClientInterceptor.Listener<Req, Resp> l = listeners.get(i);
+      for (int i = listeners.length - 1; i >= 0; i--) {
+        ClientInterceptor.Listener<Req, Resp> l = listeners[i];
         try {
           l.onHeaders(h);
         } catch (RuntimeException e) {
@@ -246,8 +276,8 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
     @Override
     public void onMessage(Resp message) {
       Resp m = message;
-      for (int i = listeners.size() - 1; i >= 0; i--) {
-        ClientInterceptor.Listener<Req, Resp> l = listeners.get(i);
+      for (int i = listeners.length - 1; i >= 0; i--) {
+        ClientInterceptor.Listener<Req, Resp> l = listeners[i];
         try {
           m = Objects.requireNonNull(l.onMessage(m), "onMessage returned null");
         } catch (RuntimeException e) {
@@ -261,8 +291,8 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
     @Override
     public void onClose(Status status, Metadata trailers) {
       Status s = status;
-      for (int i = listeners.size() - 1; i >= 0; i--) {
-        ClientInterceptor.Listener<Req, Resp> l = listeners.get(i);
+      for (int i = listeners.length - 1; i >= 0; i--) {
+        ClientInterceptor.Listener<Req, Resp> l = listeners[i];
         try {
           Status replaced = l.onClose(s, trailers);
           if (replaced != null) {
