@@ -9,6 +9,7 @@ module rpc.examples {
   requires rpc.transport.inprocess;
   requires rpc.transport.jetty;
   requires rpc.services;
+  requires java.logging;
 
   exports rpc.examples;
 }

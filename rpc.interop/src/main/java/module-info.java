@@ -10,6 +10,7 @@ module rpc.interop {
   requires transitive rpc.api;
   requires transitive rpc.codec.protobuf;
   requires rpc.transport.jetty;
+  requires java.logging;
 
   exports rpc.interop;
   exports rpc.interop.testing;

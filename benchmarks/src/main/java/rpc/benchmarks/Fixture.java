@@ -13,6 +13,7 @@ interface Fixture extends AutoCloseable {
 
   /** Starts the server and opens the channel of the implementation named {@code impl}. */
   static Fixture start(String impl) throws Exception {
+    JettyLogs.warningsOnlyUnlessConfigured();
     return switch (impl) {
       case "rpc-jetty" -> new RpcFixture(true);
       case "rpc-inprocess" -> new RpcFixture(false);

@@ -3,6 +3,7 @@ package rpc.examples;
 import java.io.PrintStream;
 import java.util.Arrays;
 import rpc.examples.helloworld.HelloWorld;
+import rpc.examples.internal.JettyLogs;
 import rpc.examples.multiplex.Multiplex;
 import rpc.examples.routeguide.RouteGuide;
 
@@ -17,6 +18,7 @@ public final class Examples {
 
   /** Runs the example named by {@code args[0]} and exits with its status (2 for a usage error). */
   public static void main(String[] args) throws Exception {
+    JettyLogs.warningsOnlyUnlessConfigured();
     System.exit(run(args, System.out, System.err));
   }
 

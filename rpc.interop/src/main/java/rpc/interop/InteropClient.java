@@ -20,6 +20,7 @@ import rpc.api.Deadline;
 import rpc.api.StatusException;
 import rpc.interop.internal.Cases;
 import rpc.interop.internal.Flags;
+import rpc.interop.internal.JettyLogs;
 import rpc.interop.internal.Tls;
 
 /**
@@ -91,6 +92,7 @@ public final class InteropClient {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    JettyLogs.warningsOnlyUnlessConfigured();
     System.exit(run(args, System.out, System.err));
   }
 

@@ -12,6 +12,7 @@ import rpc.api.ServerInterceptor;
 import rpc.api.ServiceDefinition;
 import rpc.interop.internal.EchoMetadataInterceptor;
 import rpc.interop.internal.Flags;
+import rpc.interop.internal.JettyLogs;
 import rpc.interop.internal.TestServiceImpl;
 import rpc.interop.internal.Tls;
 
@@ -92,6 +93,7 @@ public final class InteropServer {
 
   /** Runs the command line until the process is stopped; exit status 2 for a usage error. */
   public static void main(String[] args) throws Exception {
+    JettyLogs.warningsOnlyUnlessConfigured();
     Server server;
     try {
       server = start(args, System.out);

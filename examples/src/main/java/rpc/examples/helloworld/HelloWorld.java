@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import rpc.api.StatusException;
 import rpc.examples.internal.Demo;
+import rpc.examples.internal.JettyLogs;
 import rpc.examples.internal.Options;
 
 /**
@@ -28,6 +29,7 @@ public final class HelloWorld {
 
   /** Runs the example and exits with its status. */
   public static void main(String[] args) throws Exception {
+    JettyLogs.warningsOnlyUnlessConfigured();
     System.exit(run(args, System.out));
   }
 

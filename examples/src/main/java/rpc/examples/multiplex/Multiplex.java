@@ -19,6 +19,7 @@ import rpc.examples.helloworld.GreeterRpc;
 import rpc.examples.helloworld.GreeterService;
 import rpc.examples.helloworld.HelloRequest;
 import rpc.examples.internal.Demo;
+import rpc.examples.internal.JettyLogs;
 import rpc.examples.internal.Options;
 
 /**
@@ -35,6 +36,7 @@ public final class Multiplex {
 
   /** Runs the example and exits with its status. */
   public static void main(String[] args) throws Exception {
+    JettyLogs.warningsOnlyUnlessConfigured();
     System.exit(run(args, System.out));
   }
 

@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import rpc.api.ClientStream;
 import rpc.examples.internal.Demo;
+import rpc.examples.internal.JettyLogs;
 import rpc.examples.internal.Options;
 
 /**
@@ -23,6 +24,7 @@ public final class RouteGuide {
 
   /** Runs the example and exits with its status. */
   public static void main(String[] args) throws Exception {
+    JettyLogs.warningsOnlyUnlessConfigured();
     System.exit(run(args, System.out));
   }
 
