@@ -9,6 +9,12 @@ module rpc.examples {
   requires rpc.transport.inprocess;
   requires rpc.transport.jetty;
   requires rpc.services;
+  requires rpc.opentelemetry;
+  requires io.opentelemetry.sdk;
+  requires io.opentelemetry.sdk.common;
+  requires io.opentelemetry.sdk.metrics;
+  requires io.opentelemetry.sdk.trace;
+  requires io.opentelemetry.exporter.logging;
   requires java.logging;
 
   exports rpc.examples;

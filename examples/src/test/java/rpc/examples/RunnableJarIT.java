@@ -67,4 +67,23 @@ class RunnableJarIT {
     assertTrue(Pattern.compile("(?m)^INFO: Started oejs\\.Server@").matcher(out).find(), out);
     assertTrue(NOISE.matcher(out).results().findAny().isEmpty(), () -> "noise in:\n" + out);
   }
+
+  @Test
+  void otelPrintsOneTraceAcrossClientAndServerAndTheA66Metrics() throws Exception {
+    String out = run(List.of(), "helloworld", "--otel", "--threads", "1", "--calls", "1");
+    assertTrue(out.contains("1 of 1 calls completed"), out);
+    // 'helloworld.Greeter/SayHello' : TRACE SPAN CLIENT|SERVER [tracer: rpc:] ...
+    Pattern span = Pattern.compile("'helloworld\\.Greeter/SayHello' : ([0-9a-f]{32}) [0-9a-f]{16} (CLIENT|SERVER)");
+    java.util.Map<String, List<String>> kindsByTrace = new java.util.TreeMap<>();
+    span.matcher(out).results().forEach(m -> kindsByTrace.computeIfAbsent(m.group(1), k -> new ArrayList<>())
+        .add(m.group(2)));
+    assertEquals(2, kindsByTrace.size(), () -> "two calls, two traces, in:\n" + out);
+    kindsByTrace.values().forEach(kinds -> assertEquals(List.of("CLIENT", "SERVER"), kinds.stream().sorted().toList(),
+        () -> "each trace has its client and its server span, in:\n" + out));
+    for (String metric : List.of("grpc.client.attempt.started", "grpc.client.call.duration",
+        "grpc.server.call.started", "grpc.server.call.duration")) {
+      assertTrue(out.contains("name=" + metric + ","), () -> "no " + metric + " in:\n" + out);
+    }
+    assertTrue(NOISE.matcher(out).results().findAny().isEmpty(), () -> "noise in:\n" + out);
+  }
 }

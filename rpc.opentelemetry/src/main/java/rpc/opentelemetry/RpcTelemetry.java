@@ -1,6 +1,7 @@
 package rpc.opentelemetry;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.Objects;
 import java.util.function.Predicate;
 import rpc.api.CallTracer;
@@ -10,12 +11,12 @@ import rpc.opentelemetry.internal.Instruments;
 import rpc.opentelemetry.internal.ServerTelemetry;
 
 /**
- * OpenTelemetry for rpc channels and servers: gRPC's standard metrics, with the instrument names,
- * units, bucket boundaries and attributes of gRFC A66 (what grpc-java's and grpc-go's
- * OpenTelemetry plugins emit, so their dashboards work unchanged), and a span per call on each
- * side, the trace context carried in the call's metadata by the {@link OpenTelemetry}'s configured
- * propagator (W3C {@code traceparent} by default). Thread-safe: one instance may serve any number
- * of channels and servers.
+ * OpenTelemetry for rpc channels and servers. Thread-safe: one instance may serve any number of
+ * channels and servers. It records gRPC's standard metrics, with the instrument names, units,
+ * bucket boundaries and attributes of gRFC A66 (what grpc-java's and grpc-go's OpenTelemetry
+ * plugins emit, so their dashboards work unchanged), and starts a span per call on each side, the
+ * trace context carried in the call's metadata by the {@link OpenTelemetry}'s configured
+ * propagator (W3C {@code traceparent} when it has none; see {@link Builder#propagator}).
  *
  * {@snippet :
  * RpcTelemetry telemetry = RpcTelemetry.create(openTelemetry);
@@ -45,7 +46,7 @@ public final class RpcTelemetry {
   private final ServerTelemetry server;
 
   private RpcTelemetry(Builder b) {
-    Instruments instruments = new Instruments(b.openTelemetry);
+    Instruments instruments = new Instruments(b.openTelemetry, b.propagator);
     this.client = new ClientTelemetry(instruments, b.targetFilter, b.messageEvents);
     this.server = new ServerTelemetry(instruments, b.messageEvents);
   }
@@ -95,6 +96,7 @@ public final class RpcTelemetry {
     private final OpenTelemetry openTelemetry;
     private Predicate<String> targetFilter = t -> true;
     private boolean messageEvents;
+    private TextMapPropagator propagator;
 
     private Builder(OpenTelemetry openTelemetry) {
       this.openTelemetry = openTelemetry;
@@ -124,6 +126,20 @@ public final class RpcTelemetry {
      */
     public Builder messageEvents(boolean enabled) {
       this.messageEvents = enabled;
+      return this;
+    }
+
+    /**
+     * The propagator that carries the trace context in the call's metadata. Default: the one the
+     * {@code OpenTelemetry} is configured with or, if it has none (an SDK built without
+     * {@code setPropagators} propagates nothing), W3C trace context ({@code traceparent},
+     * {@code tracestate}).
+     *
+     * @param propagator the propagator
+     * @return this builder
+     */
+    public Builder propagator(TextMapPropagator propagator) {
+      this.propagator = Objects.requireNonNull(propagator, "propagator");
       return this;
     }
 

@@ -374,6 +374,26 @@ class RpcTelemetryTest {
     assertEquals(traceId, innerHandler.getTraceId());
   }
 
+  /** An SDK built without propagators still carries the trace: W3C trace context by default. */
+  @Test
+  void withoutAConfiguredPropagatorTheTraceTravelsAsW3cTraceContext() throws Exception {
+    OpenTelemetrySdk bare = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+        .build();
+    RpcTelemetry plain = RpcTelemetry.create(bare);
+    Server server = Server.newBuilder().listen("127.0.0.1:0").tracer(plain.serverTracer()).addService(service())
+        .build().start();
+    open.add(server::shutdownNow);
+    open.add(bare);
+    Channel channel = Channel.newBuilder("127.0.0.1:" + server.port()).intercept(plain.clientInterceptor()).build();
+    open.add(channel);
+    channel.call(UNARY, "x");
+    SpanData client = span(UNARY, SpanKind.CLIENT);
+    SpanData handler = span(UNARY, SpanKind.SERVER);
+    assertEquals(client.getTraceId(), handler.getTraceId());
+    assertEquals(client.getSpanId(), handler.getParentSpanId());
+  }
+
   SpanData span(MethodDescriptor<?, ?> method, SpanKind kind) throws InterruptedException {
     SpanData s = Waits.until(kind + " span of " + method.fullName(), () -> findSpan(method, kind), x -> x != null, WAIT);
     assertNotNull(s);

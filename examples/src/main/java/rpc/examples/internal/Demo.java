@@ -28,11 +28,13 @@ public final class Demo implements AutoCloseable {
   private final Server server;
   private final Channel channel;
   private final Set<String> peers;
+  private final Telemetry telemetry;
 
-  private Demo(Server server, Channel channel, Set<String> peers) {
+  private Demo(Server server, Channel channel, Set<String> peers, Telemetry telemetry) {
     this.server = server;
     this.channel = channel;
     this.peers = peers;
+    this.telemetry = telemetry;
   }
 
   /**
@@ -41,17 +43,18 @@ public final class Demo implements AutoCloseable {
    */
   public static Demo start(String example, Options options, PrintStream out, List<ServiceDefinition> services)
       throws IOException {
+    Telemetry telemetry = options.otel() ? new Telemetry() : null;
     if (options.target() != null) {
-      Channel channel = Channel.newBuilder(options.target()).build();
+      Channel channel = instrument(Channel.newBuilder(options.target()), telemetry).build();
       out.println("calling " + options.target() + " via " + channel.transportName());
-      return new Demo(null, channel, null);
+      return new Demo(null, channel, null, telemetry);
     }
     Set<String> peers = ConcurrentHashMap.newKeySet();
-    Server server = startServer(example, options, services, peers);
+    Server server = startServer(example, options, services, peers, telemetry);
     String target = options.transport().equals(Options.INPROCESS) ? server.address() : "127.0.0.1:" + server.port();
-    Channel channel = Channel.newBuilder(target).transport(options.transport()).build();
+    Channel channel = instrument(Channel.newBuilder(target).transport(options.transport()), telemetry).build();
     out.println(example + " server listening on " + server.address() + describe(options.transport()));
-    return new Demo(server, channel, peers);
+    return new Demo(server, channel, peers, telemetry);
   }
 
   /** Runs only the server, until the process is stopped. */
@@ -61,12 +64,16 @@ public final class Demo implements AutoCloseable {
       throw new IllegalArgumentException("--server-only needs a network transport: in-process servers are only"
           + " reachable from their own JVM");
     }
-    Server server = startServer(example, options, services, ConcurrentHashMap.newKeySet());
+    Telemetry telemetry = options.otel() ? new Telemetry() : null;
+    Server server = startServer(example, options, services, ConcurrentHashMap.newKeySet(), telemetry);
     out.println(example + " server listening on " + server.address() + describe(options.transport())
         + "; stop it with Ctrl-C");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.shutdown();
+      if (telemetry != null) {
+        telemetry.close(); // prints the metrics
+      }
       stopped.countDown();
     }, example + "-shutdown"));
     stopped.await();
@@ -76,9 +83,16 @@ public final class Demo implements AutoCloseable {
     return transport.equals(Options.INPROCESS) ? " (in-process)" : " (" + transport + ", HTTP/2 cleartext)";
   }
 
+  private static Channel.Builder instrument(Channel.Builder builder, Telemetry telemetry) {
+    return telemetry == null ? builder : telemetry.instrument(builder);
+  }
+
   private static Server startServer(String example, Options options, List<ServiceDefinition> services,
-      Set<String> peers) throws IOException {
+      Set<String> peers, Telemetry telemetry) throws IOException {
     Server.Builder builder = Server.newBuilder().transport(options.transport());
+    if (telemetry != null) {
+      telemetry.instrument(builder);
+    }
     if (options.transport().equals(Options.INPROCESS)) {
       builder.listen("inprocess:" + example + "-" + IN_PROCESS_NAMES.incrementAndGet());
     } else {
@@ -119,6 +133,9 @@ public final class Demo implements AutoCloseable {
       if (!server.awaitTermination(Duration.ofSeconds(10))) {
         server.shutdownNow();
       }
+    }
+    if (telemetry != null) {
+      telemetry.close(); // prints the metrics (and the last spans)
     }
   }
 

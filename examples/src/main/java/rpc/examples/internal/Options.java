@@ -7,7 +7,8 @@ import java.util.TreeSet;
 
 /**
  * The command line of an example: {@code --transport jetty|inprocess}, {@code --target HOST:PORT}
- * (use a running server instead of starting one), {@code --port P} and {@code --server-only} (just
+ * (use a running server instead of starting one), {@code --port P}, {@code --otel} (OpenTelemetry
+ * metrics and spans, printed at the end) and {@code --server-only} (just
  * serve), plus numeric options of the example itself. Values follow their flag, or {@code =}.
  *
  * <p>Immutable.
@@ -31,7 +32,7 @@ public final class Options {
    * @throws IllegalArgumentException naming an unknown or malformed argument
    */
   public static Options parse(String[] args, Map<String, Integer> numeric) {
-    Set<String> known = new TreeSet<>(Set.of("transport", "target", "port", "server-only"));
+    Set<String> known = new TreeSet<>(Set.of("transport", "target", "port", "server-only", "otel"));
     known.addAll(numeric.keySet());
     Map<String, String> values = new HashMap<>();
     numeric.forEach((k, v) -> values.put(k, Integer.toString(v)));
@@ -47,7 +48,7 @@ public final class Options {
       if (!known.contains(name)) {
         throw new IllegalArgumentException("unknown option --" + name + " (known: --" + String.join(", --", known) + ")");
       }
-      if (name.equals("server-only")) {
+      if (name.equals("server-only") || name.equals("otel")) {
         values.put(name, eq < 0 ? "true" : a.substring(eq + 1));
         continue;
       }
@@ -93,6 +94,11 @@ public final class Options {
   /** Whether to run only the server, until the process is stopped. */
   public boolean serverOnly() {
     return Boolean.parseBoolean(values.getOrDefault("server-only", "false"));
+  }
+
+  /** Whether {@code --otel} asks for OpenTelemetry metrics and spans, printed by the logging exporter. */
+  public boolean otel() {
+    return Boolean.parseBoolean(values.getOrDefault("otel", "false"));
   }
 
   /** The value of one of the example's numeric options. */

@@ -12,6 +12,7 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.List;
 import rpc.api.Status;
@@ -55,7 +56,11 @@ public final class Instruments {
   final Tracer tracer;
   final TextMapPropagator propagator;
 
-  public Instruments(OpenTelemetry otel) {
+  /**
+   * The instruments and tracer of {@code otel}; {@code propagator} carries the trace context, or
+   * null for the one {@code otel} is configured with, W3C trace context if that one does nothing.
+   */
+  public Instruments(OpenTelemetry otel, TextMapPropagator propagator) {
     Meter meter = otel.getMeter(SCOPE);
     clientAttemptStarted = meter.counterBuilder("grpc.client.attempt.started").setUnit("{attempt}")
         .setDescription("Number of client call attempts started.").build();
@@ -76,7 +81,9 @@ public final class Instruments {
     serverCallReceived = size(meter, "grpc.server.call.rcvd_total_compressed_message_size",
         "Compressed message bytes received per server call.");
     tracer = otel.getTracer(SCOPE);
-    propagator = otel.getPropagators().getTextMapPropagator();
+    TextMapPropagator configured = otel.getPropagators().getTextMapPropagator();
+    this.propagator = propagator != null ? propagator
+        : configured == TextMapPropagator.noop() ? W3CTraceContextPropagator.getInstance() : configured;
   }
 
   private static DoubleHistogram duration(Meter meter, String name, String description) {
