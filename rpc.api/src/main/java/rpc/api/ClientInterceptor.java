@@ -45,9 +45,9 @@ public interface ClientInterceptor {
    * @param <Resp> the response message type
    * @param call the call being started: its method, options and request headers
    * @return the call's listener, or null if this interceptor needs no event of it
-   * @throws StatusException to fail the call with its status before it starts (any other exception
-   *     fails it with {@code INTERNAL}); the interceptors further in do not run, and those further
-   *     out see the failure in {@link Listener#onClose}
+   * @throws StatusException to fail the call with its status before it starts (anything else
+   *     thrown, checked or not, fails it with {@code INTERNAL}); the interceptors further in do not
+   *     run, and those further out see the failure in {@link Listener#onClose}
    */
   <Req, Resp> Listener<Req, Resp> intercept(Call<Req, Resp> call);
 
@@ -107,10 +107,13 @@ public interface ClientInterceptor {
 
   /**
    * What an interceptor does with one call's events; every method passes its event on unchanged
-   * unless overridden. {@link #onSend} runs on the thread sending the message. The others run
-   * serialized, usually on a transport thread that serves other calls too: they must return
-   * quickly and never block. An exception thrown by a listener method cancels the call with
-   * {@code INTERNAL} (from {@code onClose}: it is logged and the status passes on).
+   * unless overridden. {@link #onSend} runs on the thread sending the message, and not for a
+   * message sent once {@code onClose} has begun (one sent at the same moment may still overlap
+   * it). The others run serialized, usually on a transport thread that serves other calls too:
+   * they must return quickly and never block — a listener that blocks there holds up every call on
+   * the connection. Anything a listener method throws (checked or not) cancels the call with
+   * {@code INTERNAL} naming the listener (from {@code onClose}: it is logged and the status passes
+   * on).
    *
    * @param <Req> the request message type
    * @param <Resp> the response message type

@@ -25,10 +25,21 @@ public final class Tracers implements CallTracer {
     return tracers.isEmpty() ? null : new Tracers(tracers.toArray(CallTracer[]::new));
   }
 
-  /** Logs a tracer's (or an interceptor's) failure: at WARNING the first time for its class. */
-  public static void reportFailure(Object culprit, String event, RuntimeException e) {
+  /**
+   * Logs a tracer's (or an interceptor's) failure: at WARNING the first time for its class.
+   * Rethrows what no caller should survive ({@link VirtualMachineError}).
+   */
+  public static void reportFailure(Object culprit, String event, Throwable e) {
+    rethrowFatal(e);
     System.Logger.Level level = WARNED.add(culprit.getClass()) ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
     LOG.log(level, culprit.getClass().getName() + " failed in " + event + " (ignored)", e);
+  }
+
+  /** Throws {@code t} if it is a {@link VirtualMachineError}: nothing to recover from there. */
+  public static void rethrowFatal(Throwable t) {
+    if (t instanceof VirtualMachineError fatal) {
+      throw fatal;
+    }
   }
 
   private interface Event {
@@ -39,7 +50,7 @@ public final class Tracers implements CallTracer {
     for (CallTracer t : tracers) {
       try {
         event.on(t);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         reportFailure(t, name, e);
       }
     }
@@ -76,7 +87,7 @@ public final class Tracers implements CallTracer {
     for (int i = tracers.length - 1; i >= 0; i--) {
       try {
         tracers[i].handlerFinished();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         reportFailure(tracers[i], "handlerFinished", e);
       }
     }

@@ -52,6 +52,8 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
   private volatile Object startState;
   private volatile ClientCall<Req, Resp> delegate;
   private CallTracer tracer;
+  /** The interceptors' onClose has begun: no onSend after it. */
+  private volatile boolean ended;
   /** Whether the tracing interceptor has taken over reporting the end to the tracers. */
   private boolean endReported;
 
@@ -82,7 +84,8 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
         }
       } catch (StatusException e) {
         failure = e.status();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        Tracers.rethrowFatal(e);
         failure = Status.INTERNAL.withDescription("client interceptor " + interceptor.getClass().getName()
             + " failed: " + e).withCause(e);
       }
@@ -105,7 +108,8 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
     } else {
       try {
         bottom = transport.apply(method, call.options);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        Tracers.rethrowFatal(e);
         bottom = new FailedCall<>(method, Status.INTERNAL.withDescription("transport could not create the call: " + e)
             .withCause(e));
       }
@@ -183,6 +187,9 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
   public void start(Listener<Resp> listener, Metadata extra) {
     Metadata sent = extra.isEmpty() ? headers : headers.merge(extra);
     ClientCall<Req, Resp> d = delegate;
+    if (tracer != null && !(d instanceof FailedCall)) {
+      tracer.outboundHeaders(sent); // an attempt: the transport's call starts with them
+    }
     d.start(listeners.length == 0 ? listener : new Inbound(listener), sent);
     if (START_STATE.getAndSet(this, STARTED) instanceof Status cancelled) {
       d.cancel(cancelled);
@@ -208,12 +215,15 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
   @Override
   public void send(Req message) {
     ClientCall<Req, Resp> d = delegate; // read first: publishes the listeners written before it
+    if (ended) {
+      return; // the call is over (a transport ignores it too): its listeners have had onClose
+    }
     Req m = message;
     for (int i = 0; i < listeners.length; i++) {
       ClientInterceptor.Listener<Req, Resp> l = listeners[i];
       try {
         m = Objects.requireNonNull(l.onSend(m), "onSend returned null");
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         failed(l, "onSend", e);
         return;
       }
@@ -247,7 +257,8 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
   }
 
   /** A listener method threw: the call ends with INTERNAL, naming it. */
-  private void failed(Object listener, String event, RuntimeException e) {
+  private void failed(Object listener, String event, Throwable e) {
+    Tracers.rethrowFatal(e);
     cancel(Status.INTERNAL.withDescription("client interceptor listener " + listener.getClass().getName()
         + " failed in " + event + ": " + e).withCause(e));
   }
@@ -266,7 +277,7 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
         ClientInterceptor.Listener<Req, Resp> l = listeners[i];
         try {
           l.onHeaders(h);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
           failed(l, "onHeaders", e);
         }
       }
@@ -280,7 +291,7 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
         ClientInterceptor.Listener<Req, Resp> l = listeners[i];
         try {
           m = Objects.requireNonNull(l.onMessage(m), "onMessage returned null");
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
           failed(l, "onMessage", e);
           return;
         }
@@ -290,6 +301,7 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
 
     @Override
     public void onClose(Status status, Metadata trailers) {
+      ended = true;
       Status s = status;
       for (int i = listeners.length - 1; i >= 0; i--) {
         ClientInterceptor.Listener<Req, Resp> l = listeners[i];
@@ -298,7 +310,7 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
           if (replaced != null) {
             s = replaced;
           }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
           Tracers.reportFailure(l, "onClose", e);
         }
       }

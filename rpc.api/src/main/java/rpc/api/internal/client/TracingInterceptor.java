@@ -6,9 +6,11 @@ import rpc.api.Metadata;
 import rpc.api.Status;
 
 /**
- * Reports a call's headers and end to the tracers interceptors further out attached, as an ordinary
- * interceptor placed outside the deadline's, so tracers see the status the application sees; the
- * transport reports the messages. Thread-safe (stateless).
+ * Reports a call's response headers and end to the tracers interceptors further out attached, as
+ * an ordinary interceptor placed outside the deadline's, so tracers see the status the application
+ * sees. {@link InterceptedCall} reports the request headers as the transport's call starts (a call
+ * refused before it, say past its deadline, sends none), and the transport the messages.
+ * Thread-safe (stateless).
  */
 final class TracingInterceptor implements ClientInterceptor {
   static final TracingInterceptor INSTANCE = new TracingInterceptor();
@@ -21,7 +23,6 @@ final class TracingInterceptor implements ClientInterceptor {
     if (tracer == null) {
       return null;
     }
-    tracer.outboundHeaders(call.headers());
     return new Listener<>() {
       @Override
       public void onHeaders(Metadata headers) {

@@ -140,7 +140,7 @@ public final class ServerCore implements ServerCallAcceptor {
         if (t != null) {
           made.add(t);
         }
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         Tracers.reportFailure(f, "newTracer", e);
       }
     }
