@@ -25,9 +25,6 @@ import rpc.api.spi.ClientCall;
  */
 final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientInterceptor.Call<Req, Resp> {
   private static final Object STARTED = new Object();
-
-  private final MethodDescriptor<Req, Resp> method;
-  private final String target;
   private static final ClientInterceptor.Listener<?, ?>[] NO_LISTENERS = {};
   private static final VarHandle START_STATE;
 
@@ -39,6 +36,8 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
     }
   }
 
+  private final MethodDescriptor<Req, Resp> method;
+  private final String target;
   /** The interceptors' listeners in chain order; fixed once the chain has run. */
   private ClientInterceptor.Listener<Req, Resp>[] listeners;
   /** Tracers attached so far; null for none (the common case costs nothing). */
@@ -123,7 +122,7 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
 
   /**
    * The combined tracer of the call, or null; for the library's tracing interceptor, which from then
-   * on reports the call's headers and end.
+   * on reports the call's response headers and end.
    */
   CallTracer tracer() {
     endReported = true;
