@@ -47,8 +47,8 @@ public final class RpcTelemetry {
 
   private RpcTelemetry(Builder b) {
     Instruments instruments = new Instruments(b.openTelemetry, b.propagator);
-    this.client = new ClientTelemetry(instruments, b.targetFilter, b.messageEvents);
-    this.server = new ServerTelemetry(instruments, b.messageEvents);
+    this.client = new ClientTelemetry(instruments, b.targetFilter, b.methodFilter, b.messageEvents);
+    this.server = new ServerTelemetry(instruments, b.methodFilter, b.messageEvents);
   }
 
   /**
@@ -95,6 +95,7 @@ public final class RpcTelemetry {
   public static final class Builder {
     private final OpenTelemetry openTelemetry;
     private Predicate<String> targetFilter = t -> true;
+    private Predicate<String> methodFilter = m -> true;
     private boolean messageEvents;
     private TextMapPropagator propagator;
 
@@ -113,6 +114,21 @@ public final class RpcTelemetry {
      */
     public Builder targetAttributeFilter(Predicate<String> filter) {
       this.targetFilter = Objects.requireNonNull(filter, "filter");
+      return this;
+    }
+
+    /**
+     * Which methods are recorded by name in {@code grpc.method}; the others as {@code "other"}
+     * (gRFC A66's rule for methods a generic caller or handler names at run time, which would
+     * otherwise grow the metrics without bound — a proxy forwarding whatever it is sent, say).
+     * Spans keep the real name. Default: every method, as every rpc call and service uses a
+     * {@code MethodDescriptor} defined in code; a server never records methods it does not have.
+     *
+     * @param filter true for a full method name ({@code package.Service/Method}) to record as it is
+     * @return this builder
+     */
+    public Builder methodAttributeFilter(Predicate<String> filter) {
+      this.methodFilter = Objects.requireNonNull(filter, "filter");
       return this;
     }
 

@@ -308,6 +308,25 @@ class RpcTelemetryTest {
   }
 
   @Test
+  void methodsOutsideTheFilterAreRecordedAsOtherOnBothSides() throws Exception {
+    RpcTelemetry filtered = RpcTelemetry.newBuilder(otel).methodAttributeFilter(m -> !m.endsWith("/Unary")).build();
+    Server server = Server.newBuilder().listen("127.0.0.1:0").tracer(filtered.serverTracer()).addService(service())
+        .build().start();
+    open.add(server::shutdownNow);
+    Channel channel = Channel.newBuilder("127.0.0.1:" + server.port()).intercept(filtered.clientInterceptor()).build();
+    open.add(channel);
+    channel.call(UNARY, "x");
+    String target = targetOf(channel);
+    assertEquals(1, histogram("grpc.client.call.duration", Attributes.of(METHOD, "other", TARGET, target, STATUS, "OK"))
+        .getCount());
+    Waits.until("the server recorded the call as other", () -> metrics.collectAllMetrics().stream()
+        .filter(m -> m.getName().equals("grpc.server.call.duration"))
+        .flatMap(m -> m.getHistogramData().getPoints().stream())
+        .anyMatch(p -> p.getAttributes().equals(Attributes.of(METHOD, "other", STATUS, "OK"))), WAIT);
+    assertEquals(UNARY.fullName(), span(UNARY, SpanKind.CLIENT).getName(), "spans keep the name");
+  }
+
+  @Test
   void messageEventsAreOptIn() throws Exception {
     RpcTelemetry withEvents = RpcTelemetry.newBuilder(otel).messageEvents(true).build();
     Server server = Server.newBuilder().listen("127.0.0.1:0").tracer(withEvents.serverTracer()).addService(service())

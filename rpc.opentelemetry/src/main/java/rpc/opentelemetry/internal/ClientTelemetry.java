@@ -18,11 +18,14 @@ import rpc.api.Status;
 public final class ClientTelemetry implements ClientInterceptor {
   private final Instruments in;
   private final Predicate<String> targetFilter;
+  private final Predicate<String> methodFilter;
   private final boolean messageEvents;
 
-  public ClientTelemetry(Instruments instruments, Predicate<String> targetFilter, boolean messageEvents) {
+  public ClientTelemetry(Instruments instruments, Predicate<String> targetFilter, Predicate<String> methodFilter,
+      boolean messageEvents) {
     this.in = instruments;
     this.targetFilter = targetFilter;
+    this.methodFilter = methodFilter;
     this.messageEvents = messageEvents;
   }
 
@@ -31,8 +34,8 @@ public final class ClientTelemetry implements ClientInterceptor {
     long start = System.nanoTime();
     String method = call.method().fullName();
     String target = canonicalTarget(call.target());
-    Attributes base = Attributes.of(Instruments.METHOD, method, Instruments.TARGET,
-        targetFilter.test(target) ? target : "other");
+    Attributes base = Attributes.of(Instruments.METHOD, methodFilter.test(method) ? method : "other",
+        Instruments.TARGET, targetFilter.test(target) ? target : "other");
     Context parent = Context.current();
     Span span = in.span(method, SpanKind.CLIENT).setParent(parent).startSpan();
     in.propagator.inject(parent.with(span), call.headers(), MetadataCarrier.INSTANCE);

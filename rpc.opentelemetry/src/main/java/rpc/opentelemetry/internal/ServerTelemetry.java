@@ -7,6 +7,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Predicate;
 import rpc.api.CallTracer;
 import rpc.api.Metadata;
 import rpc.api.MethodDescriptor;
@@ -23,16 +24,19 @@ public final class ServerTelemetry implements CallTracer.Factory {
       Status.Code.UNIMPLEMENTED, Status.Code.INTERNAL, Status.Code.UNAVAILABLE, Status.Code.DATA_LOSS);
 
   private final Instruments in;
+  private final Predicate<String> methodFilter;
   private final boolean messageEvents;
 
-  public ServerTelemetry(Instruments instruments, boolean messageEvents) {
+  public ServerTelemetry(Instruments instruments, Predicate<String> methodFilter, boolean messageEvents) {
     this.in = instruments;
+    this.methodFilter = methodFilter;
     this.messageEvents = messageEvents;
   }
 
   @Override
   public CallTracer newTracer(MethodDescriptor<?, ?> method, Metadata headers) {
-    Attributes base = Attributes.of(Instruments.METHOD, method.fullName());
+    Attributes base = Attributes.of(Instruments.METHOD,
+        methodFilter.test(method.fullName()) ? method.fullName() : "other");
     in.serverCallStarted.add(1, base);
     Context parent = in.propagator.extract(Context.root(), headers, MetadataCarrier.INSTANCE);
     Span span = in.span(method.fullName(), SpanKind.SERVER).setParent(parent).startSpan();
