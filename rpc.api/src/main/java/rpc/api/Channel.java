@@ -213,6 +213,7 @@ public final class Channel implements AutoCloseable {
     private final String target;
     private String transport;
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
+    private boolean inheritHandler = true;
     private CallOptions defaults = CallOptions.DEFAULT;
     private int maxInboundMessageSize = 4 * 1024 * 1024;
     private SSLContext sslContext;
@@ -247,6 +248,23 @@ public final class Channel implements AutoCloseable {
       for (ClientInterceptor i : interceptors) {
         this.interceptors.add(Objects.requireNonNull(i, "interceptor"));
       }
+      return this;
+    }
+
+    /**
+     * Whether a call made on a server handler's thread inherits the handler's call, as grpc-java's
+     * {@code Context} makes it (default true): the call gets the handler's deadline when that is
+     * earlier than its own (never a later one), and it is cancelled when the handler's call is —
+     * the handler's client cancelled or ran out of time, or the server shut down — so fan-out work
+     * for an abandoned request stops. This holds for blocking, asynchronous and streaming calls
+     * started on the handler's own thread (not on threads it hands work to). False makes this
+     * channel's calls independent of any handler, for work that must outlive the request.
+     *
+     * @param inherit whether calls inherit the deadline and cancellation of the handler making them
+     * @return this builder
+     */
+    public Builder inheritHandlerContext(boolean inherit) {
+      this.inheritHandler = inherit;
       return this;
     }
 
@@ -365,7 +383,8 @@ public final class Channel implements AutoCloseable {
       Target t = Target.parse(target);
       ClientTransportConfig config = new ClientTransportConfig(t, maxInboundMessageSize, sslContext, userAgent,
           idleTimeout, keepAliveTime, options);
-      return new Channel(ChannelCore.create(config, transport, List.copyOf(interceptors), executor), defaults);
+      return new Channel(ChannelCore.create(config, transport, List.copyOf(interceptors), inheritHandler, executor),
+          defaults);
     }
   }
 }

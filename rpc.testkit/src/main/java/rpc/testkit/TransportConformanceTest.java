@@ -231,6 +231,14 @@ public abstract class TransportConformanceTest {
     }
   }
 
+  /** Calls a handler makes inherit its deadline and cancellation. */
+  @Nested
+  class HandlerContext extends HandlerContextConformance {
+    HandlerContext() {
+      super(TransportConformanceTest.this);
+    }
+  }
+
   /** Graceful and immediate shutdown of servers and channels. */
   @Nested
   class Lifecycle extends LifecycleConformance {

@@ -32,26 +32,31 @@ public final class ChannelCore {
   private volatile boolean shutdown;
 
   private ChannelCore(Target target, String transportName, ClientTransport transport,
-      List<ClientInterceptor> interceptors, Executor completions) {
+      List<ClientInterceptor> interceptors, boolean inheritHandler, Executor completions) {
     this.target = target;
     this.transportName = transportName;
     this.transport = transport;
     this.completions = completions;
     List<ClientInterceptor> all = new ArrayList<>(interceptors);
     // The library's own per-call features, innermost: the options' headers, tracing (outside the
-    // deadline, so tracers see the status the application sees), the deadline.
+    // deadline, so tracers see the status the application sees), what a call made by a server
+    // handler inherits from the handler's call, the deadline.
     all.add(OptionHeadersInterceptor.INSTANCE);
     all.add(TracingInterceptor.INSTANCE);
+    if (inheritHandler) {
+      all.add(HandlerContextInterceptor.INSTANCE);
+    }
     all.add(DeadlineInterceptor.INSTANCE);
     this.chain = List.copyOf(all);
   }
 
   /**
-   * Selects the transport and creates the channel machinery; {@code completions} runs the completion
-   * of asynchronous calls (null: a new virtual thread each).
+   * Selects the transport and creates the channel machinery; {@code inheritHandler}: calls made on a
+   * server handler's thread inherit its deadline and cancellation; {@code completions} runs the
+   * completion of asynchronous calls (null: a new virtual thread each).
    */
   public static ChannelCore create(ClientTransportConfig config, String transportName,
-      List<ClientInterceptor> interceptors, Executor completions) {
+      List<ClientInterceptor> interceptors, boolean inheritHandler, Executor completions) {
     Transports.Selection selected = Transports.select(config.target(), transportName);
     Transports.checkOptionKeys(selected.provider(), "channel", selected.provider().clientOptionKeys(),
         config.options());
@@ -59,7 +64,7 @@ public final class ChannelCore {
         : new ClientTransportConfig(selected.target(), config.maxInboundMessageSize(), config.sslContext(),
             config.userAgent(), config.idleTimeout(), config.keepAliveTime(), config.options());
     ClientTransport transport = selected.provider().newClientTransport(resolved);
-    return new ChannelCore(resolved.target(), selected.provider().name(), transport, interceptors,
+    return new ChannelCore(resolved.target(), selected.provider().name(), transport, interceptors, inheritHandler,
         completions == null ? rpc.api.internal.VirtualThreads.EXECUTOR : completions);
   }
 

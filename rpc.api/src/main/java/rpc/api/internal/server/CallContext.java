@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import rpc.api.wire.MessageCompression;
 import rpc.api.Deadline;
 import rpc.api.Metadata;
 import rpc.api.MethodDescriptor;
 import rpc.api.ServerContext;
 import rpc.api.Status;
+import rpc.api.internal.HandlerCall;
 import rpc.api.internal.VirtualThreads;
 import rpc.api.spi.ServerCall;
 
@@ -19,7 +21,7 @@ import rpc.api.spi.ServerCall;
  * {@link #onCancel} actions, which run on a virtual thread of their own, never on the transport's.
  * Thread-safe, except {@link #responseTrailers()} (the handler's own thread).
  */
-final class CallContext implements ServerContext {
+final class CallContext implements ServerContext, HandlerCall {
   private static final System.Logger LOG = System.getLogger("rpc.api.Server");
 
   private final ServerCall<?, ?> call;
@@ -148,6 +150,36 @@ final class CallContext implements ServerContext {
   @Override
   public void setMessageCompression(boolean enabled) {
     stream.setMessageCompression(enabled);
+  }
+
+  @Override
+  public Runnable whenCancelled(Consumer<Status> action) {
+    Runnable run = () -> action.accept(cancelStatus);
+    lock.lock();
+    try {
+      if (cancelStatus == null) {
+        if (cancelActions == null) {
+          cancelActions = new ArrayList<>(2);
+        }
+        cancelActions.add(run);
+        return () -> forget(run);
+      }
+    } finally {
+      lock.unlock();
+    }
+    runAction(run); // already cancelled: on the caller's own thread
+    return () -> { };
+  }
+
+  private void forget(Runnable action) {
+    lock.lock();
+    try {
+      if (cancelActions != null) {
+        cancelActions.remove(action);
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override

@@ -5,6 +5,7 @@ import rpc.api.Metadata;
 import rpc.api.ServerCallHandler;
 import rpc.api.Status;
 import rpc.api.StatusException;
+import rpc.api.internal.HandlerCall;
 
 /**
  * Runs one call's handler on its own thread and turns the outcome into the call's status and
@@ -34,6 +35,7 @@ final class HandlerRun<Req, Resp> implements Runnable {
     if (tracer != null) {
       tracer.handlerStarting();
     }
+    HandlerCall.CURRENT.set(context);
     try {
       handler.handle(stream);
     } catch (StatusException e) {
@@ -45,6 +47,7 @@ final class HandlerRun<Req, Resp> implements Runnable {
       }
       status = Status.UNKNOWN.withDescription("Application error processing RPC").withCause(t);
     } finally {
+      HandlerCall.CURRENT.remove();
       if (tracer != null) {
         tracer.handlerFinished();
       }
