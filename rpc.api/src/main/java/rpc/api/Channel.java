@@ -252,13 +252,15 @@ public final class Channel implements AutoCloseable {
     }
 
     /**
-     * Whether a call made on a server handler's thread inherits the handler's call, as grpc-java's
-     * {@code Context} makes it (default true): the call gets the handler's deadline when that is
-     * earlier than its own (never a later one), and it is cancelled when the handler's call is —
-     * the handler's client cancelled or ran out of time, or the server shut down — so fan-out work
-     * for an abandoned request stops. This holds for blocking, asynchronous and streaming calls
-     * started on the handler's own thread (not on threads it hands work to). False makes this
-     * channel's calls independent of any handler, for work that must outlive the request.
+     * Whether a call made on a server handler's thread inherits the handler's call (default true):
+     * the call gets the handler's deadline when that is earlier than its own (never a later one),
+     * and it is cancelled when the handler's call is — the handler's client cancelled, its deadline
+     * passed (the call then ends {@code DEADLINE_EXCEEDED}) or the server shut down — so fan-out
+     * work for an abandoned request stops. This holds for blocking, asynchronous and streaming
+     * calls started on the handler's own thread, not on threads it hands work to. Unlike
+     * grpc-java's {@code Context}, a handler that returns leaves its asynchronous calls running.
+     * False makes this channel's calls independent of any handler, for work that must outlive the
+     * request.
      *
      * @param inherit whether calls inherit the deadline and cancellation of the handler making them
      * @return this builder

@@ -13,6 +13,7 @@ import rpc.api.ClientStream;
 import rpc.api.MethodDescriptor;
 import rpc.api.Status;
 import rpc.api.StatusException;
+import rpc.api.internal.HandlerCall;
 import rpc.api.internal.Transports;
 import rpc.api.spi.ClientCall;
 import rpc.api.spi.ClientTransport;
@@ -110,10 +111,10 @@ public final class ChannelCore {
     try {
       return call.get();
     } catch (InterruptedException e) {
-      call.cancelCall(Status.CANCELLED.withDescription("calling thread interrupted").withCause(e));
+      Status status = HandlerCall.interrupted("interrupted while waiting for " + method.fullName(), e);
+      call.cancelCall(status);
       Thread.currentThread().interrupt();
-      throw Status.CANCELLED.withDescription("interrupted while waiting for " + method.fullName()).withCause(e)
-          .asException();
+      throw status.asException();
     } catch (ExecutionException e) {
       throw rethrow(e.getCause());
     }

@@ -31,10 +31,8 @@ final class HandlerContextInterceptor implements ClientInterceptor {
       CallOptions own = call.options().startingNow();
       call.setOptions(own.withDeadline(inherited.min(own.deadline())));
     }
-    Runnable forget = handler.whenCancelled(status -> call.cancel(Status.CANCELLED
-        .withDescription("the server call whose handler made this call ended: " + status.code()
-            + (status.description() == null ? "" : " (" + status.description() + ")"))
-        .withCause(status.cause())));
+    Runnable forget = handler.whenCancelled(status -> call.cancel(
+        HandlerCall.inherited(status, HandlerCall.endedText(status)).withCause(status.cause())));
     return new Listener<>() {
       @Override
       public Status onClose(Status status, Metadata trailers) {

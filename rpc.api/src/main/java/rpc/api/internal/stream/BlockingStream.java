@@ -9,6 +9,7 @@ import rpc.api.Metadata;
 import rpc.api.Status;
 import rpc.api.StatusException;
 import rpc.api.Stream;
+import rpc.api.internal.HandlerCall;
 
 /**
  * The blocking engine both ends of a call share: {@code send} waits for the transport's credit,
@@ -377,8 +378,7 @@ public abstract class BlockingStream<Out, In> implements Stream<Out, In> {
       if (endStatus == null) {
         lock.unlock();
         try {
-          abandon(Status.CANCELLED.withDescription("stream " + name() + ": thread interrupted in " + op)
-              .withCause(e));
+          abandon(HandlerCall.interrupted("stream " + name() + ": thread interrupted in " + op, e));
         } finally {
           lock.lock();
         }
@@ -386,7 +386,7 @@ public abstract class BlockingStream<Out, In> implements Stream<Out, In> {
       Thread.currentThread().interrupt();
       Status s = endStatus;
       if (s == null || s.isOk()) {
-        s = Status.CANCELLED.withDescription("stream " + name() + ": thread interrupted in " + op).withCause(e);
+        s = HandlerCall.interrupted("stream " + name() + ": thread interrupted in " + op, e);
       }
       throw new StatusException(s, endTrailers);
     }
