@@ -390,7 +390,9 @@ class HandlerContextAbuseTest {
       String key = (async ? "async:" : "blocking:") + s.code();
       codes.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
       samples.putIfAbsent(key, String.valueOf(s.description()));
-      if (lateMs > 250) {
+      // far short of the nested calls' own 10 s: they ended because the outer deadline passed (no
+      // tighter bound: a loaded machine may be slow to run the timers)
+      if (lateMs > 5_000) {
         late.add((async ? "async " : "blocking ") + lateMs + " ms late: " + s);
       }
       try {
