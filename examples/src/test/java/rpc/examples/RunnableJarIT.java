@@ -23,18 +23,10 @@ import rpc.testkit.JavaProcess;
 @Timeout(120)
 class RunnableJarIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  /** A line from SLF4J itself, or a warning from anyone (the JDK, java.util.logging, SLF4J's). */
-  private static final Pattern NOISE = Pattern.compile("(?m)^.*(SLF4J|WARN).*$");
-
-  private static String jar() {
-    String jar = System.getProperty("runnable.jar");
-    assertTrue(jar != null && Files.isRegularFile(Path.of(jar)), "no runnable jar at " + jar + " (run mvn verify)");
-    return jar;
-  }
 
   private static String run(List<String> javaOptions, String... args) throws Exception {
     List<String> command = new ArrayList<>(javaOptions);
-    command.addAll(List.of("-jar", jar()));
+    command.addAll(List.of("-jar", JavaProcess.runnableJar()));
     command.addAll(List.of(args));
     try (JavaProcess example = JavaProcess.start(command)) {
       int status = example.awaitExit(WAIT);
@@ -47,7 +39,7 @@ class RunnableJarIT {
   void helloworldPrintsItsResultsAndNothingElse() throws Exception {
     String out = run(List.of(), "helloworld", "--threads", "4", "--calls", "5");
     assertTrue(out.contains("20 of 20 calls completed"), out);
-    assertTrue(NOISE.matcher(out).results().findAny().isEmpty(), () -> "noise in:\n" + out);
+    JavaProcess.assertNoNoise(out);
     assertTrue(!out.contains("org.eclipse.jetty") && !out.contains("INFO"), () -> "Jetty's INFO lines in:\n" + out);
     assertEquals(3, out.lines().count(), () -> "the server's address, the greeting and the summary, not:\n" + out);
   }
@@ -65,7 +57,7 @@ class RunnableJarIT {
     // Jetty logs each server start at INFO, through SLF4J and slf4j-jdk14
     assertTrue(out.contains("org.eclipse.jetty.server.Server doStart"), () -> "no Jetty record in:\n" + out);
     assertTrue(Pattern.compile("(?m)^INFO: Started oejs\\.Server@").matcher(out).find(), out);
-    assertTrue(NOISE.matcher(out).results().findAny().isEmpty(), () -> "noise in:\n" + out);
+    JavaProcess.assertNoNoise(out);
   }
 
   @Test
@@ -84,6 +76,6 @@ class RunnableJarIT {
         "grpc.server.call.started", "grpc.server.call.duration")) {
       assertTrue(out.contains("name=" + metric + ","), () -> "no " + metric + " in:\n" + out);
     }
-    assertTrue(NOISE.matcher(out).results().findAny().isEmpty(), () -> "noise in:\n" + out);
+    JavaProcess.assertNoNoise(out);
   }
 }

@@ -25,19 +25,11 @@ import rpc.testkit.JavaProcess;
 @Timeout(180)
 class RunnableJarIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  /** A line from SLF4J itself, or a warning from anyone (the JDK, java.util.logging, SLF4J's). */
-  private static final Pattern NOISE = Pattern.compile("(?m)^.*(SLF4J|WARN).*$");
   private static final Pattern LISTENING = Pattern.compile("(?m)^listening on 127\\.0\\.0\\.1:(\\d+) \\(h2c\\)$");
-
-  private static String jar() {
-    String jar = System.getProperty("runnable.jar");
-    assertTrue(jar != null && Files.isRegularFile(Path.of(jar)), "no runnable jar at " + jar + " (run mvn verify)");
-    return jar;
-  }
 
   private static JavaProcess start(List<String> javaOptions, String main, String... args) throws Exception {
     List<String> command = new ArrayList<>(javaOptions);
-    command.addAll(List.of("-cp", jar(), main));
+    command.addAll(List.of("-cp", JavaProcess.runnableJar(), main));
     command.addAll(List.of(args));
     return JavaProcess.start(command);
   }
@@ -50,7 +42,7 @@ class RunnableJarIT {
   }
 
   private static void assertQuiet(String out) {
-    assertTrue(NOISE.matcher(out).results().findAny().isEmpty(), () -> "noise in:\n" + out);
+    JavaProcess.assertNoNoise(out);
     assertTrue(!out.contains("org.eclipse.jetty") && !out.contains("INFO"), () -> "Jetty's INFO lines in:\n" + out);
   }
 
@@ -88,7 +80,7 @@ class RunnableJarIT {
       String out = server.output();
       assertTrue(out.contains("org.eclipse.jetty.server.Server doStart"), () -> "no Jetty record in:\n" + out);
       assertTrue(Pattern.compile("(?m)^INFO: Started oejs\\.Server@").matcher(out).find(), out);
-      assertTrue(NOISE.matcher(out).results().findAny().isEmpty(), () -> "noise in:\n" + out);
+      JavaProcess.assertNoNoise(out);
     }
   }
 }

@@ -1,15 +1,19 @@
 package rpc.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * A Java program run in a child JVM as a user runs it from a shell: this JVM's own {@code java}
@@ -31,12 +35,18 @@ import java.util.function.Predicate;
  * <p>Thread-safe: the output is read on a thread of its own; any thread may read it, wait or close.
  */
 public final class JavaProcess implements AutoCloseable {
+  /**
+   * A line from SLF4J itself, or a warning from anyone (the JDK, java.util.logging, SLF4J's): what
+   * a healthy run of a program must not print.
+   */
+  public static final Pattern NOISE = Pattern.compile("(?m)^.*(SLF4J|WARN).*$");
+
   /** How long {@link #close} lets the program run its shutdown hooks before killing it. */
   private static final Duration STOP = Duration.ofSeconds(10);
 
   private final List<String> command;
   private final Process process;
-  private final StringBuilder output = new StringBuilder();
+  private final StringBuffer output = new StringBuffer(); // appended by the reader, read by any thread
   private final Thread reader;
 
   private JavaProcess(List<String> command, Process process) {
@@ -73,6 +83,28 @@ public final class JavaProcess implements AutoCloseable {
   }
 
   /**
+   * The runnable jar under test, named by the system property {@code runnable.jar} (the build sets
+   * it for the tests that run after {@code package}).
+   *
+   * @return its path
+   * @throws AssertionError if the property names no file
+   */
+  public static String runnableJar() {
+    String jar = System.getProperty("runnable.jar");
+    assertTrue(jar != null && Files.isRegularFile(Path.of(jar)), "no runnable jar at " + jar + " (run mvn verify)");
+    return jar;
+  }
+
+  /**
+   * Asserts that {@code out} holds no {@link #NOISE} line.
+   *
+   * @param out what a program printed
+   */
+  public static void assertNoNoise(String out) {
+    assertTrue(NOISE.matcher(out).results().findAny().isEmpty(), () -> "noise in:\n" + out);
+  }
+
+  /**
    * The {@code java} binary this JVM runs on, so the child runs on the same JDK as the test.
    *
    * @return its path
@@ -88,14 +120,10 @@ public final class JavaProcess implements AutoCloseable {
     try (Reader in = new InputStreamReader(process.getInputStream(), charset)) {
       char[] buffer = new char[8192];
       for (int n; (n = in.read(buffer)) >= 0; ) {
-        synchronized (output) {
-          output.append(buffer, 0, n);
-        }
+        output.append(buffer, 0, n);
       }
     } catch (IOException e) {
-      synchronized (output) {
-        output.append("\n[JavaProcess: reading the output failed: ").append(e).append(']');
-      }
+      output.append("\n[JavaProcess: reading the output failed: " + e + ']');
     }
   }
 
@@ -105,9 +133,7 @@ public final class JavaProcess implements AutoCloseable {
    * @return the output
    */
   public String output() {
-    synchronized (output) {
-      return output.toString();
-    }
+    return output.toString();
   }
 
   /**
