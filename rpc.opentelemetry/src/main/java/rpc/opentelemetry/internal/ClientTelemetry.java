@@ -5,7 +5,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import java.util.function.Predicate;
-import rpc.api.CallTracer;
 import rpc.api.ClientInterceptor;
 import rpc.api.Metadata;
 import rpc.api.Status;
@@ -20,6 +19,10 @@ public final class ClientTelemetry implements ClientInterceptor {
   private final Predicate<String> targetFilter;
   private final Predicate<String> methodFilter;
   private final boolean messageEvents;
+  /** The last target seen and how it is recorded: a channel's calls all pass the same one. */
+  private volatile RecordedTarget lastTarget = new RecordedTarget("", "");
+
+  private record RecordedTarget(String target, String recorded) {}
 
   public ClientTelemetry(Instruments instruments, Predicate<String> targetFilter, Predicate<String> methodFilter,
       boolean messageEvents) {
@@ -33,9 +36,8 @@ public final class ClientTelemetry implements ClientInterceptor {
   public <Req, Resp> Listener<Req, Resp> intercept(Call<Req, Resp> call) {
     long start = System.nanoTime();
     String method = call.method().fullName();
-    String target = canonicalTarget(call.target());
     Attributes base = Attributes.of(Instruments.METHOD, methodFilter.test(method) ? method : "other",
-        Instruments.TARGET, targetFilter.test(target) ? target : "other");
+        Instruments.TARGET, recordedTarget(call.target()));
     Context parent = Context.current();
     Span span = in.span(method, SpanKind.CLIENT).setParent(parent).startSpan();
     in.propagator.inject(parent.with(span), call.headers(), MetadataCarrier.INSTANCE);
@@ -48,6 +50,17 @@ public final class ClientTelemetry implements ClientInterceptor {
         return status;
       }
     };
+  }
+
+  /** {@code grpc.target} for a channel's target, worked out once per target rather than per call. */
+  private String recordedTarget(String target) {
+    RecordedTarget last = lastTarget;
+    if (!last.target().equals(target)) {
+      String canonical = canonicalTarget(target);
+      last = new RecordedTarget(target, targetFilter.test(canonical) ? canonical : "other");
+      lastTarget = last;
+    }
+    return last.recorded();
   }
 
   /** A channel target as a URI, as gRFC A66 records it: {@code host:port} is {@code dns:///host:port}. */
@@ -64,30 +77,19 @@ public final class ClientTelemetry implements ClientInterceptor {
   }
 
   /** The one attempt of a call: started when its headers leave, ended with the call. */
-  private final class Attempt implements CallTracer {
+  private final class Attempt extends MessageTally {
     private final Attributes base;
-    private final MessageTally messages;
     private volatile long startNanos;
 
     Attempt(Attributes base, Span span) {
+      super(span, messageEvents);
       this.base = base;
-      this.messages = new MessageTally(span, messageEvents);
     }
 
     @Override
     public void outboundHeaders(Metadata headers) {
       startNanos = System.nanoTime();
       in.clientAttemptStarted.add(1, base);
-    }
-
-    @Override
-    public void outboundMessage(long wireSize, long uncompressedSize, boolean compressed) {
-      messages.sent(wireSize, uncompressedSize);
-    }
-
-    @Override
-    public void inboundMessage(long wireSize, long uncompressedSize, boolean compressed) {
-      messages.received(wireSize, uncompressedSize);
     }
 
     @Override
@@ -98,8 +100,8 @@ public final class ClientTelemetry implements ClientInterceptor {
       }
       Attributes attributes = withStatus(base, status);
       in.clientAttemptDuration.record(Instruments.secondsSince(start), attributes);
-      in.clientAttemptSent.record(messages.sentBytes(), attributes);
-      in.clientAttemptReceived.record(messages.receivedBytes(), attributes);
+      in.clientAttemptSent.record(sentBytes(), attributes);
+      in.clientAttemptReceived.record(receivedBytes(), attributes);
     }
   }
 }

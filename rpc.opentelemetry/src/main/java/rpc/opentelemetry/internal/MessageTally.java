@@ -2,14 +2,17 @@ package rpc.opentelemetry.internal;
 
 import io.opentelemetry.api.trace.Span;
 import java.util.concurrent.atomic.AtomicLong;
+import rpc.api.CallTracer;
 
 /**
- * One call's messages each way: the wire bytes the size instruments record at its end, and (if
- * asked) a span event per message. Thread-safe: the two directions are reported from different
- * threads.
+ * The tracer of one call (or attempt), as far as its messages go: the wire bytes each way that the
+ * size instruments record at its end, and (if asked) a span event per message. The client's attempt
+ * and the server's call add what they do with the rest. Thread-safe: the two directions are
+ * reported from different threads.
  */
-final class MessageTally {
-  private final Span span;
+abstract class MessageTally implements CallTracer {
+  /** The call's span. */
+  final Span span;
   private final boolean events;
   private final AtomicLong sentBytes = new AtomicLong();
   private final AtomicLong receivedBytes = new AtomicLong();
@@ -21,7 +24,8 @@ final class MessageTally {
     this.events = events;
   }
 
-  void sent(long wireSize, long uncompressedSize) {
+  @Override
+  public final void outboundMessage(long wireSize, long uncompressedSize, boolean compressed) {
     sentBytes.addAndGet(Math.max(0, wireSize));
     long id = sentCount.incrementAndGet();
     if (events) {
@@ -29,7 +33,8 @@ final class MessageTally {
     }
   }
 
-  void received(long wireSize, long uncompressedSize) {
+  @Override
+  public final void inboundMessage(long wireSize, long uncompressedSize, boolean compressed) {
     receivedBytes.addAndGet(Math.max(0, wireSize));
     long id = receivedCount.incrementAndGet();
     if (events) {
@@ -37,11 +42,11 @@ final class MessageTally {
     }
   }
 
-  long sentBytes() {
+  final long sentBytes() {
     return sentBytes.get();
   }
 
-  long receivedBytes() {
+  final long receivedBytes() {
     return receivedBytes.get();
   }
 }

@@ -43,20 +43,17 @@ public final class ServerTelemetry implements CallTracer.Factory {
     return new Call(base, parent.with(span), span);
   }
 
-  private final class Call implements CallTracer {
+  private final class Call extends MessageTally {
     private final long startNanos = System.nanoTime();
     private final Attributes base;
     private final Context context;
-    private final Span span;
-    private final MessageTally messages;
     /** Touched only by the handler's thread, between handlerStarting and handlerFinished. */
     private Scope scope;
 
     Call(Attributes base, Context context, Span span) {
+      super(span, messageEvents);
       this.base = base;
       this.context = context;
-      this.span = span;
-      this.messages = new MessageTally(span, messageEvents);
     }
 
     @Override
@@ -74,21 +71,11 @@ public final class ServerTelemetry implements CallTracer.Factory {
     }
 
     @Override
-    public void outboundMessage(long wireSize, long uncompressedSize, boolean compressed) {
-      messages.sent(wireSize, uncompressedSize);
-    }
-
-    @Override
-    public void inboundMessage(long wireSize, long uncompressedSize, boolean compressed) {
-      messages.received(wireSize, uncompressedSize);
-    }
-
-    @Override
     public void callEnded(Status status, Metadata trailers) {
       Attributes attributes = ClientTelemetry.withStatus(base, status);
       in.serverCallDuration.record(Instruments.secondsSince(startNanos), attributes);
-      in.serverCallSent.record(messages.sentBytes(), attributes);
-      in.serverCallReceived.record(messages.receivedBytes(), attributes);
+      in.serverCallSent.record(sentBytes(), attributes);
+      in.serverCallReceived.record(receivedBytes(), attributes);
       Instruments.end(span, status, SERVER_ERRORS.contains(status.code()));
     }
   }
