@@ -50,6 +50,7 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
   @SuppressWarnings("unused") // through START_STATE
   private volatile Object startState;
   private volatile ClientCall<Req, Resp> delegate;
+  /** The tracers as one, shared by the tracing interceptor and the transport's call; null for none. */
   private CallTracer tracer;
   /** The interceptors' onClose has begun: no onSend after it. */
   private volatile boolean ended;
@@ -97,7 +98,9 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
     }
     call.sealed = true;
     call.listeners = listeners == null ? noListeners() : listeners.toArray(noListeners());
-    call.tracer = call.tracers == null ? null : Tracers.of(call.tracers);
+    if (call.tracer == null && call.tracers != null) {
+      call.tracer = Tracers.of(call.tracers); // the tracing interceptor did not run (the chain failed first)
+    }
     if (failure != null && call.tracer != null && !call.endReported) {
       call.tracer.callEnded(failure, new Metadata()); // the chain failed before the tracing interceptor
     }
@@ -126,7 +129,10 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
    */
   CallTracer tracer() {
     endReported = true;
-    return tracers == null ? null : Tracers.of(tracers);
+    if (tracer == null && tracers != null) {
+      tracer = Tracers.of(tracers); // the one the transport's call gets too
+    }
+    return tracer;
   }
 
   @SuppressWarnings("unchecked")
@@ -171,6 +177,7 @@ final class InterceptedCall<Req, Resp> implements ClientCall<Req, Resp>, ClientI
       tracers = new ArrayList<>(2);
     }
     tracers.add(tracer);
+    this.tracer = null; // combined again with this one
   }
 
   private void checkOpen() {
