@@ -11,4 +11,6 @@ module rpc.api {
   exports rpc.api.wire;
 
   uses rpc.api.spi.TransportProvider;
+  uses rpc.api.spi.NameResolverProvider;
+  uses rpc.api.spi.LoadBalancerProvider;
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import rpc.api.internal.client.ChannelCore;
 import rpc.api.spi.ClientTransportConfig;
+import rpc.api.spi.NameResolverProvider;
 import rpc.api.spi.Target;
 
 /**
@@ -163,6 +164,44 @@ public final class Channel implements AutoCloseable {
     return core.target().text();
   }
 
+  /**
+   * The channel's connectivity state. IDLE until the first call; {@code connect} starts
+   * connecting an IDLE channel without making a call.
+   *
+   * @param connect whether an IDLE channel should start connecting
+   * @return the state now (before any connecting starts)
+   */
+  public ConnectivityState state(boolean connect) {
+    return core.state(connect);
+  }
+
+  /**
+   * Runs {@code callback} once the channel's state is no longer {@code source}, on a new virtual
+   * thread; at once if it already differs. The callback runs once; register again to hear of the
+   * next change. As grpc-java's {@code ManagedChannel.notifyWhenStateChanged}.
+   *
+   * @param source the state the caller last saw
+   * @param callback what to run when the state differs from it
+   */
+  public void notifyWhenStateChanged(ConnectivityState source, Runnable callback) {
+    core.notifyWhenStateChanged(source, callback);
+  }
+
+  /**
+   * Waits until the channel's state is no longer {@code source}, at most {@code timeout}.
+   *
+   * @param source the state the caller last saw
+   * @param timeout how long to wait at most
+   * @return the state when the wait ended: {@code source} if it timed out
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  public ConnectivityState awaitStateChange(ConnectivityState source, Duration timeout) throws InterruptedException {
+    java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
+    core.notifyWhenStateChanged(source, changed::countDown);
+    changed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return core.state(false);
+  }
+
   /** {@return the name of the transport carrying this channel's calls} */
   public String transportName() {
     return core.transportName();
@@ -222,6 +261,8 @@ public final class Channel implements AutoCloseable {
     private Duration keepAliveTime;
     private Executor executor;
     private final Map<String, String> options = new HashMap<>();
+    private final List<NameResolverProvider> resolvers = new ArrayList<>();
+    private String loadBalancingPolicy;
 
     private Builder(String target) {
       this.target = Objects.requireNonNull(target, "target");
@@ -235,6 +276,34 @@ public final class Channel implements AutoCloseable {
      */
     public Builder transport(String name) {
       this.transport = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Resolves this channel's target with {@code provider} when it serves the target's scheme,
+     * ahead of the built-in resolvers and those found with {@link java.util.ServiceLoader}: a
+     * {@link rpc.api.spi.ManualResolver} for a fixed or changing list of addresses, say.
+     *
+     * @param provider the resolver provider
+     * @return this builder
+     */
+    public Builder nameResolver(NameResolverProvider provider) {
+      resolvers.add(Objects.requireNonNull(provider, "provider"));
+      return this;
+    }
+
+    /**
+     * The load-balancing policy spreading calls over the addresses the target resolves to:
+     * {@code "pick_first"} (the default, as in gRPC: one connection, to the first address that
+     * answers; the next one when it fails) or {@code "round_robin"} (a connection to every address,
+     * calls taken in turn by those that are READY); others come from modules providing
+     * {@link rpc.api.spi.LoadBalancerProvider}. Unknown names fail {@link #build()}.
+     *
+     * @param policy the policy's name
+     * @return this builder
+     */
+    public Builder loadBalancingPolicy(String policy) {
+      this.loadBalancingPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
@@ -385,8 +454,8 @@ public final class Channel implements AutoCloseable {
       Target t = Target.parse(target);
       ClientTransportConfig config = new ClientTransportConfig(t, maxInboundMessageSize, sslContext, userAgent,
           idleTimeout, keepAliveTime, options);
-      return new Channel(ChannelCore.create(config, transport, List.copyOf(interceptors), inheritHandler, executor),
-          defaults);
+      return new Channel(ChannelCore.create(config, transport, List.copyOf(interceptors), inheritHandler, executor,
+          List.copyOf(resolvers), loadBalancingPolicy), defaults);
     }
   }
 }

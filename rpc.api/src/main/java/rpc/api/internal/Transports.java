@@ -110,6 +110,42 @@ public final class Transports {
         + " to the module path or class path.");
   }
 
+  /**
+   * Whether {@code provider} connects to resolved socket addresses
+   * ({@link rpc.api.spi.ClientTransportConfig#address()}): a network transport, one that serves
+   * {@code dns} or {@code unix} targets.
+   */
+  public static boolean acceptsAddresses(TransportProvider provider) {
+    return provider.schemes().contains("dns") || provider.schemes().contains("unix");
+  }
+
+  /**
+   * The transport for the addresses a name resolver gives for {@code target}: by
+   * {@code explicitName} when given, else one serving the target's scheme, else (a scheme only a
+   * resolver knows, such as {@code ipv4}) the network transport serving {@code dns} ({@code unix}
+   * for unix targets). Null when the transport named explicitly does not take addresses (the
+   * channel then hands it the target as it is).
+   *
+   * @throws IllegalArgumentException naming the target, the providers found and the module to add
+   */
+  public static TransportProvider selectForAddresses(Target target, String explicitName) {
+    if (explicitName != null) {
+      TransportProvider p = select(target, explicitName).provider();
+      return acceptsAddresses(p) ? p : null;
+    }
+    String scheme = target.scheme();
+    TransportProvider p = find(scheme, null);
+    if (p != null && acceptsAddresses(p)) {
+      return p;
+    }
+    String network = scheme.equals("unix") ? "unix" : "dns";
+    p = find(network, null);
+    if (p != null) {
+      return p;
+    }
+    return select(new Target(network, target.authority(), target.text()), null).provider(); // throws, naming what is missing
+  }
+
   private static TransportProvider find(String scheme, String explicitName) {
     for (TransportProvider p : all()) {
       if (explicitName != null ? p.name().equals(explicitName) : p.schemes().contains(scheme)) {

@@ -7,7 +7,9 @@ import java.util.Objects;
  * Immutable. Forms: {@code inprocess:NAME}; {@code host:port}, {@code [::1]:port} and
  * {@code dns:///host:port} (scheme {@code dns}; a DNS server authority, {@code dns://8.8.8.8/...},
  * is refused); {@code http://host:port} and {@code https://host:port}; {@code unix:///path} and
- * {@code unix:path} (the authority is the socket path). A bare {@code host:port} means {@code dns}.
+ * {@code unix:path} (the authority is the socket path); {@code ipv4:addr[:port][,...]} and
+ * {@code ipv6:[addr]:port[,...]}; {@code SCHEME:///endpoint} for a name resolver of that scheme
+ * (the authority is the endpoint). A bare {@code host:port} means {@code dns}.
  *
  * @param scheme the scheme, lower case ({@code inprocess}, {@code dns}, {@code http}, {@code https})
  * @param authority {@code host:port} for network schemes, the name for {@code inprocess}
@@ -58,6 +60,8 @@ public record Target(String scheme, String authority, String text) {
                 + " to resolve with the system's resolver");
           }
           authority = slash < 0 ? "" : afterSlashes.substring(slash + 1); // dns:///host:port
+        } else if (authority.isEmpty() && slash >= 0) {
+          authority = afterSlashes.substring(slash + 1); // scheme:///endpoint, for a name resolver of that scheme
         }
         if (authority.isEmpty()) {
           throw new IllegalArgumentException("target has no authority: " + text);

@@ -64,7 +64,20 @@ public interface TransportProvider {
   }
 
   /**
-   * A client transport for one channel.
+   * Checks that {@link #newClientTransport} would accept {@code config}, without creating anything:
+   * a channel whose transports are created later, one per resolved address, calls it when it is
+   * built so that a bad setting fails {@code build()}, not the first call. Defaults to accepting
+   * everything.
+   *
+   * @param config the channel's settings (no address yet)
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  default void checkClientConfig(ClientTransportConfig config) {}
+
+  /**
+   * A client transport for one channel, or for one address of a channel's target (when
+   * {@link ClientTransportConfig#address()} is set: providers that serve {@code dns} or
+   * {@code unix} connect to the addresses a channel's name resolver gives).
    *
    * @param config the channel's settings
    * @return a new client transport

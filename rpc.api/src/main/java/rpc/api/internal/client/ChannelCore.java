@@ -10,15 +10,23 @@ import java.util.concurrent.TimeUnit;
 import rpc.api.CallOptions;
 import rpc.api.ClientInterceptor;
 import rpc.api.ClientStream;
+import rpc.api.ConnectivityState;
 import rpc.api.MethodDescriptor;
 import rpc.api.Status;
 import rpc.api.StatusException;
 import rpc.api.internal.HandlerCall;
 import rpc.api.internal.Transports;
+import rpc.api.internal.balancer.Balancers;
+import rpc.api.internal.balancer.LoadBalancedTransport;
+import rpc.api.internal.balancer.Resolvers;
 import rpc.api.spi.ClientCall;
 import rpc.api.spi.ClientTransport;
 import rpc.api.spi.ClientTransportConfig;
+import rpc.api.spi.LoadBalancerProvider;
+import rpc.api.spi.NameResolver;
+import rpc.api.spi.NameResolverProvider;
 import rpc.api.spi.Target;
+import rpc.api.spi.TransportProvider;
 
 /**
  * The machinery behind {@link rpc.api.Channel}: the interceptor chain over the transport, and the
@@ -49,23 +57,49 @@ public final class ChannelCore {
     }
     all.add(DeadlineInterceptor.INSTANCE);
     this.chain = List.copyOf(all);
+    transport.watchState(this::stateMayHaveChanged);
   }
 
   /**
    * Selects the transport and creates the channel machinery; {@code inheritHandler}: calls made on a
    * server handler's thread inherit its deadline and cancellation; {@code completions} runs the
-   * completion of asynchronous calls (null: a new virtual thread each).
+   * completion of asynchronous calls (null: a new virtual thread each); {@code resolvers} are name
+   * resolvers given to this channel; {@code policy} names the load-balancing policy (null: the
+   * default). A target a name resolver knows, carried by a network transport, gets a resolver and
+   * a balancer in front of one transport per address; any other target (in-process) goes to its
+   * transport directly.
    */
   public static ChannelCore create(ClientTransportConfig config, String transportName,
-      List<ClientInterceptor> interceptors, boolean inheritHandler, Executor completions) {
-    Transports.Selection selected = Transports.select(config.target(), transportName);
-    Transports.checkOptionKeys(selected.provider(), "channel", selected.provider().clientOptionKeys(),
-        config.options());
-    ClientTransportConfig resolved = selected.target() == config.target() ? config
-        : new ClientTransportConfig(selected.target(), config.maxInboundMessageSize(), config.sslContext(),
+      List<ClientInterceptor> interceptors, boolean inheritHandler, Executor completions,
+      List<NameResolverProvider> resolvers, String policy) {
+    LoadBalancerProvider balancer = Balancers.find(policy == null ? Balancers.DEFAULT : policy);
+    Target target = config.target();
+    NameResolverProvider resolver = Resolvers.find(target.scheme(), resolvers);
+    TransportProvider provider = resolver == null ? null : Transports.selectForAddresses(target, transportName);
+    ClientTransportConfig effective = config;
+    if (provider == null) {
+      Transports.Selection selected = Transports.select(target, transportName);
+      provider = selected.provider();
+      if (selected.target() != target) { // "name:port" read as an address
+        effective = new ClientTransportConfig(selected.target(), config.maxInboundMessageSize(), config.sslContext(),
             config.userAgent(), config.idleTimeout(), config.keepAliveTime(), config.options());
-    ClientTransport transport = selected.provider().newClientTransport(resolved);
-    return new ChannelCore(resolved.target(), selected.provider().name(), transport, interceptors, inheritHandler,
+        resolver = Transports.acceptsAddresses(provider) ? Resolvers.find(selected.target().scheme(), resolvers) : null;
+      } else {
+        resolver = null;
+      }
+    }
+    Transports.checkOptionKeys(provider, "channel", provider.clientOptionKeys(), effective.options());
+    ClientTransport transport;
+    if (resolver != null) {
+      Target t = effective.target();
+      boolean tls = t.scheme().equals("https") || effective.sslContext() != null;
+      NameResolver nameResolver = resolver.newNameResolver(t, tls ? 443 : 80); // checks the target now
+      provider.checkClientConfig(effective);
+      transport = new LoadBalancedTransport(effective, nameResolver, balancer, provider);
+    } else {
+      transport = provider.newClientTransport(effective);
+    }
+    return new ChannelCore(effective.target(), provider.name(), transport, interceptors, inheritHandler,
         completions == null ? rpc.api.internal.VirtualThreads.EXECUTOR : completions);
   }
 
@@ -131,11 +165,52 @@ public final class ChannelCore {
   public void shutdown() {
     shutdown = true;
     transport.shutdown();
+    stateMayHaveChanged();
   }
 
   public void shutdownNow() {
     shutdown = true;
     transport.shutdownNow();
+    stateMayHaveChanged();
+  }
+
+  // ---- connectivity state ----
+
+  /** The channel's state; with {@code connect}, an IDLE channel starts connecting. */
+  public ConnectivityState state(boolean connect) {
+    if (shutdown) {
+      return ConnectivityState.SHUTDOWN;
+    }
+    ConnectivityState s = transport.state();
+    if (connect && s == ConnectivityState.IDLE) {
+      transport.connect();
+    }
+    return s;
+  }
+
+  /** Runs {@code callback} on a new virtual thread once the state is no longer {@code source}. */
+  public void notifyWhenStateChanged(ConnectivityState source, Runnable callback) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(callback, "callback");
+    stateWatchers.add(new StateWatcher(source, callback));
+    stateMayHaveChanged(); // it may have changed already
+  }
+
+  private record StateWatcher(ConnectivityState source, Runnable callback) {}
+
+  private final java.util.concurrent.CopyOnWriteArrayList<StateWatcher> stateWatchers =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private void stateMayHaveChanged() {
+    if (stateWatchers.isEmpty()) {
+      return;
+    }
+    ConnectivityState now = state(false);
+    for (StateWatcher w : stateWatchers) {
+      if (w.source() != now && stateWatchers.remove(w)) {
+        rpc.api.internal.VirtualThreads.start(w.callback());
+      }
+    }
   }
 
   public boolean isShutdown() {

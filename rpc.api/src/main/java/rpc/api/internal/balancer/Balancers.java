@@ -1,0 +1,65 @@
+package rpc.api.internal.balancer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+import rpc.api.spi.LoadBalancerProvider;
+
+/** Finds a load-balancing policy by name: the built-in ones, then those found with ServiceLoader. Thread-safe. */
+public final class Balancers {
+  /** The default policy, as in gRPC. */
+  public static final String DEFAULT = PickFirst.NAME;
+  private static final List<LoadBalancerProvider> BUILT_IN = List.of(new PickFirst.Provider(), new RoundRobin.Provider());
+  private static volatile List<LoadBalancerProvider> loaded;
+
+  private Balancers() {}
+
+  /**
+   * The provider of {@code policy}.
+   *
+   * @throws IllegalArgumentException naming the policies there are
+   */
+  public static LoadBalancerProvider find(String policy) {
+    for (LoadBalancerProvider p : all()) {
+      if (p.policy().equals(policy)) {
+        return p;
+      }
+    }
+    TreeSet<String> names = new TreeSet<>();
+    all().forEach(p -> names.add(p.policy()));
+    throw new IllegalArgumentException("unknown load-balancing policy '" + policy + "'; known: " + names
+        + " (others come from modules that provide rpc.api.spi.LoadBalancerProvider)");
+  }
+
+  private static List<LoadBalancerProvider> all() {
+    List<LoadBalancerProvider> list = loaded;
+    if (list == null) {
+      List<LoadBalancerProvider> found = new ArrayList<>(BUILT_IN);
+      addAll(found, ServiceLoader.load(LoadBalancerProvider.class));
+      addAll(found, ServiceLoader.load(LoadBalancerProvider.class, Balancers.class.getClassLoader()));
+      list = List.copyOf(found);
+      loaded = list;
+    }
+    return list;
+  }
+
+  private static void addAll(List<LoadBalancerProvider> into, ServiceLoader<LoadBalancerProvider> loader) {
+    var it = loader.iterator();
+    while (true) {
+      LoadBalancerProvider p;
+      try {
+        if (!it.hasNext()) {
+          return;
+        }
+        p = it.next();
+      } catch (ServiceConfigurationError e) {
+        continue; // a broken provider must not hide the others
+      }
+      if (into.stream().noneMatch(q -> q.getClass() == p.getClass())) {
+        into.add(p);
+      }
+    }
+  }
+}

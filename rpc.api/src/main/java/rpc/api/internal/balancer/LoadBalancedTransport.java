@@ -1,0 +1,414 @@
+package rpc.api.internal.balancer;
+
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import rpc.api.CallOptions;
+import rpc.api.ConnectivityState;
+import rpc.api.MethodDescriptor;
+import rpc.api.Status;
+import rpc.api.spi.ClientCall;
+import rpc.api.spi.ClientTransport;
+import rpc.api.spi.ClientTransportConfig;
+import rpc.api.spi.LoadBalancer;
+import rpc.api.spi.LoadBalancerProvider;
+import rpc.api.spi.NameResolver;
+import rpc.api.spi.SerialExecutor;
+import rpc.api.spi.TransportProvider;
+
+/**
+ * A channel's calls spread over the addresses its target resolves to: a {@link NameResolver}
+ * feeds a {@link LoadBalancer}, which keeps one client transport (subchannel) per address it uses
+ * and publishes a picker; each new call asks the picker for a subchannel and goes straight to that
+ * subchannel's transport. A call the picker cannot place yet (no connection is READY) is a
+ * {@link PendingCall}, held until a picker places it, its deadline passes or it is cancelled.
+ *
+ * <p>The channel leaves IDLE on its first call (or {@link #connect()}): only then does it resolve
+ * and connect. Resolver results, subchannel state changes and the balancer's own methods run one at
+ * a time on a {@link SerialExecutor} with no thread of its own.
+ *
+ * <p>Thread-safe.
+ */
+public final class LoadBalancedTransport implements ClientTransport {
+  private static final System.Logger LOG = System.getLogger("rpc.api.balancer");
+
+  private final ClientTransportConfig config;
+  private final TransportProvider provider;
+  private final NameResolver resolver;
+  private final LoadBalancer balancer;
+  private final SerialExecutor serial = new SerialExecutor();
+
+  private final ReentrantLock lock = new ReentrantLock();
+  /** Calls waiting for a pick; under {@link #lock}. */
+  private final Set<PendingCall<?, ?>> pending = new java.util.LinkedHashSet<>();
+  private volatile LoadBalancer.Picker picker = (m, o) -> LoadBalancer.Pick.queue();
+  private volatile ConnectivityState state = ConnectivityState.IDLE;
+  private volatile boolean shutdown;
+  /** Every subchannel transport made, until it terminates: what {@link #awaitTermination} waits for. */
+  private final Set<ClientTransport> transports = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch balancerStopped = new CountDownLatch(1);
+  private volatile Runnable onStateChange = () -> { };
+  // Serial-confined:
+  private boolean resolverStarted;
+  private boolean stopped;
+
+  /**
+   * A balanced transport for {@code config}'s target.
+   *
+   * @param resolver resolves the target (not started)
+   * @param policy creates the balancer
+   * @param provider creates one client transport per address
+   */
+  public LoadBalancedTransport(ClientTransportConfig config, NameResolver resolver, LoadBalancerProvider policy,
+      TransportProvider provider) {
+    this.config = config;
+    this.resolver = resolver;
+    this.provider = provider;
+    this.balancer = policy.newLoadBalancer(new Helper());
+  }
+
+  @Override
+  public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
+    LoadBalancer.Pick pick = pick(picker, method, options);
+    if (pick != null && pick.subchannel() instanceof Sub sub) {
+      return sub.transport.newCall(method, options);
+    }
+    return new PendingCall<>(this, method, options);
+  }
+
+  /** The picker's decision, or null if the picker itself failed (then the call waits for the next one). */
+  static LoadBalancer.Pick pick(LoadBalancer.Picker picker, MethodDescriptor<?, ?> method, CallOptions options) {
+    try {
+      return picker.pick(method, options);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "load balancer picker " + picker + " failed", e);
+      return null;
+    }
+  }
+
+  // ---- pending calls ----
+
+  /**
+   * Holds {@code call} until a picker places it; returns the picker it must try first, or null if
+   * the channel is shut down (the call then fails).
+   */
+  LoadBalancer.Picker hold(PendingCall<?, ?> call) {
+    LoadBalancer.Picker p;
+    boolean wake;
+    lock.lock();
+    try {
+      if (shutdown && balancerStoppedNow()) {
+        return null;
+      }
+      pending.add(call);
+      p = picker;
+      wake = state == ConnectivityState.IDLE;
+    } finally {
+      lock.unlock();
+    }
+    if (wake) {
+      connect();
+    }
+    return p;
+  }
+
+  private boolean balancerStoppedNow() {
+    return balancerStopped.getCount() == 0;
+  }
+
+  /** The call left the queue (placed, failed or cancelled). */
+  void release(PendingCall<?, ?> call) {
+    boolean last;
+    lock.lock();
+    try {
+      last = pending.remove(call) && pending.isEmpty() && shutdown;
+    } finally {
+      lock.unlock();
+    }
+    if (last) {
+      serial.execute(this::stopIfDone);
+    }
+  }
+
+  /** A subchannel's transport for a pick, or null if the pick did not name one of ours. */
+  ClientTransport transportOf(LoadBalancer.Pick pick) {
+    return pick != null && pick.subchannel() instanceof Sub sub ? sub.transport : null;
+  }
+
+  // ---- state ----
+
+  @Override
+  public ConnectivityState state() {
+    return state;
+  }
+
+  @Override
+  public Status failure() {
+    return null;
+  }
+
+  @Override
+  public void connect() {
+    if (state == ConnectivityState.IDLE && !shutdown) {
+      serial.execute(this::exitIdle);
+    }
+  }
+
+  private void exitIdle() {
+    if (stopped) {
+      return;
+    }
+    if (!resolverStarted) {
+      resolverStarted = true;
+      setState(ConnectivityState.CONNECTING, null);
+      try {
+        resolver.start(new ResolverListener());
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "name resolver " + resolver + " failed to start", e);
+        balancer.resolutionFailed(Status.UNAVAILABLE.withDescription("name resolver for " + config.target().text()
+            + " failed: " + e).withCause(e));
+      }
+    } else {
+      balancer.requestConnection();
+    }
+  }
+
+  @Override
+  public void watchState(Runnable onChange) {
+    this.onStateChange = onChange;
+  }
+
+  /** Under the serial executor or the lock-free paths: publishes a state and, with a picker, re-picks. */
+  private void setState(ConnectivityState newState, LoadBalancer.Picker newPicker) {
+    List<PendingCall<?, ?>> retry = null;
+    lock.lock();
+    try {
+      if (!shutdown) {
+        state = newState;
+      }
+      if (newPicker != null) {
+        picker = newPicker;
+        if (!pending.isEmpty()) {
+          retry = new ArrayList<>(pending);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (retry != null) {
+      for (PendingCall<?, ?> call : retry) {
+        call.retry(newPicker);
+      }
+    }
+    onStateChange.run();
+  }
+
+  // ---- lifecycle ----
+
+  @Override
+  public void shutdown() {
+    lock.lock();
+    try {
+      shutdown = true;
+      state = ConnectivityState.SHUTDOWN;
+    } finally {
+      lock.unlock();
+    }
+    onStateChange.run();
+    serial.execute(this::stopIfDone);
+  }
+
+  /** Serial: once shut down and no call is waiting for a pick, stops resolving and balancing. */
+  private void stopIfDone() {
+    boolean idle;
+    lock.lock();
+    try {
+      idle = pending.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+    if (stopped || !shutdown || !idle) {
+      return;
+    }
+    stopped = true;
+    resolver.shutdown();
+    balancer.shutdown(); // graceful for each subchannel: its calls finish
+    balancerStopped.countDown();
+  }
+
+  @Override
+  public void shutdownNow() {
+    List<PendingCall<?, ?>> waiting;
+    lock.lock();
+    try {
+      shutdown = true;
+      state = ConnectivityState.SHUTDOWN;
+      waiting = new ArrayList<>(pending);
+    } finally {
+      lock.unlock();
+    }
+    Status status = Status.UNAVAILABLE.withDescription("channel to " + config.target().text() + " was shut down");
+    for (PendingCall<?, ?> call : waiting) {
+      call.cancel(status);
+    }
+    onStateChange.run();
+    serial.execute(this::stopIfDone);
+    for (ClientTransport t : List.copyOf(transports)) {
+      t.shutdownNow();
+    }
+  }
+
+  @Override
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    if (!balancerStopped.await(timeout, unit)) {
+      return false;
+    }
+    for (ClientTransport t : List.copyOf(transports)) {
+      if (!t.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "LoadBalancedTransport{" + config.target().text() + ", " + state + "}";
+  }
+
+  // ---- the balancer's view ----
+
+  private final class ResolverListener implements NameResolver.Listener {
+    @Override
+    public void onAddresses(List<SocketAddress> addresses) {
+      List<SocketAddress> copy = List.copyOf(addresses);
+      if (copy.isEmpty()) {
+        throw new IllegalArgumentException("no addresses: report that with onError");
+      }
+      serial.execute(() -> {
+        if (!stopped) {
+          balancer.addressesChanged(copy);
+        }
+      });
+    }
+
+    @Override
+    public void onError(Status error) {
+      serial.execute(() -> {
+        if (!stopped) {
+          LOG.log(System.Logger.Level.DEBUG, () -> "resolving " + config.target().text() + " failed: "
+              + error.description());
+          balancer.resolutionFailed(error);
+        }
+      });
+    }
+  }
+
+  private final class Helper implements LoadBalancer.Helper {
+    @Override
+    public LoadBalancer.Subchannel newSubchannel(SocketAddress address) {
+      ClientTransport t = provider.newClientTransport(config.withAddress(address));
+      Sub sub = new Sub(address, t);
+      transports.add(t);
+      t.watchState(() -> serial.execute(sub::stateMayHaveChanged));
+      return sub;
+    }
+
+    @Override
+    public void updateState(ConnectivityState newState, LoadBalancer.Picker newPicker) {
+      if (newState == ConnectivityState.SHUTDOWN) {
+        throw new IllegalArgumentException("a balancer does not shut the channel down");
+      }
+      setState(newState, java.util.Objects.requireNonNull(newPicker, "picker"));
+    }
+
+    @Override
+    public void refreshResolution() {
+      if (resolverStarted && !stopped) {
+        resolver.refresh();
+      }
+    }
+
+    @Override
+    public String target() {
+      return config.target().text();
+    }
+  }
+
+  /** A subchannel: one address, one client transport, the state last told to the balancer. */
+  private final class Sub implements LoadBalancer.Subchannel {
+    private final SocketAddress address;
+    final ClientTransport transport;
+    private volatile ConnectivityState reported;
+    private boolean shutDown;
+
+    Sub(SocketAddress address, ClientTransport transport) {
+      this.address = address;
+      this.transport = transport;
+      ConnectivityState initial = transport.state(); // READY for a transport that never changes state
+      this.reported = initial == ConnectivityState.SHUTDOWN ? ConnectivityState.IDLE : initial;
+    }
+
+    /** Serial. */
+    void stateMayHaveChanged() {
+      if (shutDown || stopped) {
+        return;
+      }
+      ConnectivityState now = transport.state();
+      if (now != reported && now != ConnectivityState.SHUTDOWN) {
+        reported = now;
+        LOG.log(System.Logger.Level.DEBUG, () -> config.target().text() + ": " + address + " is " + now);
+        balancer.subchannelStateChanged(this, now);
+      }
+    }
+
+    @Override
+    public SocketAddress address() {
+      return address;
+    }
+
+    @Override
+    public ConnectivityState state() {
+      return reported;
+    }
+
+    @Override
+    public Status failure() {
+      return transport.failure();
+    }
+
+    @Override
+    public void connect() {
+      transport.connect();
+    }
+
+    @Override
+    public void shutdown() {
+      if (!shutDown) {
+        shutDown = true;
+        transport.shutdown();
+        // It leaves the set once terminated, so a long-lived channel does not keep every old one.
+        rpc.api.internal.VirtualThreads.start(() -> {
+          try {
+            if (transport.awaitTermination(1, TimeUnit.DAYS)) {
+              transports.remove(transport);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Subchannel{" + address + ", " + reported + "}";
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package rpc.api.spi;
+
+import java.net.SocketAddress;
+import java.util.List;
+import rpc.api.Status;
+
+/**
+ * Turns one channel's target into the addresses of its servers, now and whenever they change.
+ * Created by a {@link NameResolverProvider}. Not thread-safe for its own methods: the channel calls
+ * {@link #start}, {@link #refresh} and {@link #shutdown} one at a time. The {@link Listener} may be
+ * called from any thread, at any time between {@code start} and {@code shutdown}.
+ */
+public interface NameResolver {
+
+  /**
+   * Receives resolution results. Thread-safe: call it from any thread. It never blocks.
+   */
+  interface Listener {
+    /**
+     * The target now resolves to {@code addresses}, in the resolver's order of preference. Replaces
+     * the previous result.
+     *
+     * @param addresses one or more addresses ({@link java.net.InetSocketAddress}, already
+     *     resolved, or {@link java.net.UnixDomainSocketAddress})
+     * @throws IllegalArgumentException if {@code addresses} is empty: report that with {@link #onError}
+     */
+    void onAddresses(List<SocketAddress> addresses);
+
+    /**
+     * Resolution failed. The channel keeps using the last addresses it had, if any; if it has
+     * none, calls fail with {@code error} unless they wait for ready. The resolver tries again by
+     * itself, with backoff.
+     *
+     * @param error an {@code UNAVAILABLE} status naming the target and the cause
+     */
+    void onError(Status error);
+  }
+
+  /**
+   * Starts resolving; results go to {@code listener}. Does not block (resolve on another thread).
+   * Called once.
+   *
+   * @param listener receives results and errors
+   */
+  void start(Listener listener);
+
+  /**
+   * Asks for a new resolution (a connection failed, say). The resolver may delay it to keep its
+   * rate bounded; several requests in a row may give one resolution. Does not block.
+   */
+  void refresh();
+
+  /** Stops resolving; no listener call starts afterwards. Idempotent. */
+  void shutdown();
+}
