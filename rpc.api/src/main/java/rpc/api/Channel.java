@@ -263,6 +263,7 @@ public final class Channel implements AutoCloseable {
     private final Map<String, String> options = new HashMap<>();
     private final List<NameResolverProvider> resolvers = new ArrayList<>();
     private String loadBalancingPolicy;
+    private Map<String, ?> serviceConfig;
 
     private Builder(String target) {
       this.target = Objects.requireNonNull(target, "target");
@@ -293,17 +294,47 @@ public final class Channel implements AutoCloseable {
     }
 
     /**
-     * The load-balancing policy spreading calls over the addresses the target resolves to:
-     * {@code "pick_first"} (the default, as in gRPC: one connection, to the first address that
-     * answers; the next one when it fails) or {@code "round_robin"} (a connection to every address,
-     * calls taken in turn by those that are READY); others come from modules providing
-     * {@link rpc.api.spi.LoadBalancerProvider}. Unknown names fail {@link #build()}.
+     * The load-balancing policy spreading calls over the addresses the target resolves to, unless
+     * the {@linkplain #defaultServiceConfig service config} names one: {@code "pick_first"} (the
+     * default, as in gRPC: one connection, to the first address that answers; the next one when it
+     * fails) or {@code "round_robin"} (a connection to every address, calls taken in turn by those
+     * that are READY); others come from modules providing {@link rpc.api.spi.LoadBalancerProvider}.
+     * Unknown names fail {@link #build()}. As grpc-java's {@code defaultLoadBalancingPolicy}.
      *
      * @param policy the policy's name
      * @return this builder
      */
-    public Builder loadBalancingPolicy(String policy) {
+    public Builder defaultLoadBalancingPolicy(String policy) {
       this.loadBalancingPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * The service config (grpc's {@code doc/service_config.md}), as the JSON object model a JSON
+     * parser gives: {@code Map<String, ?>} for objects, {@code List<?>} for arrays, {@code String},
+     * {@code Number} ({@code Double} or any other), {@code Boolean}. As grpc-java's
+     * {@code defaultServiceConfig}. It may set, per method ({@code methodConfig} with
+     * {@code name: [{service, method}]}, a whole service with no {@code method}, every method with
+     * an empty name): {@code timeout} ({@code "1.5s"}; the earlier of it and the call's own deadline
+     * applies), {@code waitForReady}, {@code maxRequestMessageBytes},
+     * {@code maxResponseMessageBytes}, and one of {@code retryPolicy} ({@code maxAttempts} up to 5,
+     * {@code initialBackoff}, {@code maxBackoff}, {@code backoffMultiplier},
+     * {@code retryableStatusCodes}) and {@code hedgingPolicy} ({@code maxAttempts},
+     * {@code hedgingDelay}, {@code nonFatalStatusCodes}); and for the channel
+     * {@code retryThrottling} ({@code maxTokens}, {@code tokenRatio}) and
+     * {@code loadBalancingConfig} ({@code [{"round_robin": {}}]}, the first known policy wins over
+     * {@link #defaultLoadBalancingPolicy}). Retries and hedges happen only before the response
+     * headers arrive, keep at most 1 MiB of request messages per call (16 MiB per channel) for
+     * replay, and send {@code grpc-previous-rpc-attempts}; a server's
+     * {@code grpc-retry-pushback-ms} trailer sets the next delay (or, negative, stops retrying). A
+     * malformed config fails {@link #build()} with an {@link IllegalArgumentException} naming the
+     * field. {@code rpc.api.ServiceConfigs} in ... reads one from JSON text.
+     *
+     * @param config the service config, or null for none
+     * @return this builder
+     */
+    public Builder defaultServiceConfig(Map<String, ?> config) {
+      this.serviceConfig = config;
       return this;
     }
 
@@ -455,7 +486,7 @@ public final class Channel implements AutoCloseable {
       ClientTransportConfig config = new ClientTransportConfig(t, maxInboundMessageSize, sslContext, userAgent,
           idleTimeout, keepAliveTime, options);
       return new Channel(ChannelCore.create(config, transport, List.copyOf(interceptors), inheritHandler, executor,
-          List.copyOf(resolvers), loadBalancingPolicy), defaults);
+          List.copyOf(resolvers), loadBalancingPolicy, serviceConfig), defaults);
     }
   }
 }

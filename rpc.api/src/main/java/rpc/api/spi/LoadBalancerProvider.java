@@ -3,7 +3,7 @@ package rpc.api.spi;
 /**
  * Creates load balancers of one policy ({@code "pick_first"}, {@code "round_robin"}). Found with
  * {@link java.util.ServiceLoader} ({@code provides rpc.api.spi.LoadBalancerProvider with ...}) and
- * chosen by name with {@code Channel.Builder.loadBalancingPolicy}. rpc.api has {@code pick_first}
+ * chosen by name with {@code Channel.Builder.defaultLoadBalancingPolicy}. rpc.api has {@code pick_first}
  * (the default, as in gRPC) and {@code round_robin}. Implementations must be thread-safe and have a
  * cheap constructor that never throws.
  */

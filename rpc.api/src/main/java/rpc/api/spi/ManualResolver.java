@@ -18,7 +18,7 @@ import rpc.api.Status;
  * ManualResolver backends = new ManualResolver("backends");
  * backends.setAddresses(List.of(new InetSocketAddress("10.0.0.1", 50051), new InetSocketAddress("10.0.0.2", 50051)));
  * Channel channel = Channel.newBuilder("backends:///orders").nameResolver(backends)
- *     .loadBalancingPolicy("round_robin").build();
+ *     .defaultLoadBalancingPolicy("round_robin").build();
  * }</pre>
  *
  * <p>Thread-safe. One resolver may serve several channels; each gets every update. Until the first

@@ -11,6 +11,6 @@ class JettyRoundRobinConformanceTest extends JettyConformanceTest {
 
   @Override
   protected Channel.Builder configureChannel(Channel.Builder builder) {
-    return super.configureChannel(builder).loadBalancingPolicy("round_robin");
+    return super.configureChannel(builder).defaultLoadBalancingPolicy("round_robin");
   }
 }

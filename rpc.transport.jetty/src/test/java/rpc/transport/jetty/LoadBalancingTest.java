@@ -87,7 +87,7 @@ class LoadBalancingTest {
   @Test
   void roundRobinSpreadsTenThousandCallsEvenlyOverThreeServersOfOneName() throws Exception {
     int port = threeReplicas("spread.rpc-test");
-    Channel channel = open(Channel.newBuilder("dns:///spread.rpc-test:" + port).loadBalancingPolicy("round_robin"));
+    Channel channel = open(Channel.newBuilder("dns:///spread.rpc-test:" + port).defaultLoadBalancingPolicy("round_robin"));
     List<String> labels = List.of("127.0.0.1:" + port, "127.0.0.2:" + port, "127.0.0.3:" + port);
     untilEachAnswered(channel, labels);
     replicas.resetCounts();
@@ -154,7 +154,7 @@ class LoadBalancingTest {
   @Test
   void roundRobinKeepsServingWhenOneOfThreeServersStops() throws Exception {
     int port = threeReplicas("lose-one.rpc-test");
-    Channel channel = open(Channel.newBuilder("dns:///lose-one.rpc-test:" + port).loadBalancingPolicy("round_robin"));
+    Channel channel = open(Channel.newBuilder("dns:///lose-one.rpc-test:" + port).defaultLoadBalancingPolicy("round_robin"));
     untilEachAnswered(channel, List.of("127.0.0.1:" + port, "127.0.0.2:" + port, "127.0.0.3:" + port));
     Server third = findServer("127.0.0.3", port);
     third.shutdown(); // graceful: GOAWAY, calls in flight finish
@@ -187,7 +187,7 @@ class LoadBalancingTest {
     Server a = replicas.start("127.0.0.1", 0);
     Server b = replicas.start("127.0.0.2", 0);
     Channel channel = open(Channel.newBuilder("ipv4:127.0.0.1:" + a.port() + ",127.0.0.2:" + b.port())
-        .loadBalancingPolicy("round_robin"));
+        .defaultLoadBalancingPolicy("round_robin"));
     untilEachAnswered(channel, List.of("127.0.0.1:" + a.port(), "127.0.0.2:" + b.port()));
   }
 
@@ -200,7 +200,7 @@ class LoadBalancingTest {
     e = assertThrows(IllegalArgumentException.class, () -> Channel.newBuilder("ipv4:127.0.0.1:99999").build());
     assertTrue(e.getMessage().contains("invalid port"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> Channel.newBuilder("dns:///x.rpc-test:80").loadBalancingPolicy("least_busy").build());
+        () -> Channel.newBuilder("dns:///x.rpc-test:80").defaultLoadBalancingPolicy("least_busy").build());
     assertTrue(e.getMessage().contains("least_busy") && e.getMessage().contains("round_robin"), e.getMessage());
   }
 
@@ -282,7 +282,7 @@ class LoadBalancingTest {
     ManualResolver backends = new ManualResolver("backends");
     backends.setAddresses(List.of(new InetSocketAddress("127.0.0.1", a.port())));
     Channel channel = open(Channel.newBuilder("backends:///orders").nameResolver(backends)
-        .loadBalancingPolicy("round_robin"));
+        .defaultLoadBalancingPolicy("round_robin"));
     assertEquals("127.0.0.1:" + a.port(), who(channel));
     backends.setAddresses(List.of(new InetSocketAddress("127.0.0.2", b.port())));
     Waits.until("calls go to the new address", () -> ("127.0.0.2:" + b.port()).equals(who(channel)), WAIT);

@@ -33,6 +33,13 @@ public final class Balancers {
         + " (others come from modules that provide rpc.api.spi.LoadBalancerProvider)");
   }
 
+  /** {@return the names of every policy available} */
+  public static java.util.Set<String> names() {
+    TreeSet<String> names = new TreeSet<>();
+    all().forEach(p -> names.add(p.policy()));
+    return names;
+  }
+
   private static List<LoadBalancerProvider> all() {
     List<LoadBalancerProvider> list = loaded;
     if (list == null) {

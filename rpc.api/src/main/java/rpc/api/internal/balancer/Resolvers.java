@@ -103,7 +103,7 @@ public final class Resolvers {
     private static List<SocketAddress> literalList(Target target, int defaultPort) {
       boolean v6 = target.scheme().equals("ipv6");
       List<SocketAddress> out = new ArrayList<>();
-      for (String part : target.authority().split(",")) {
+      for (String part : target.authority().split(",", -1)) {
         String p = part.strip();
         if (p.isEmpty()) {
           throw new IllegalArgumentException("empty address in target " + target.text());

@@ -19,6 +19,7 @@ import rpc.api.internal.Transports;
 import rpc.api.internal.balancer.Balancers;
 import rpc.api.internal.balancer.LoadBalancedTransport;
 import rpc.api.internal.balancer.Resolvers;
+import rpc.api.internal.config.ServiceConfig;
 import rpc.api.spi.ClientCall;
 import rpc.api.spi.ClientTransport;
 import rpc.api.spi.ClientTransportConfig;
@@ -40,18 +41,27 @@ public final class ChannelCore {
   private final Executor completions;
   private volatile boolean shutdown;
 
+  private volatile ServiceConfig serviceConfig;
+  private final RetriableCall.Throttle throttle;
+  private final RetriableCall.Budget retryBudget = new RetriableCall.Budget();
+
   private ChannelCore(Target target, String transportName, ClientTransport transport,
-      List<ClientInterceptor> interceptors, boolean inheritHandler, Executor completions) {
+      List<ClientInterceptor> interceptors, boolean inheritHandler, Executor completions, ServiceConfig serviceConfig) {
     this.target = target;
     this.transportName = transportName;
     this.transport = transport;
     this.completions = completions;
+    this.serviceConfig = serviceConfig;
+    this.throttle = serviceConfig.throttling() == null ? null : new RetriableCall.Throttle(serviceConfig.throttling());
     List<ClientInterceptor> all = new ArrayList<>(interceptors);
     // The library's own per-call features, innermost: the options' headers, tracing (outside the
-    // deadline, so tracers see the status the application sees), what a call made by a server
-    // handler inherits from the handler's call, the deadline.
+    // deadline, so tracers see the status the application sees), the service config's settings of
+    // the method, what a call made by a server handler inherits from the handler's call, the deadline.
     all.add(OptionHeadersInterceptor.INSTANCE);
     all.add(TracingInterceptor.INSTANCE);
+    if (!serviceConfig.methods().isEmpty()) {
+      all.add(new ServiceConfigInterceptor(() -> this.serviceConfig));
+    }
     if (inheritHandler) {
       all.add(HandlerContextInterceptor.INSTANCE);
     }
@@ -64,15 +74,19 @@ public final class ChannelCore {
    * Selects the transport and creates the channel machinery; {@code inheritHandler}: calls made on a
    * server handler's thread inherit its deadline and cancellation; {@code completions} runs the
    * completion of asynchronous calls (null: a new virtual thread each); {@code resolvers} are name
-   * resolvers given to this channel; {@code policy} names the load-balancing policy (null: the
-   * default). A target a name resolver knows, carried by a network transport, gets a resolver and
+   * resolvers given to this channel; {@code policy} names the load-balancing policy used when the
+   * service config names none (null: pick_first); {@code serviceConfigJson} is the service config
+   * as a JSON object model (null: none). A target a name resolver knows, carried by a network transport, gets a resolver and
    * a balancer in front of one transport per address; any other target (in-process) goes to its
    * transport directly.
    */
   public static ChannelCore create(ClientTransportConfig config, String transportName,
       List<ClientInterceptor> interceptors, boolean inheritHandler, Executor completions,
-      List<NameResolverProvider> resolvers, String policy) {
-    LoadBalancerProvider balancer = Balancers.find(policy == null ? Balancers.DEFAULT : policy);
+      List<NameResolverProvider> resolvers, String policy, java.util.Map<String, ?> serviceConfigJson) {
+    ServiceConfig serviceConfig = serviceConfigJson == null ? ServiceConfig.EMPTY
+        : ServiceConfig.parse(serviceConfigJson, Balancers.names());
+    String chosen = serviceConfig.loadBalancingPolicy() != null ? serviceConfig.loadBalancingPolicy() : policy;
+    LoadBalancerProvider balancer = Balancers.find(chosen == null ? Balancers.DEFAULT : chosen);
     Target target = config.target();
     NameResolverProvider resolver = Resolvers.find(target.scheme(), resolvers);
     TransportProvider provider = resolver == null ? null : Transports.selectForAddresses(target, transportName);
@@ -100,7 +114,7 @@ public final class ChannelCore {
       transport = provider.newClientTransport(effective);
     }
     return new ChannelCore(effective.target(), provider.name(), transport, interceptors, inheritHandler,
-        completions == null ? rpc.api.internal.VirtualThreads.EXECUTOR : completions);
+        completions == null ? rpc.api.internal.VirtualThreads.EXECUTOR : completions, serviceConfig);
   }
 
   public Target target() {
@@ -115,6 +129,13 @@ public final class ChannelCore {
   private <Req, Resp> ClientCall<Req, Resp> transportCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
     if (shutdown) {
       return new FailedCall<>(method, Status.UNAVAILABLE.withDescription("channel to " + target.text() + " is closed"));
+    }
+    ServiceConfig sc = serviceConfig;
+    if (!sc.methods().isEmpty()) {
+      ServiceConfig.MethodConfig mc = sc.forMethod(method.fullName());
+      if (mc != null && (mc.retry() != null || mc.hedging() != null)) {
+        return new RetriableCall<>(method, options, mc, throttle, retryBudget, transport::newCall);
+      }
     }
     return transport.newCall(method, options);
   }
