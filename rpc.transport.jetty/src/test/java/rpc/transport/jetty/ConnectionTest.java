@@ -35,6 +35,8 @@ class ConnectionTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final MethodDescriptor<String, String> HOLD = MethodDescriptor.of(
       "test.Conn/Hold", MethodDescriptor.Kind.UNARY, Fixtures.STRING, Fixtures.STRING);
+  private static final MethodDescriptor<String, String> COUNT = MethodDescriptor.of(
+      "test.Conn/Count", MethodDescriptor.Kind.UNARY, Fixtures.STRING, Fixtures.STRING);
 
   private final CountDownLatch release = new CountDownLatch(1);
   private final AtomicInteger running = new AtomicInteger();
@@ -63,6 +65,11 @@ class ConnectionTest {
             running.decrementAndGet();
           }
           return "held:" + req;
+        })
+        .unary(COUNT, (req, ctx) -> {
+          maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+          running.decrementAndGet();
+          return "counted:" + req;
         })
         .build();
   }
@@ -183,6 +190,23 @@ class ConnectionTest {
       assertEquals("held:c" + i, calls.get(i).get(20, TimeUnit.SECONDS));
     }
     assertEquals(2, maxRunning.get());
+  }
+
+  @Test
+  void twoHundredCallsThroughTwoStreamSlotsAllComplete() throws Exception {
+    // Each call that ends frees its slot and so opens the next waiting one: 198 calls wait at the
+    // start, and every one of them must be woken by a slot freeing, not found by a timer.
+    Server server = server("127.0.0.1:0", Server.newBuilder().maxConcurrentStreams(2));
+    Channel channel = channel(Channel.newBuilder("127.0.0.1:" + server.port()));
+    assertEquals("echo:warm", channel.call(Fixtures.UNARY, "warm")); // the limit is known before the burst
+    List<CompletableFuture<String>> calls = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      calls.add(channel.callAsync(COUNT, "c" + i, CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(50))));
+    }
+    for (int i = 0; i < 200; i++) {
+      assertEquals("counted:c" + i, calls.get(i).get(50, TimeUnit.SECONDS));
+    }
+    assertTrue(maxRunning.get() >= 1 && maxRunning.get() <= 2, "handlers at once: " + maxRunning.get());
   }
 
   @Test

@@ -349,24 +349,34 @@ abstract class CallStream implements Stream.Listener {
 
   /**
    * For the client's opening write: marks a write as pending and hands over the first chunk (or
-   * null) that goes out with the request headers; {@code end[0]} tells whether it ends the stream.
+   * null) that goes out with the request headers; {@link #openingWriteEnds()} tells whether that
+   * write ends the stream.
    */
-  final Chunk takeOpeningChunk(boolean[] end) {
+  final Chunk takeOpeningChunk() {
     lock.lock();
     try {
       Chunk chunk = queue.poll();
       if (chunk != null) {
         inFlightBytes = chunk.size();
         chunk.seal();
-        end[0] = endWithData && queue.isEmpty();
+        writeEnds = endWithData && queue.isEmpty();
       } else {
         inFlightBytes = 0;
-        end[0] = endWithData;
+        writeEnds = endWithData;
       }
       inFlight = chunk;
       writing = true;
-      writeEnds = end[0];
       return chunk;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether the write begun by {@link #takeOpeningChunk()} ends the stream (END_STREAM). */
+  final boolean openingWriteEnds() {
+    lock.lock();
+    try {
+      return writeEnds;
     } finally {
       lock.unlock();
     }

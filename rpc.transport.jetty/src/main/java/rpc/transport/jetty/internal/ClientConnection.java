@@ -2,6 +2,8 @@ package rpc.transport.jetty.internal;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http2.ErrorCode;
 import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.frames.GoAwayFrame;
@@ -11,71 +13,115 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * One HTTP/2 connection of a channel and the events of its session. Its stream slots are counted by
- * the {@link JettyClientTransport} (under the transport's lock), so calls beyond the server's
- * MAX_CONCURRENT_STREAMS wait in the transport's queue instead of failing.
+ * One HTTP/2 connection of a client transport, the events of its session, and its stream slots:
+ * it counts the streams opened on it against the server's SETTINGS_MAX_CONCURRENT_STREAMS, so
+ * calls beyond that limit wait in the {@link ConnectionPool}'s queue instead of being refused by
+ * Jetty. Every freed slot and every SETTINGS frame that may raise the limit wakes the pool.
+ *
+ * <p>Our count of a stream starts before Jetty's (a slot is reserved before the stream is opened)
+ * and ends after it (Jetty closes the stream before telling its listener), so it is never below
+ * Jetty's: a slot we grant is one Jetty has too, except while a SETTINGS frame that lowers the limit
+ * is being applied.
  *
  * <p>Thread-safe.
  */
 final class ClientConnection implements Session.Listener {
-  private final JettyClientTransport transport;
+  private final ConnectionPool pool;
+  private final boolean tls;
   private volatile Session session;
-  /** Streams opened and not yet closed; guarded by the transport's lock. */
-  int active;
-  /** GOAWAY received or the session closed: no new streams; guarded by the transport's lock. */
-  boolean draining;
+  /** Streams reserved or open and not yet closed. */
+  private final AtomicInteger streams = new AtomicInteger();
+  /** The server's SETTINGS_MAX_CONCURRENT_STREAMS; negative for no limit (HTTP/2's initial value). */
+  private volatile int streamLimit = -1;
+  /**
+   * The largest header block Jetty encodes for this connection, kept as Jetty keeps it: the
+   * client's own limit, lowered by each SETTINGS_MAX_HEADER_LIST_SIZE; zero or less for none.
+   */
+  private volatile int headerListLimit;
   private volatile boolean closed;
   private volatile boolean settingsReceived;
   /** Whether the connection has become ready, or failed before that: decided once. */
-  private final java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean settled = new AtomicBoolean();
   private volatile boolean goAwayReceived;
   private volatile long pingSentNanos;
   private volatile long lastPingAckNanos;
   private volatile Scheduler.Task keepAliveTask;
+  private volatile Scheduler.Task settingsTimeout;
 
-  private final boolean tls;
-
-  /** A connection of {@code transport}; {@code tls} says whether it speaks TLS (for error hints). */
-  ClientConnection(JettyClientTransport transport, boolean tls) {
-    this.transport = transport;
+  /**
+   * A connection for {@code pool}; {@code tls} says whether it speaks TLS (for error hints), and
+   * {@code headerListLimit} is the largest header block this client encodes (Jetty's own limit).
+   */
+  ClientConnection(ConnectionPool pool, boolean tls, int headerListLimit) {
+    this.pool = pool;
     this.tls = tls;
+    this.headerListLimit = headerListLimit;
   }
 
   Session session() {
     return session;
   }
 
-  void attach(Session s, Duration idleTimeout) {
+  void attach(Session s, Duration idleTimeout, Scheduler.Task settingsTimeout) {
+    this.settingsTimeout = settingsTimeout;
     this.session = s;
     if (idleTimeout != null) {
       JettyGaps.setIdleTimeout(s, idleTimeout.toMillis());
     }
   }
 
-  /** Whether one more stream may be opened now. Under the transport's lock. */
-  boolean hasSlot() {
+  // ---- stream slots ----
+
+  /** Whether the connection may carry new streams at all (it may still have no free slot). */
+  boolean takesStreams() {
     Session s = session;
-    if (draining || closed || s == null || s.isClosed()) {
-      return false;
+    // After GOAWAY the streams under way finish and no new ones open.
+    return !goAwayReceived && !closed && s != null && !s.isClosed();
+  }
+
+  /** Takes a stream slot; false if the connection takes no streams or all its slots are in use. */
+  boolean tryReserveSlot() {
+    while (takesStreams()) {
+      int open = streams.get();
+      int limit = streamLimit;
+      if (limit >= 0 && open >= limit) {
+        return false;
+      }
+      if (streams.compareAndSet(open, open + 1)) {
+        return true;
+      }
     }
-    int max = JettyGaps.maxLocalStreams(s);
-    return max < 0 || active < max;
+    return false;
+  }
+
+  /** Gives back a slot (the stream closed, or never opened) and wakes the calls waiting for one. */
+  void releaseSlot() {
+    streams.decrementAndGet();
+    pool.dispatch();
+  }
+
+  /** Streams reserved or open (for tests and diagnostics). */
+  int streamsInUse() {
+    return streams.get();
+  }
+
+  /**
+   * The largest request header block this connection may send, or -1 for no limit: Jetty fails the
+   * whole connection when asked to encode more, so calls check first.
+   */
+  int maxHeaderListSize() {
+    int limit = headerListLimit;
+    return limit > 0 ? limit : -1;
   }
 
   boolean isClosed() {
     return closed;
   }
 
-  /** Whether the session is closing or closed without having told us yet. Under the transport's lock. */
-  boolean isGoingAway() {
-    Session s = session;
-    return closed || (s != null && s.isClosed());
-  }
-
   /** Closes the connection (GOAWAY NO_ERROR, then the socket). */
   void close(String reason) {
     Session s = session;
-    stopKeepAlive();
+    stopTimers();
     if (s != null) {
       s.close(ErrorCode.NO_ERROR.code, reason, Callback.NOOP);
     }
@@ -110,8 +156,16 @@ final class ClientConnection implements Session.Listener {
     keepAliveTask = scheduler.schedule(tick[0], periodNanos, TimeUnit.NANOSECONDS);
   }
 
-  private void stopKeepAlive() {
+  private void stopTimers() {
     Scheduler.Task t = keepAliveTask;
+    if (t != null) {
+      t.cancel();
+    }
+    cancelSettingsTimeout();
+  }
+
+  private void cancelSettingsTimeout() {
+    Scheduler.Task t = settingsTimeout;
     if (t != null) {
       t.cancel();
     }
@@ -150,18 +204,38 @@ final class ClientConnection implements Session.Listener {
     return settingsReceived;
   }
 
-  /** Marks the connection's outcome (ready, or failed before) as decided; true the first time only. */
+  /**
+   * Marks the connection's outcome (ready, or failed before that) as decided; true the first time
+   * only.
+   */
   boolean settle() {
-    return settled.compareAndSet(false, true);
+    if (settled.compareAndSet(false, true)) {
+      cancelSettingsTimeout();
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether the connection is up and the server's SETTINGS came, so it may become ready. */
+  boolean canBecomeReady() {
+    return session != null && settingsReceived;
   }
 
   @Override
   public void onSettings(Session s, SettingsFrame frame) {
+    Integer limit = frame.getSettings().get(SettingsFrame.MAX_CONCURRENT_STREAMS);
+    if (limit != null) {
+      streamLimit = limit; // Jetty has applied it already: it tells its listener last
+    }
+    Integer headerList = frame.getSettings().get(SettingsFrame.MAX_HEADER_LIST_SIZE);
+    if (headerList != null) {
+      headerListLimit = Math.min(headerListLimit, headerList); // only the parsing thread writes it
+    }
     if (!settingsReceived) {
       settingsReceived = true;
-      transport.maybeReady(this);
-    } else if (frame.getSettings().containsKey(SettingsFrame.MAX_CONCURRENT_STREAMS)) {
-      transport.drainWaiting();
+      pool.connectionUp(this);
+    } else if (limit != null) {
+      pool.dispatch();
     }
   }
 
@@ -177,15 +251,15 @@ final class ClientConnection implements Session.Listener {
     goAwayReceived = true;
     ErrorCode code = ErrorCode.from(frame.getError());
     JettyClientTransport.LOG.log(code == ErrorCode.NO_ERROR ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-        () -> "GOAWAY from " + transport.authority() + ": " + (code == null ? frame.getError() : code)
+        () -> "GOAWAY from " + pool.authority() + ": " + (code == null ? frame.getError() : code)
             + (frame.tryConvertPayload() == null ? "" : " '" + frame.tryConvertPayload() + "'")
             + ", last stream " + frame.getLastStreamId());
-    transport.onGoAway(this);
+    pool.onGoAway(this);
   }
 
   @Override
   public void onClose(Session s, GoAwayFrame frame, Callback callback) {
-    JettyClientTransport.LOG.log(System.Logger.Level.DEBUG, () -> "connection to " + transport.authority()
+    JettyClientTransport.LOG.log(System.Logger.Level.DEBUG, () -> "connection to " + pool.authority()
         + " closed" + (frame == null || frame.tryConvertPayload() == null ? "" : ": " + frame.tryConvertPayload()));
     markClosed();
     callback.succeeded();
@@ -193,7 +267,7 @@ final class ClientConnection implements Session.Listener {
 
   @Override
   public void onFailure(Session s, Throwable failure, Callback callback) {
-    JettyClientTransport.LOG.log(System.Logger.Level.DEBUG, "connection to " + transport.authority() + " failed",
+    JettyClientTransport.LOG.log(System.Logger.Level.DEBUG, "connection to " + pool.authority() + " failed",
         failure);
     markClosed();
     callback.succeeded();
@@ -208,8 +282,8 @@ final class ClientConnection implements Session.Listener {
   private void markClosed() {
     if (!closed) {
       closed = true;
-      stopKeepAlive();
-      transport.onConnectionClosed(this);
+      stopTimers();
+      pool.onConnectionClosed(this);
     }
   }
 }

@@ -3,6 +3,7 @@ package rpc.transport.jetty.internal;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
@@ -37,13 +38,16 @@ import rpc.api.wire.MessageLimit;
  */
 final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<Req, Resp> {
   private final JettyClientTransport transport;
+  private final ConnectionPool pool;
   private final MethodDescriptor<Req, Resp> method;
   private final CallOptions options;
   private volatile Listener<Resp> listener;
   private HttpFields.Mutable requestFields;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean slotReleased = new AtomicBoolean();
+  /** The connection whose stream slot this call holds, until the stream closes (or fails to open). */
+  private final AtomicReference<ClientConnection> slot = new AtomicReference<>();
   private int openAttempts;
+  /** The connection of the call's latest stream, for error messages. */
   private volatile ClientConnection connection;
   private volatile boolean openRequested;
   private volatile boolean responseStarted;
@@ -55,6 +59,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
     super(transport.bufferPool(), maxInboundMessageSize,
         size -> MessageLimit.responseTooLarge(size, maxInboundMessageSize), false);
     this.transport = transport;
+    this.pool = transport.pool();
     this.method = method;
     this.options = options;
   }
@@ -99,7 +104,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   private void requestOpen() {
     if (!openRequested) {
       openRequested = true;
-      transport.open(this);
+      pool.open(this);
     }
   }
 
@@ -170,17 +175,17 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
 
   // ---- opening ----
 
-  /** Opens the stream on {@code conn}, where the transport reserved a slot for it. */
+  /** Opens the stream on {@code conn}, where the pool reserved a slot for it. */
   void openOn(ClientConnection conn) {
     connection = conn;
-    slotReleased.set(false);
+    slot.set(conn);
     openAttempts++;
     if (closed.get()) {
       releaseSlot();
       return;
     }
     MetaData.Request request = requestMetaData();
-    int max = JettyGaps.maxHeaderListSize(conn.session());
+    int max = conn.maxHeaderListSize();
     long size = GrpcFields.headerListSize(request.getHttpFields(), ":method", "POST", ":scheme", "https",
         ":authority", transport.authority(), ":path", method.path());
     if (max >= 0 && size > max) {
@@ -189,10 +194,10 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
           + " bytes, more than the " + max + " the server accepts"));
       return;
     }
-    boolean[] end = new boolean[1];
-    Chunk first = takeOpeningChunk(end);
-    HeadersFrame headers = new HeadersFrame(request, null, first == null && end[0]);
-    DataFrame data = first == null ? null : new DataFrame(first.seal(), end[0]);
+    Chunk first = takeOpeningChunk();
+    boolean end = openingWriteEnds();
+    HeadersFrame headers = new HeadersFrame(request, null, first == null && end);
+    DataFrame data = first == null ? null : new DataFrame(first.seal(), end);
     JettyGaps.newStream(conn.session(), headers, data, new Promise<>() {
       @Override
       public void succeeded(Stream s) {
@@ -201,7 +206,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
 
       @Override
       public void failed(Throwable x) {
-        onOpenFailed(conn, x);
+        onOpenFailed(x);
       }
     }, this);
   }
@@ -242,32 +247,30 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
     onWriteSucceeded();
   }
 
-  private void onOpenFailed(ClientConnection conn, Throwable x) {
+  private void onOpenFailed(Throwable x) {
     // Jetty refused the stream before writing anything of it: the server's stream limit dropped (a
     // SETTINGS frame raced us) or the connection is closing. Nothing was sent, so the call can
     // safely wait for a slot or a new connection, a few times.
     boolean notSent = stream == null
         && (x instanceof IllegalStateException || x instanceof java.nio.channels.ClosedChannelException);
     if (!closed.get() && notSent && openAttempts < 3) {
-      restoreOpeningChunk();
-      transport.requeue(this, conn);
-      return;
+      ClientConnection held = slot.getAndSet(null);
+      if (held != null) {
+        restoreOpeningChunk();
+        pool.requeue(this, held);
+        return;
+      }
     }
     releaseSlot();
     onWriteFailed(x);
   }
 
-  void releaseSlot() {
-    ClientConnection c = connection;
-    if (c != null && slotReleased.compareAndSet(false, true)) {
-      transport.releaseSlot(c);
+  /** Gives back the call's stream slot, once. */
+  private void releaseSlot() {
+    ClientConnection c = slot.getAndSet(null);
+    if (c != null) {
+      c.releaseSlot();
     }
-  }
-
-  /** Forgets the slot of a failed open so the call can be opened again elsewhere. */
-  void clearSlot() {
-    slotReleased.set(true);
-    connection = null;
   }
 
   // ---- Jetty stream events ----
@@ -456,7 +459,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
       lock.unlock();
     }
     abandonOutbound();
-    transport.forget(this);
+    pool.forget(this);
     if (fromServer && stillSending) {
       resetStream(ErrorCode.CANCEL_STREAM_ERROR);
     }

@@ -49,14 +49,12 @@ final class JettyGaps {
     ((HTTP2Session) session).newStream(frames, promise, listener);
   }
 
-  /** The peer's MAX_CONCURRENT_STREAMS, or -1 if unknown: the API does not expose received settings. */
-  static int maxLocalStreams(Session session) {
-    return session instanceof HTTP2Session h ? h.getMaxLocalStreams() : -1;
-  }
-
   /**
-   * The peer's SETTINGS_MAX_HEADER_LIST_SIZE, or -1 for none: the API does not expose it either.
-   * Jetty fails the whole connection when asked to encode more, so calls check first.
+   * The largest header block Jetty will encode on a server session (the server's own limit, lowered
+   * by the client's SETTINGS_MAX_HEADER_LIST_SIZE), or -1 for none: Jetty fails the whole connection
+   * when asked to encode more, so calls check first. Only the server reads it here; the client
+   * learns the same limit from the SETTINGS frames its {@code Session.Listener} is given (see
+   * {@code ClientConnection}), and the server's session listener could too.
    */
   static int maxHeaderListSize(Session session) {
     if (session instanceof HTTP2Session h) {
