@@ -38,6 +38,8 @@ public final class LoadBalancedTransport implements ClientTransport {
   private static final System.Logger LOG = System.getLogger("rpc.api.balancer");
 
   private final ClientTransportConfig config;
+  /** The settings of each subchannel's transport (the address added per subchannel). */
+  private final ClientTransportConfig subchannelConfig;
   private final TransportProvider provider;
   private final NameResolver resolver;
   private final LoadBalancer balancer;
@@ -67,9 +69,27 @@ public final class LoadBalancedTransport implements ClientTransport {
   public LoadBalancedTransport(ClientTransportConfig config, NameResolver resolver, LoadBalancerProvider policy,
       TransportProvider provider) {
     this.config = config;
+    this.subchannelConfig = withAuthority(config);
     this.resolver = resolver;
     this.provider = provider;
     this.balancer = policy.newLoadBalancer(new Helper());
+  }
+
+  /**
+   * The target as the transports get it: its authority is the {@code :authority} of calls, so an
+   * address list ({@code ipv4:a:1,b:2}) gives its first address, as one server name would.
+   */
+  private static ClientTransportConfig withAuthority(ClientTransportConfig config) {
+    rpc.api.spi.Target t = config.target();
+    if (!t.scheme().equals("ipv4") && !t.scheme().equals("ipv6")) {
+      return config;
+    }
+    String first = t.authority().split(",", -1)[0].strip();
+    if (t.scheme().equals("ipv6") && !first.startsWith("[")) {
+      first = "[" + first + "]";
+    }
+    return new ClientTransportConfig(new rpc.api.spi.Target(t.scheme(), first, t.text()), config.maxInboundMessageSize(),
+        config.sslContext(), config.userAgent(), config.idleTimeout(), config.keepAliveTime(), config.options());
   }
 
   @Override
@@ -313,7 +333,7 @@ public final class LoadBalancedTransport implements ClientTransport {
   private final class Helper implements LoadBalancer.Helper {
     @Override
     public LoadBalancer.Subchannel newSubchannel(SocketAddress address) {
-      ClientTransport t = provider.newClientTransport(config.withAddress(address));
+      ClientTransport t = provider.newClientTransport(subchannelConfig.withAddress(address));
       Sub sub = new Sub(address, t);
       transports.add(t);
       t.watchState(() -> serial.execute(sub::stateMayHaveChanged));

@@ -56,6 +56,7 @@ final class RoundRobin implements LoadBalancer {
     if (shutdown) {
       return;
     }
+    boolean changed = resolutionError != null;
     resolutionError = null;
     Set<SocketAddress> wanted = new HashSet<>(addresses);
     for (var it = subchannels.entrySet().iterator(); it.hasNext(); ) {
@@ -64,6 +65,7 @@ final class RoundRobin implements LoadBalancer {
         e.getValue().shutdown();
         failed.remove(e.getValue());
         it.remove();
+        changed = true;
       }
     }
     for (SocketAddress a : addresses) {
@@ -71,9 +73,10 @@ final class RoundRobin implements LoadBalancer {
         Subchannel s = helper.newSubchannel(a);
         subchannels.put(a, s);
         s.connect();
+        changed = true;
       }
     }
-    publish(true);
+    publish(changed || published == null); // the same addresses again (a refresh) keep the rotation going
   }
 
   @Override
