@@ -31,6 +31,13 @@ public final class GrpcHeaders {
    * the application, sent and received as ordinary binary metadata.
    */
   public static final String GRPC_STATUS_DETAILS_BIN = "grpc-status-details-bin";
+  /** Request header of a retried or hedged attempt: how many attempts came before it (gRFC A6). */
+  public static final String GRPC_PREVIOUS_RPC_ATTEMPTS = "grpc-previous-rpc-attempts";
+  /**
+   * Trailer a server sends to set when a client retries (milliseconds), or, negative, that it must
+   * not retry (gRFC A6).
+   */
+  public static final String GRPC_RETRY_PUSHBACK_MS = "grpc-retry-pushback-ms";
   /** {@code te}; gRPC requests carry {@code te: trailers}. */
   public static final String TE = "te";
   /** The value of {@code te} in gRPC requests. */
@@ -67,7 +74,9 @@ public final class GrpcHeaders {
   /**
    * Whether a transport must not send {@code key} as custom metadata: pseudo-headers, every
    * {@code grpc-} key except {@value #GRPC_STATUS_DETAILS_BIN} (the rich error model's trailer,
-   * which the application supplies), {@code content-type}, {@code te}, {@code user-agent} and the
+   * which the application supplies), {@value #GRPC_PREVIOUS_RPC_ATTEMPTS} and
+   * {@value #GRPC_RETRY_PUSHBACK_MS} (retries: the channel sends the first, a server application
+   * the second), {@code content-type}, {@code te}, {@code user-agent} and the
    * connection-specific HTTP headers.
    *
    * @param key a lower-case header name
@@ -75,7 +84,8 @@ public final class GrpcHeaders {
    */
   public static boolean isReservedKey(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return k.startsWith(":") || (k.startsWith("grpc-") && !k.equals(GRPC_STATUS_DETAILS_BIN))
+    return k.startsWith(":") || (k.startsWith("grpc-") && !k.equals(GRPC_STATUS_DETAILS_BIN)
+        && !k.equals(GRPC_PREVIOUS_RPC_ATTEMPTS) && !k.equals(GRPC_RETRY_PUSHBACK_MS))
         || k.equals("content-type") || k.equals("te")
         || k.equals("user-agent") || CONNECTION_SPECIFIC.contains(k);
   }

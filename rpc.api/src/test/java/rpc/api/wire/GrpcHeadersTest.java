@@ -32,6 +32,8 @@ class GrpcHeadersTest {
     assertFalse(GrpcHeaders.isReservedKey("x-user"));
     assertFalse(GrpcHeaders.isReservedKey("trace-bin"));
     assertFalse(GrpcHeaders.isReservedKey("grpc-status-details-bin"), "the rich error model's trailer is sent");
+    assertFalse(GrpcHeaders.isReservedKey("grpc-previous-rpc-attempts"), "a retried attempt says so");
+    assertFalse(GrpcHeaders.isReservedKey("grpc-retry-pushback-ms"), "a server application may push back");
   }
 
   @Test

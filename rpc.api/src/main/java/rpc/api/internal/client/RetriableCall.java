@@ -34,8 +34,8 @@ import rpc.api.spi.Unprocessed;
 final class RetriableCall<Req, Resp> implements ClientCall<Req, Resp> {
   /** Request bytes one call keeps for replay before it stops retrying (grpc-java's default). */
   static final long PER_CALL_BUFFER = 1 << 20;
-  private static final String PREVIOUS_ATTEMPTS = "grpc-previous-rpc-attempts";
-  private static final String PUSHBACK = "grpc-retry-pushback-ms";
+  private static final String PREVIOUS_ATTEMPTS = rpc.api.wire.GrpcHeaders.GRPC_PREVIOUS_RPC_ATTEMPTS;
+  private static final String PUSHBACK = rpc.api.wire.GrpcHeaders.GRPC_RETRY_PUSHBACK_MS;
   private static final int MAX_TRANSPARENT_RETRIES = 2;
 
   /** Request bytes all calls of one channel keep for replay (16 MiB, grpc-java's default). Thread-safe. */
