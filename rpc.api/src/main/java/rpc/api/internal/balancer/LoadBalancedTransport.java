@@ -38,6 +38,7 @@ public final class LoadBalancedTransport implements ClientTransport {
   private static final System.Logger LOG = System.getLogger("rpc.api.balancer");
 
   private final ClientTransportConfig config;
+  private final String healthService;
   /** The settings of each subchannel's transport (the address added per subchannel). */
   private final ClientTransportConfig subchannelConfig;
   private final TransportProvider provider;
@@ -68,6 +69,18 @@ public final class LoadBalancedTransport implements ClientTransport {
    */
   public LoadBalancedTransport(ClientTransportConfig config, NameResolver resolver, LoadBalancerProvider policy,
       TransportProvider provider) {
+    this(config, resolver, policy, provider, null);
+  }
+
+  /**
+   * A balanced transport whose subchannels also watch {@code healthService}'s health (gRFC A17):
+   * a subchannel whose server does not report SERVING for it takes no calls.
+   *
+   * @param healthService the service to watch ("" for the whole server), or null for no health checks
+   */
+  public LoadBalancedTransport(ClientTransportConfig config, NameResolver resolver, LoadBalancerProvider policy,
+      TransportProvider provider, String healthService) {
+    this.healthService = healthService;
     this.config = config;
     this.subchannelConfig = withAuthority(config);
     this.resolver = resolver;
@@ -361,18 +374,39 @@ public final class LoadBalancedTransport implements ClientTransport {
     }
   }
 
-  /** A subchannel: one address, one client transport, the state last told to the balancer. */
+  /**
+   * A subchannel: one address, one client transport, the state last told to the balancer. With
+   * health checking, a READY transport counts as READY only while its server reports SERVING:
+   * CONNECTING until the first answer, TRANSIENT_FAILURE when it says anything else or the watch
+   * fails (watched again after a backoff); a server without the health service
+   * ({@code UNIMPLEMENTED}) is taken as healthy, as gRFC A17 says.
+   */
   private final class Sub implements LoadBalancer.Subchannel {
     private final SocketAddress address;
     final ClientTransport transport;
     private volatile ConnectivityState reported;
     private boolean shutDown;
+    // Health checking, serial-confined:
+    private HealthWatch watch;
+    private int health = -1; // -1: no answer yet; else the last ServingStatus
+    private volatile Status healthFailure;
+    private boolean healthDisabled;
+    private java.util.concurrent.ScheduledFuture<?> healthRetry;
+    private long healthBackoffNanos;
 
     Sub(SocketAddress address, ClientTransport transport) {
       this.address = address;
       this.transport = transport;
       ConnectivityState initial = transport.state(); // READY for a transport that never changes state
       this.reported = initial == ConnectivityState.SHUTDOWN ? ConnectivityState.IDLE : initial;
+      if (initial == ConnectivityState.READY && healthService != null) {
+        this.reported = ConnectivityState.CONNECTING;
+        serial.execute(this::stateMayHaveChanged);
+      }
+    }
+
+    private boolean checksHealth() {
+      return healthService != null && !healthDisabled;
     }
 
     /** Serial. */
@@ -380,11 +414,88 @@ public final class LoadBalancedTransport implements ClientTransport {
       if (shutDown || stopped) {
         return;
       }
-      ConnectivityState now = transport.state();
+      ConnectivityState t = transport.state();
+      if (checksHealth()) {
+        if (t == ConnectivityState.READY) {
+          if (watch == null && healthRetry == null) {
+            startWatch();
+          }
+        } else {
+          stopWatch();
+          health = -1;
+          healthFailure = null;
+        }
+      }
+      ConnectivityState now = t;
+      if (t == ConnectivityState.READY && checksHealth()) {
+        now = health == HealthWatch.SERVING ? ConnectivityState.READY
+            : health == -1 && healthFailure == null ? ConnectivityState.CONNECTING
+            : ConnectivityState.TRANSIENT_FAILURE;
+      }
       if (now != reported && now != ConnectivityState.SHUTDOWN) {
+        ConnectivityState was = now;
         reported = now;
-        LOG.log(System.Logger.Level.DEBUG, () -> config.target().text() + ": " + address + " is " + now);
+        LOG.log(System.Logger.Level.DEBUG, () -> config.target().text() + ": " + address + " is " + was);
         balancer.subchannelStateChanged(this, now);
+      }
+    }
+
+    private void startWatch() {
+      HealthWatch[] self = new HealthWatch[1];
+      self[0] = HealthWatch.start(transport, healthService, new HealthWatch.Listener() {
+        @Override
+        public void status(int servingStatus) {
+          serial.execute(() -> {
+            if (watch != self[0]) {
+              return;
+            }
+            health = servingStatus;
+            healthBackoffNanos = 0;
+            healthFailure = servingStatus == HealthWatch.SERVING ? null : Status.UNAVAILABLE.withDescription(
+                "health check of " + address + ": service '" + healthService + "' is "
+                    + HealthWatch.statusName(servingStatus));
+            stateMayHaveChanged();
+          });
+        }
+
+        @Override
+        public void ended(Status status) {
+          serial.execute(() -> {
+            if (watch != self[0]) {
+              return; // stopped on purpose
+            }
+            watch = null;
+            if (status.code() == Status.Code.UNIMPLEMENTED) {
+              healthDisabled = true;
+              LOG.log(System.Logger.Level.WARNING, address + " has no health service (" + status.description()
+                  + "); calls go to it without health checks");
+            } else if (!shutDown && !stopped) {
+              health = -2;
+              healthFailure = Status.UNAVAILABLE.withDescription("health check of " + address + " failed: "
+                  + status.code() + (status.description() == null ? "" : " " + status.description()));
+              healthBackoffNanos = healthBackoffNanos == 0 ? TimeUnit.SECONDS.toNanos(1)
+                  : Math.min(TimeUnit.MINUTES.toNanos(2), (long) (healthBackoffNanos * 1.6));
+              healthRetry = rpc.api.internal.Scheduler.schedule(() -> serial.execute(() -> {
+                healthRetry = null;
+                stateMayHaveChanged();
+              }), healthBackoffNanos);
+            }
+            stateMayHaveChanged();
+          });
+        }
+      });
+      watch = self[0];
+    }
+
+    private void stopWatch() {
+      HealthWatch w = watch;
+      watch = null;
+      if (w != null) {
+        w.cancel();
+      }
+      if (healthRetry != null) {
+        healthRetry.cancel(false);
+        healthRetry = null;
       }
     }
 
@@ -400,7 +511,8 @@ public final class LoadBalancedTransport implements ClientTransport {
 
     @Override
     public Status failure() {
-      return transport.failure();
+      Status h = healthFailure;
+      return h != null && transport.state() == ConnectivityState.READY ? h : transport.failure();
     }
 
     @Override
@@ -412,6 +524,7 @@ public final class LoadBalancedTransport implements ClientTransport {
     public void shutdown() {
       if (!shutDown) {
         shutDown = true;
+        stopWatch();
         transport.shutdown();
         // It leaves the set once terminated, so a long-lived channel does not keep every old one.
         rpc.api.internal.VirtualThreads.start(() -> {

@@ -109,7 +109,8 @@ public final class ChannelCore {
       boolean tls = t.scheme().equals("https") || effective.sslContext() != null;
       NameResolver nameResolver = resolver.newNameResolver(t, tls ? 443 : 80); // checks the target now
       provider.checkClientConfig(effective);
-      transport = new LoadBalancedTransport(effective, nameResolver, balancer, provider);
+      transport = new LoadBalancedTransport(effective, nameResolver, balancer, provider,
+          serviceConfig.healthCheckService());
     } else {
       transport = provider.newClientTransport(effective);
     }

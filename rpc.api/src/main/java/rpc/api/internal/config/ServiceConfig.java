@@ -20,11 +20,14 @@ import rpc.api.Status;
  *     {@code "/"} for the default
  * @param throttling retry throttling, or null
  * @param loadBalancingPolicy the first policy in {@code loadBalancingConfig} this channel knows, or null
+ * @param healthCheckService with {@code healthCheckConfig}, the service whose health each
+ *     subchannel watches (gRFC A17; empty for the server as a whole), or null for no health checks
  */
-public record ServiceConfig(Map<String, MethodConfig> methods, Throttling throttling, String loadBalancingPolicy) {
+public record ServiceConfig(Map<String, MethodConfig> methods, Throttling throttling, String loadBalancingPolicy,
+    String healthCheckService) {
 
   /** No settings. */
-  public static final ServiceConfig EMPTY = new ServiceConfig(Map.of(), null, null);
+  public static final ServiceConfig EMPTY = new ServiceConfig(Map.of(), null, null, null);
 
   /**
    * The config of one method. Immutable.
@@ -139,7 +142,15 @@ public record ServiceConfig(Map<String, MethodConfig> methods, Throttling thrott
       throttling = new Throttling((int) Math.min(1000, maxTokens.doubleValue()),
           Math.rint(ratio.doubleValue() * 1000) / 1000);
     }
-    return new ServiceConfig(Map.copyOf(methods), throttling, policy(json, knownPolicies));
+    String health = null;
+    if (json.get("healthCheckConfig") != null) {
+      Map<String, ?> hc = object(json.get("healthCheckConfig"), "healthCheckConfig");
+      health = string(hc, "serviceName", "healthCheckConfig");
+      if (health == null) {
+        health = "";
+      }
+    }
+    return new ServiceConfig(Map.copyOf(methods), throttling, policy(json, knownPolicies), health);
   }
 
   private static String policy(Map<String, ?> json, Set<String> known) {
