@@ -4,11 +4,13 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import rpc.examples.helloworld.HelloWorld;
 import rpc.examples.internal.JettyLogs;
+import rpc.examples.loadbalance.LoadBalance;
 import rpc.examples.multiplex.Multiplex;
 import rpc.examples.routeguide.RouteGuide;
 
 /**
- * Runs an example by name: {@code helloworld}, {@code routeguide} or {@code multiplex}, followed by
+ * Runs an example by name: {@code helloworld}, {@code routeguide}, {@code multiplex} or
+ * {@code loadbalance}, followed by
  * its options. Without {@code --target}, an example starts its own server on 127.0.0.1 (a free
  * port, HTTP/2 over Jetty) and calls it; {@code --transport inprocess} does the same inside the JVM.
  * Thread-safe (stateless).
@@ -34,6 +36,7 @@ public final class Examples {
         case "helloworld" -> HelloWorld.run(rest, out);
         case "routeguide" -> RouteGuide.run(rest, out);
         case "multiplex" -> Multiplex.run(rest, out);
+        case "loadbalance" -> LoadBalance.run(rest, out);
         default -> {
           usage(err);
           yield 2;
@@ -46,10 +49,11 @@ public final class Examples {
   }
 
   private static void usage(PrintStream err) {
-    err.println("usage: java -jar rpc-examples.jar helloworld|routeguide|multiplex [options]");
+    err.println("usage: java -jar rpc-examples.jar helloworld|routeguide|multiplex|loadbalance [options]");
     err.println("  --transport jetty|inprocess   default jetty (HTTP/2 cleartext on 127.0.0.1)");
     err.println("  --target HOST:PORT            call a running server instead of starting one");
     err.println("  --port P --server-only        only serve, on port P (default: a free port)");
     err.println("  helloworld: --threads N --calls N   routeguide: --points N   multiplex: --threads N --calls N");
+    err.println("  loadbalance: --threads N --calls N (three servers of its own; one is killed mid-way)");
   }
 }

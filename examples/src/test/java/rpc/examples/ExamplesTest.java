@@ -69,6 +69,24 @@ class ExamplesTest {
   }
 
   @org.junit.jupiter.api.Test
+  void loadbalanceSpreadsCallsOverThreeServersAndLosesNoneWhenOneIsKilled() throws Exception {
+    Run r = run("loadbalance", "--threads", "4", "--calls", "150");
+    assertEquals(0, r.status(), r.out() + r.err());
+    assertContains(r.out(), "killed the server on 127.0.0.1:");
+    assertContains(r.out(), "600 of 600 calls succeeded, 0 failed");
+    java.util.regex.Matcher m = Pattern.compile("answered (\\d+) calls").matcher(r.out());
+    int servers = 0;
+    while (m.find()) {
+      assertTrue(Integer.parseInt(m.group(1)) > 0, "every server answered calls: " + r.out());
+      servers++;
+    }
+    assertEquals(3, servers, r.out());
+    Run misuse = run("loadbalance", "--transport", "inprocess");
+    assertEquals(2, misuse.status());
+    assertContains(misuse.err(), "loadbalance starts its own three servers");
+  }
+
+  @org.junit.jupiter.api.Test
   void unknownExampleOrOptionIsAUsageError() throws Exception {
     Run unknown = run("nosuchexample");
     assertEquals(2, unknown.status());
