@@ -29,6 +29,7 @@ public final class ManualResolver implements NameResolverProvider {
   private final CopyOnWriteArrayList<Listening> resolvers = new CopyOnWriteArrayList<>();
   private final AtomicInteger refreshes = new AtomicInteger();
   private volatile List<SocketAddress> addresses;
+  private volatile java.util.Map<String, ?> serviceConfig;
   private volatile Status error;
   /** Orders updates and new listeners, so no channel sees an older list after a newer one. */
   private final java.util.concurrent.locks.ReentrantLock updates = new java.util.concurrent.locks.ReentrantLock();
@@ -50,6 +51,18 @@ public final class ManualResolver implements NameResolverProvider {
    * @throws IllegalArgumentException if {@code addresses} is empty
    */
   public void setAddresses(List<? extends SocketAddress> addresses) {
+    setAddresses(addresses, null);
+  }
+
+  /**
+   * Sets the addresses and the service config every channel using this resolver uses (see
+   * {@link NameResolver.Listener#onResult}).
+   *
+   * @param addresses one or more addresses
+   * @param serviceConfig the service config as a JSON object model, or null for each channel's default
+   * @throws IllegalArgumentException if {@code addresses} is empty
+   */
+  public void setAddresses(List<? extends SocketAddress> addresses, java.util.Map<String, ?> serviceConfig) {
     List<SocketAddress> copy = List.copyOf(addresses);
     if (copy.isEmpty()) {
       throw new IllegalArgumentException("no addresses: use fail(status) to report that there are none");
@@ -57,9 +70,10 @@ public final class ManualResolver implements NameResolverProvider {
     updates.lock();
     try {
       this.addresses = copy;
+      this.serviceConfig = serviceConfig;
       this.error = null;
       for (Listening r : resolvers) {
-        r.listener.onAddresses(copy);
+        r.listener.onResult(copy, serviceConfig);
       }
     } finally {
       updates.unlock();
@@ -114,7 +128,7 @@ public final class ManualResolver implements NameResolverProvider {
       try {
         resolvers.add(this);
         if (addresses != null) {
-          listener.onAddresses(addresses);
+          listener.onResult(addresses, serviceConfig);
         } else if (error != null) {
           listener.onError(error);
         }

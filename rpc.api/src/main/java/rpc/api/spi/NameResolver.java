@@ -27,6 +27,18 @@ public interface NameResolver {
     void onAddresses(List<SocketAddress> addresses);
 
     /**
+     * The target now resolves to {@code addresses}, and its service config is {@code serviceConfig}
+     * (the JSON object model, as {@code Channel.Builder.defaultServiceConfig} takes it): it replaces
+     * the channel's default config; null keeps the default. A config that is not valid is logged
+     * and ignored (the channel keeps the one it had). Its {@code loadBalancingConfig} switches the
+     * channel's policy; its {@code healthCheckConfig} applies to subchannels created afterwards.
+     *
+     * @param addresses one or more addresses
+     * @param serviceConfig the service config, or null for the channel's default
+     */
+    void onResult(List<SocketAddress> addresses, java.util.Map<String, ?> serviceConfig);
+
+    /**
      * Resolution failed. The channel keeps using the last addresses it had, if any; if it has
      * none, calls fail with {@code error} unless they wait for ready. The resolver tries again by
      * itself, with backoff.

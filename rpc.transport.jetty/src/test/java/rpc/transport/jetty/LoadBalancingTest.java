@@ -291,6 +291,35 @@ class LoadBalancingTest {
     }
   }
 
+  @Test
+  void aServiceConfigFromTheResolverSwitchesThePolicyAndAnInvalidOneIsIgnored() throws Exception {
+    Server a = replicas.start("127.0.0.1", 0);
+    Server b = replicas.start("127.0.0.2", 0);
+    List<InetSocketAddress> both = List.of(new InetSocketAddress("127.0.0.1", a.port()),
+        new InetSocketAddress("127.0.0.2", b.port()));
+    ManualResolver backends = new ManualResolver("configured");
+    backends.setAddresses(both);
+    Channel channel = open(Channel.newBuilder("configured:///replicas").nameResolver(backends));
+    for (int i = 0; i < 20; i++) {
+      assertEquals("127.0.0.1:" + a.port(), who(channel), "pick_first, the default");
+    }
+    backends.setAddresses(both, Map.of("loadBalancingConfig", List.of(Map.of("round_robin", Map.of()))));
+    untilEachAnswered(channel, List.of("127.0.0.1:" + a.port(), "127.0.0.2:" + b.port()));
+
+    backends.setAddresses(both, Map.of("loadBalancingConfig", List.of(Map.of("no_such_policy", Map.of()))));
+    replicas.resetCounts();
+    untilEachAnswered(channel, List.of("127.0.0.1:" + a.port(), "127.0.0.2:" + b.port())); // still round_robin
+
+    backends.setAddresses(both, null); // back to the channel's default: pick_first
+    Waits.until("calls settle on one server again", () -> {
+      replicas.resetCounts();
+      for (int i = 0; i < 20; i++) {
+        who(channel);
+      }
+      return replicas.counts().size() == 1;
+    }, WAIT);
+  }
+
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();

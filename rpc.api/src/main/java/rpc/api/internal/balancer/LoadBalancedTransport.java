@@ -3,6 +3,7 @@ package rpc.api.internal.balancer;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -38,12 +39,13 @@ public final class LoadBalancedTransport implements ClientTransport {
   private static final System.Logger LOG = System.getLogger("rpc.api.balancer");
 
   private final ClientTransportConfig config;
-  private final String healthService;
+  private volatile String healthService;
   /** The settings of each subchannel's transport (the address added per subchannel). */
   private final ClientTransportConfig subchannelConfig;
   private final TransportProvider provider;
   private final NameResolver resolver;
-  private final LoadBalancer balancer;
+  private LoadBalancer balancer; // serial-confined once built; replaced when the service config switches policy
+  private final java.util.function.Function<Map<String, ?>, ServiceConfigChange> configSink;
   private final SerialExecutor serial = new SerialExecutor();
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -57,6 +59,9 @@ public final class LoadBalancedTransport implements ClientTransport {
   private final CountDownLatch balancerStopped = new CountDownLatch(1);
   private volatile Runnable onStateChange = () -> { };
   // Serial-confined:
+  private List<SocketAddress> lastAddresses;
+  private boolean resolverGaveConfig;
+  private String policyName;
   private boolean resolverStarted;
   private boolean stopped;
 
@@ -69,18 +74,33 @@ public final class LoadBalancedTransport implements ClientTransport {
    */
   public LoadBalancedTransport(ClientTransportConfig config, NameResolver resolver, LoadBalancerProvider policy,
       TransportProvider provider) {
-    this(config, resolver, policy, provider, null);
+    this(config, resolver, policy, provider, null, null);
   }
+
+  /**
+   * What a service config from the resolver changes here: the policy to switch to (null: keep
+   * it) and the service whose health subchannels watch from now on.
+   *
+   * @param policy the new policy's provider, or null to keep the current one
+   * @param healthService the health check service, or null for none
+   */
+  public record ServiceConfigChange(LoadBalancerProvider policy, String healthService) {}
 
   /**
    * A balanced transport whose subchannels also watch {@code healthService}'s health (gRFC A17):
    * a subchannel whose server does not report SERVING for it takes no calls.
    *
    * @param healthService the service to watch ("" for the whole server), or null for no health checks
+   * @param configSink applies a service config from the resolver (null: the channel's default
+   *     again) and says what changes here; null if the channel takes none, or null when the
+   *     config is not valid (it is then ignored)
    */
   public LoadBalancedTransport(ClientTransportConfig config, NameResolver resolver, LoadBalancerProvider policy,
-      TransportProvider provider, String healthService) {
+      TransportProvider provider, String healthService,
+      java.util.function.Function<Map<String, ?>, ServiceConfigChange> configSink) {
     this.healthService = healthService;
+    this.configSink = configSink;
+    this.policyName = policy.policy();
     this.config = config;
     this.subchannelConfig = withAuthority(config);
     this.resolver = resolver;
@@ -241,6 +261,29 @@ public final class LoadBalancedTransport implements ClientTransport {
     onStateChange.run();
   }
 
+  /** Serial: a service config from the resolver (or none any more). */
+  private void configChanged(Map<String, ?> raw) {
+    if (configSink == null) {
+      return;
+    }
+    ServiceConfigChange change = configSink.apply(raw);
+    if (change == null) {
+      return; // not valid: logged by the channel, the previous config stays
+    }
+    healthService = change.healthService();
+    if (change.policy() != null && !change.policy().policy().equals(policyName)) {
+      LOG.log(System.Logger.Level.DEBUG, () -> config.target().text() + ": service config switches policy from "
+          + policyName + " to " + change.policy().policy());
+      LoadBalancer old = balancer;
+      policyName = change.policy().policy();
+      balancer = change.policy().newLoadBalancer(new Helper());
+      old.shutdown(); // its subchannels finish their calls; the new balancer makes its own
+      if (lastAddresses != null) {
+        balancer.addressesChanged(lastAddresses);
+      }
+    }
+  }
+
   // ---- lifecycle ----
 
   @Override
@@ -320,14 +363,25 @@ public final class LoadBalancedTransport implements ClientTransport {
   private final class ResolverListener implements NameResolver.Listener {
     @Override
     public void onAddresses(List<SocketAddress> addresses) {
+      onResult(addresses, null);
+    }
+
+    @Override
+    public void onResult(List<SocketAddress> addresses, Map<String, ?> serviceConfig) {
       List<SocketAddress> copy = List.copyOf(addresses);
       if (copy.isEmpty()) {
         throw new IllegalArgumentException("no addresses: report that with onError");
       }
       serial.execute(() -> {
-        if (!stopped) {
-          balancer.addressesChanged(copy);
+        if (stopped) {
+          return;
         }
+        if (serviceConfig != null || resolverGaveConfig) {
+          resolverGaveConfig = serviceConfig != null;
+          configChanged(serviceConfig);
+        }
+        lastAddresses = copy;
+        balancer.addressesChanged(copy);
       });
     }
 

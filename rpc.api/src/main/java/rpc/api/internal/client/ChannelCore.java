@@ -41,26 +41,25 @@ public final class ChannelCore {
   private final Executor completions;
   private volatile boolean shutdown;
 
-  private volatile ServiceConfig serviceConfig;
-  private final RetriableCall.Throttle throttle;
+  private final ChannelConfig config;
   private final RetriableCall.Budget retryBudget = new RetriableCall.Budget();
 
   private ChannelCore(Target target, String transportName, ClientTransport transport,
-      List<ClientInterceptor> interceptors, boolean inheritHandler, Executor completions, ServiceConfig serviceConfig) {
+      List<ClientInterceptor> interceptors, boolean inheritHandler, Executor completions, ChannelConfig config,
+      boolean configMayChange) {
     this.target = target;
     this.transportName = transportName;
     this.transport = transport;
     this.completions = completions;
-    this.serviceConfig = serviceConfig;
-    this.throttle = serviceConfig.throttling() == null ? null : new RetriableCall.Throttle(serviceConfig.throttling());
+    this.config = config;
     List<ClientInterceptor> all = new ArrayList<>(interceptors);
     // The library's own per-call features, innermost: the options' headers, tracing (outside the
     // deadline, so tracers see the status the application sees), the service config's settings of
     // the method, what a call made by a server handler inherits from the handler's call, the deadline.
     all.add(OptionHeadersInterceptor.INSTANCE);
     all.add(TracingInterceptor.INSTANCE);
-    if (!serviceConfig.methods().isEmpty()) {
-      all.add(new ServiceConfigInterceptor(() -> this.serviceConfig));
+    if (configMayChange || !config.current().methods().isEmpty()) {
+      all.add(new ServiceConfigInterceptor(config::current));
     }
     if (inheritHandler) {
       all.add(HandlerContextInterceptor.INSTANCE);
@@ -85,8 +84,9 @@ public final class ChannelCore {
       List<NameResolverProvider> resolvers, String policy, java.util.Map<String, ?> serviceConfigJson) {
     ServiceConfig serviceConfig = serviceConfigJson == null ? ServiceConfig.EMPTY
         : ServiceConfig.parse(serviceConfigJson, Balancers.names());
-    String chosen = serviceConfig.loadBalancingPolicy() != null ? serviceConfig.loadBalancingPolicy() : policy;
-    LoadBalancerProvider balancer = Balancers.find(chosen == null ? Balancers.DEFAULT : chosen);
+    ChannelConfig channelConfig = new ChannelConfig(serviceConfig, policy == null ? Balancers.DEFAULT : policy,
+        config.target().text());
+    LoadBalancerProvider balancer = Balancers.find(channelConfig.policy());
     Target target = config.target();
     NameResolverProvider resolver = Resolvers.find(target.scheme(), resolvers);
     TransportProvider provider = resolver == null ? null : Transports.selectForAddresses(target, transportName);
@@ -110,12 +110,13 @@ public final class ChannelCore {
       NameResolver nameResolver = resolver.newNameResolver(t, tls ? 443 : 80); // checks the target now
       provider.checkClientConfig(effective);
       transport = new LoadBalancedTransport(effective, nameResolver, balancer, provider,
-          serviceConfig.healthCheckService());
+          serviceConfig.healthCheckService(), channelConfig::fromResolver);
     } else {
       transport = provider.newClientTransport(effective);
     }
     return new ChannelCore(effective.target(), provider.name(), transport, interceptors, inheritHandler,
-        completions == null ? rpc.api.internal.VirtualThreads.EXECUTOR : completions, serviceConfig);
+        completions == null ? rpc.api.internal.VirtualThreads.EXECUTOR : completions, channelConfig,
+        transport instanceof LoadBalancedTransport);
   }
 
   public Target target() {
@@ -131,11 +132,11 @@ public final class ChannelCore {
     if (shutdown) {
       return new FailedCall<>(method, Status.UNAVAILABLE.withDescription("channel to " + target.text() + " is closed"));
     }
-    ServiceConfig sc = serviceConfig;
+    ServiceConfig sc = config.current();
     if (!sc.methods().isEmpty()) {
       ServiceConfig.MethodConfig mc = sc.forMethod(method.fullName());
       if (mc != null && (mc.retry() != null || mc.hedging() != null)) {
-        return new RetriableCall<>(method, options, mc, throttle, retryBudget, transport::newCall);
+        return new RetriableCall<>(method, options, mc, config.throttle(), retryBudget, transport::newCall);
       }
     }
     return transport.newCall(method, options);
