@@ -328,7 +328,8 @@ public final class Channel implements AutoCloseable {
      * replay, and send {@code grpc-previous-rpc-attempts}; a server's
      * {@code grpc-retry-pushback-ms} trailer sets the next delay (or, negative, stops retrying). A
      * malformed config fails {@link #build()} with an {@link IllegalArgumentException} naming the
-     * field. {@code rpc.api.ServiceConfigs} in ... reads one from JSON text.
+     * field. The optional module {@code rpc.serviceconfig} reads one from JSON text
+     * ({@code ServiceConfigJson.parse}).
      *
      * @param config the service config, or null for none
      * @return this builder
