@@ -1,6 +1,6 @@
 /**
  * The HTTP/2 transport of rpc, speaking the gRPC wire protocol on Jetty's low-level HTTP/2 client
- * and server (h2c with prior knowledge, and TLS with ALPN h2).
+ * and server (h2c with prior knowledge, and TLS with ALPN h2), over TCP or Unix domain sockets.
  */
 module rpc.transport.jetty {
   requires rpc.api;
@@ -14,6 +14,7 @@ module rpc.transport.jetty {
   requires org.eclipse.jetty.alpn.server;
   requires org.eclipse.jetty.alpn.java.client;
   requires org.eclipse.jetty.alpn.java.server;
+  requires org.eclipse.jetty.unixdomain.server;
 
   exports rpc.transport.jetty;
 

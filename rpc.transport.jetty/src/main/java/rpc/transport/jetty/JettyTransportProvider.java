@@ -13,8 +13,10 @@ import rpc.transport.jetty.internal.JettyServerTransport;
  * The HTTP/2 transport, speaking the gRPC wire protocol on Jetty's low-level HTTP/2 client and
  * server: plaintext h2c with prior knowledge for {@code host:port}, {@code dns:///host:port} and
  * {@code http://} targets, TLS with ALPN {@code h2} for {@code https://} targets and for servers
- * given an {@code SSLContext}. Speaks the gRPC wire protocol; interop is tested against
- * grpc-java. Tuning options are listed in {@link JettyTransportOptions}.
+ * given an {@code SSLContext}, and h2c over a Unix domain socket for {@code unix:///absolute/path}
+ * and {@code unix:relative/path} targets and listen addresses (no TLS there). Speaks the gRPC wire
+ * protocol; interop is tested against grpc-java. Tuning options are listed in
+ * {@link JettyTransportOptions}.
  * Thread-safe. Found by {@link java.util.ServiceLoader}; name {@code "jetty"}, priority 10.
  */
 public final class JettyTransportProvider implements TransportProvider {
@@ -29,7 +31,7 @@ public final class JettyTransportProvider implements TransportProvider {
 
   @Override
   public Set<String> schemes() {
-    return Set.of("dns", "http", "https");
+    return Set.of("dns", "http", "https", "unix");
   }
 
   @Override

@@ -12,7 +12,8 @@ import rpc.testkit.TestCertificates;
 
 /**
  * Run only by the module-path execution (see the pom): the transport is a named module whose
- * descriptor requires everything it uses at run time, including ALPN's service providers.
+ * descriptor requires everything it uses at run time, including ALPN's service providers and the
+ * Unix domain socket connector.
  */
 @Timeout(60)
 class ModulePathTest {
@@ -32,6 +33,20 @@ class ModulePathTest {
     } finally {
       server.shutdownNow();
       server.awaitTermination(Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void unixDomainSocketsAsANamedModule() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/tmp"), "rpc-mp");
+    String address = "unix://" + dir.resolve("m.sock");
+    Server server = Server.newBuilder().listen(address).addService(Fixtures.echoService()).build().start();
+    try (Channel channel = Channel.newBuilder(address).build()) {
+      assertEquals("echo:unix", channel.call(Fixtures.UNARY, "unix"));
+    } finally {
+      server.shutdownNow();
+      server.awaitTermination(Duration.ofSeconds(10));
+      java.nio.file.Files.deleteIfExists(dir);
     }
   }
 }

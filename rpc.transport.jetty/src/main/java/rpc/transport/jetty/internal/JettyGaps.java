@@ -16,6 +16,10 @@ import org.eclipse.jetty.util.Promise;
  * Everything this transport needs that Jetty 12.1's HTTP/2 API ({@code Session}, {@code Stream})
  * does not offer, and so takes from its implementation classes ({@code HTTP2Session},
  * {@code HTTP2Stream}): each method says which gap it fills, so a Jetty upgrade is checked here.
+ * The client needs two ({@link #newStream}, {@link #setIdleTimeout}); the others serve the server.
+ * What the API does give is used instead: the client learns the server's stream and header limits
+ * from the SETTINGS frames its {@code Session.Listener} receives, and dials Unix domain sockets
+ * through the public {@code org.eclipse.jetty.io.Transport}.
  * Thread-safe (stateless).
  */
 final class JettyGaps {
@@ -64,7 +68,10 @@ final class JettyGaps {
     return -1;
   }
 
-  /** Sets one connection's idle timeout; the API has none per session. */
+  /**
+   * Sets one client connection's idle timeout: channels with different idle timeouts share one
+   * {@code HTTP2Client}, whose setting covers all its connections, and the API has none per session.
+   */
   static void setIdleTimeout(Session session, long millis) {
     if (session instanceof HTTP2Session h) {
       h.getEndPoint().setIdleTimeout(millis);

@@ -17,10 +17,13 @@ import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.server.RawHTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.WindowRateControl;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -32,7 +35,9 @@ import rpc.api.spi.ServerTransportConfig;
 
 /**
  * The server side: a Jetty {@link Server} with one connector speaking HTTP/2 only, prior-knowledge
- * h2c in plaintext or h2 negotiated by ALPN over TLS, on Jetty's low-level HTTP/2 API.
+ * h2c in plaintext or h2 negotiated by ALPN over TLS, on Jetty's low-level HTTP/2 API. It listens on
+ * a TCP port, or on a Unix domain socket for a {@code unix:} address (plaintext only; see
+ * {@link UnixSocketFile} for the socket file).
  *
  * <p>Thread-safe.
  */
@@ -50,7 +55,9 @@ public final class JettyServerTransport implements ServerTransport {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile Server server;
-  private volatile ServerConnector connector;
+  private volatile AbstractConnector connector;
+  /** The socket file when listening on a Unix domain socket, else null. */
+  private final UnixSocketFile socketFile;
   private volatile ServerSessionHandler handler;
   private volatile int boundPort = -1;
 
@@ -58,6 +65,16 @@ public final class JettyServerTransport implements ServerTransport {
   public JettyServerTransport(ServerTransportConfig config) {
     this.config = config;
     this.settings = TransportSettings.from(config.options(), config.idleTimeout(), Duration.ofHours(1));
+    if (config.address().scheme().equals("unix")) {
+      if (config.sslContext() != null) {
+        throw new IllegalArgumentException("TLS over a Unix domain socket is not supported (listen address '"
+            + config.address().text() + "'): drop the sslContext; the socket file's permissions decide who may"
+            + " connect");
+      }
+      this.socketFile = new UnixSocketFile(java.nio.file.Path.of(config.address().authority()));
+      return;
+    }
+    this.socketFile = null;
     if (config.address().port(-1) < 0) { // also fails early on a malformed port
       // A channel dials port 80 (443 with TLS) when its target has none; a server choosing one
       // silently would listen where the same string does not lead.
@@ -86,7 +103,7 @@ public final class JettyServerTransport implements ServerTransport {
     h2.setRateControlFactory(new WindowRateControl.Factory(settings.resetRateLimit()));
     h2.setStreamIdleTimeout(0); // = the connection's; our streams decline idle timeouts anyway
     h2.setConnectProtocolEnabled(false);
-    ServerConnector c;
+    ConnectionFactory[] factories;
     if (config.sslContext() != null) {
       SslContextFactory.Server tls = new SslContextFactory.Server();
       tls.setSslContext(config.sslContext());
@@ -95,33 +112,48 @@ public final class JettyServerTransport implements ServerTransport {
       }
       ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2");
       alpn.setDefaultProtocol("h2");
-      c = new ServerConnector(s, 1, 1, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2);
+      factories = new ConnectionFactory[] {new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2};
     } else {
-      c = new ServerConnector(s, 1, 1, h2);
+      factories = new ConnectionFactory[] {h2};
     }
-    String host = config.address().host();
-    c.setHost(host.isEmpty() ? null : host);
-    c.setPort(config.address().port(0));
+    AbstractConnector c;
+    if (socketFile != null) {
+      socketFile.prepare();
+      c = socketFile.newConnector(s, factories);
+    } else {
+      ServerConnector tcp = new ServerConnector(s, 1, 1, factories);
+      String host = config.address().host();
+      tcp.setHost(host.isEmpty() ? null : host);
+      tcp.setPort(config.address().port(0));
+      tcp.setReuseAddress(true);
+      c = tcp;
+    }
     c.setIdleTimeout(settings.idleTimeout().toMillis());
-    c.setReuseAddress(true);
     s.addConnector(c);
     this.handler = h;
     this.connector = c;
     this.server = s;
     try {
       s.start();
-      boundPort = c.getLocalPort();
+      if (c instanceof ServerConnector tcp) {
+        boundPort = tcp.getLocalPort();
+      } else {
+        socketFile.bound();
+      }
     } catch (IOException e) {
-      stopQuietly(s);
+      stopQuietly(s, c);
       throw e;
     } catch (Exception e) {
-      stopQuietly(s);
+      stopQuietly(s, c);
       Throwable cause = e.getCause() instanceof IOException io ? io : e;
       throw new IOException("cannot listen on " + config.address().text() + ": " + cause.getMessage(), cause);
     }
   }
 
-  private static void stopQuietly(Server s) {
+  private void stopQuietly(Server s, AbstractConnector c) {
+    if (c instanceof UnixDomainServerConnector unix) {
+      socketFile.release(unix); // not bound: only keeps Jetty off a file that may be another server's
+    }
     try {
       s.stop();
     } catch (Exception ignored) {
@@ -139,6 +171,10 @@ public final class JettyServerTransport implements ServerTransport {
 
   @Override
   public String localAddress() {
+    if (socketFile != null) {
+      String path = socketFile.path().toString();
+      return path.startsWith("/") ? "unix://" + path : "unix:" + path;
+    }
     String host = config.address().host();
     if (host.contains(":")) {
       host = "[" + host + "]";
@@ -150,6 +186,19 @@ public final class JettyServerTransport implements ServerTransport {
   @Override
   public int port() {
     return boundPort; // Jetty's connector forgets its port once closed; a server keeps reporting it
+  }
+
+  /**
+   * Closes the listening socket (a Unix domain socket's file goes with it, if it is still this
+   * server's); established connections carry on.
+   */
+  private void stopListening() {
+    AbstractConnector c = connector;
+    if (c instanceof ServerConnector tcp) {
+      tcp.close();
+    } else if (c instanceof UnixDomainServerConnector unix) {
+      socketFile.release(unix);
+    }
   }
 
   // ---- sessions and calls ----
@@ -204,10 +253,7 @@ public final class JettyServerTransport implements ServerTransport {
     if (!shuttingDown.compareAndSet(false, true)) {
       return;
     }
-    ServerConnector c = connector;
-    if (c != null) {
-      c.close(); // stop accepting connections; established ones carry on
-    }
+    stopListening(); // established connections carry on
     List<Session> open = List.copyOf(sessions.keySet());
     LOG.log(System.Logger.Level.DEBUG, () -> "shutting down port " + port() + ": GOAWAY to " + open.size()
         + " connections, " + calls.size() + " calls in flight");

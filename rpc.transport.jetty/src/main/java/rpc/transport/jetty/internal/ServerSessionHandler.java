@@ -2,6 +2,7 @@ package rpc.transport.jetty.internal;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpURI;
@@ -145,6 +146,12 @@ final class ServerSessionHandler implements ServerSessionListener, HTTP2Session.
     if (a instanceof InetSocketAddress i && i.getAddress() != null) {
       String host = i.getAddress().getHostAddress();
       return (host.contains(":") ? "[" + host + "]" : host) + ":" + i.getPort();
+    }
+    if (a instanceof UnixDomainSocketAddress u) {
+      // A client's end of a Unix socket is usually unnamed: name the server's socket it came through.
+      String path = u.getPath().toString();
+      return "unix:" + (path.isEmpty() && session.getLocalSocketAddress() instanceof UnixDomainSocketAddress local
+          ? local.getPath() : path);
     }
     return String.valueOf(a);
   }

@@ -42,9 +42,8 @@ class GrpcJavaClientTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = Server.newBuilder().listen("127.0.0.1:0").addService(service.ourService()).build().start();
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-        .maxInboundMessageSize(8 * 1024 * 1024).build();
+    server = Server.newBuilder().listen(listenAddress()).addService(service.ourService()).build().start();
+    channel = channelTo(server).usePlaintext().maxInboundMessageSize(8 * 1024 * 1024).build();
   }
 
   @AfterEach
@@ -53,6 +52,16 @@ class GrpcJavaClientTest {
     channel.awaitTermination(5, TimeUnit.SECONDS);
     server.shutdownNow();
     assertTrue(server.awaitTermination(Duration.ofSeconds(10)));
+  }
+
+  /** Where our server listens. */
+  String listenAddress() {
+    return "127.0.0.1:0";
+  }
+
+  /** grpc-java's channel to our started server, before its common settings. */
+  NettyChannelBuilder channelTo(Server server) {
+    return NettyChannelBuilder.forAddress("127.0.0.1", server.port());
   }
 
   private static CallOptions opts() {

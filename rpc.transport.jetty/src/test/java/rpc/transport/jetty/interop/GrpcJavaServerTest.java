@@ -36,9 +36,18 @@ class GrpcJavaServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service.theirService())
-        .maxInboundMessageSize(4 * 1024 * 1024).build().start();
-    channel = Channel.newBuilder("127.0.0.1:" + server.getPort()).maxInboundMessageSize(8 * 1024 * 1024).build();
+    server = serverBuilder().addService(service.theirService()).maxInboundMessageSize(4 * 1024 * 1024).build().start();
+    channel = Channel.newBuilder(targetFor(server)).maxInboundMessageSize(8 * 1024 * 1024).build();
+  }
+
+  /** grpc-java's server, before its common settings. */
+  NettyServerBuilder serverBuilder() throws Exception {
+    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+  }
+
+  /** Our channel's target for grpc-java's started server. */
+  String targetFor(io.grpc.Server server) {
+    return "127.0.0.1:" + server.getPort();
   }
 
   @AfterEach
@@ -173,7 +182,7 @@ class GrpcJavaServerTest {
     StatusException e = assertThrows(StatusException.class, () -> channel.call(InteropService.ECHO,
         BytesValue.of(ByteString.copyFrom(new byte[4 * 1024 * 1024 + 10])), opts()));
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.status().code());
-    Channel small = Channel.newBuilder("127.0.0.1:" + server.getPort()).maxInboundMessageSize(1000).build();
+    Channel small = Channel.newBuilder(targetFor(server)).maxInboundMessageSize(1000).build();
     try {
       StatusException tooBig = assertThrows(StatusException.class, () -> small.call(InteropService.ECHO,
           BytesValue.of(ByteString.copyFrom(new byte[2000])), opts()));
