@@ -23,4 +23,12 @@ class ChannelTargetTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Channel.open("localhost:50051"));
     assertTrue(e.getMessage().contains("rpc.transport.jetty"), e.getMessage());
   }
+
+  @Test
+  void missingUnixSocketTransportIsNamed() {
+    for (String target : new String[] {"unix:///tmp/app.sock", "unix:app.sock"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Channel.open(target));
+      assertTrue(e.getMessage().contains("rpc.transport.jetty"), e.getMessage());
+    }
+  }
 }

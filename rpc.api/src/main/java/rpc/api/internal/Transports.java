@@ -162,8 +162,8 @@ public final class Transports {
     return switch (key) {
       case "inprocess" -> "the module rpc.transport.inprocess (artifact dev.rpc:rpc.transport.inprocess)";
       case "jetty", "dns", "http", "https" -> "the module rpc.transport.jetty (artifact dev.rpc:rpc.transport.jetty)";
-      case "unix" -> "a module that provides rpc.api.spi.TransportProvider for Unix domain sockets (none of"
-          + " rpc's own transports serves 'unix' yet)";
+      case "unix" -> "the module rpc.transport.jetty (artifact dev.rpc:rpc.transport.jetty), which serves Unix"
+          + " domain sockets";
       default -> "a module that provides rpc.api.spi.TransportProvider for '" + key + "'";
     };
   }
