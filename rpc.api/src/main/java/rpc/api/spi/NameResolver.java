@@ -24,7 +24,9 @@ public interface NameResolver {
      *     resolved, or {@link java.net.UnixDomainSocketAddress})
      * @throws IllegalArgumentException if {@code addresses} is empty: report that with {@link #onError}
      */
-    void onAddresses(List<SocketAddress> addresses);
+    default void onAddresses(List<SocketAddress> addresses) {
+      onResult(addresses, null);
+    }
 
     /**
      * The target now resolves to {@code addresses}, and its service config is {@code serviceConfig}

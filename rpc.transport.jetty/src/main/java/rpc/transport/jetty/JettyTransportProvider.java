@@ -50,6 +50,11 @@ public final class JettyTransportProvider implements TransportProvider {
   }
 
   @Override
+  public void checkClientConfig(ClientTransportConfig config) {
+    JettyClientTransport.check(config);
+  }
+
+  @Override
   public ClientTransport newClientTransport(ClientTransportConfig config) {
     return new JettyClientTransport(config);
   }

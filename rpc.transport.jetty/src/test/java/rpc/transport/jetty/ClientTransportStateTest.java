@@ -251,8 +251,9 @@ class ClientTransportStateTest {
     assertTrue(!failures.isEmpty(), "failure() said nothing while in TRANSIENT_FAILURE");
     for (Status failure : failures) {
       assertEquals(Status.Code.UNAVAILABLE, failure.code());
-      assertTrue(failure.description().contains("127.0.0.2:" + port) && !failure.description().contains(UNRESOLVABLE),
-          () -> "the failure names the address tried: " + failure);
+      // The address tried, after the target's name it was resolved from (never looked up again here).
+      assertTrue(failure.description().contains(UNRESOLVABLE + ":" + port + " at 127.0.0.2:" + port),
+          () -> "the failure names the target and the address tried: " + failure);
     }
     // Delays are 100, 160, 256 ms ±20%: the third attempt's wait cannot be shorter than 0.8 × 256 ms
     // (a measured wait is never shorter than the delay), while an unchanged delay would be ~100 ms.

@@ -362,11 +362,6 @@ public final class LoadBalancedTransport implements ClientTransport {
 
   private final class ResolverListener implements NameResolver.Listener {
     @Override
-    public void onAddresses(List<SocketAddress> addresses) {
-      onResult(addresses, null);
-    }
-
-    @Override
     public void onResult(List<SocketAddress> addresses, Map<String, ?> serviceConfig) {
       List<SocketAddress> copy = List.copyOf(addresses);
       if (copy.isEmpty()) {

@@ -43,6 +43,8 @@ final class PendingCall<Req, Resp> implements ClientCall<Req, Resp> {
   private int recordedMessages;
   private CallTracer tracer;
   private Callbacks<Resp> callbacks;
+  /** Why the last picker could not place this waiting call, or null. */
+  private volatile Status waitingFor;
 
   PendingCall(LoadBalancedTransport owner, MethodDescriptor<Req, Resp> method, CallOptions options) {
     this.owner = owner;
@@ -91,8 +93,12 @@ final class PendingCall<Req, Resp> implements ClientCall<Req, Resp> {
     ClientTransport transport = owner.transportOf(pick);
     if (transport != null) {
       place(transport);
-    } else if (pick != null && pick.error() != null && !options.waitForReady()) {
-      end(pick.error());
+    } else if (pick != null && pick.error() != null) {
+      if (options.waitForReady()) {
+        waitingFor = pick.error(); // said if the call ends while it waits
+      } else {
+        end(pick.error());
+      }
     }
   }
 
@@ -251,6 +257,7 @@ final class PendingCall<Req, Resp> implements ClientCall<Req, Resp> {
       return;
     }
     Callbacks<Resp> endHere = null;
+    Status endStatus = status;
     lock.lock();
     try {
       if (ended != null) {
@@ -258,7 +265,12 @@ final class PendingCall<Req, Resp> implements ClientCall<Req, Resp> {
       }
       if (real == null) {
         // Not placed: it ends here, and a placement racing this one finds it ended.
-        ended = status;
+        Status why = waitingFor;
+        if (why != null && why.description() != null) {
+          endStatus = status.withDescription((status.description() == null ? status.code().toString()
+              : status.description()) + " (waiting for a connection: " + why.description() + ")");
+        }
+        ended = endStatus;
         record = null;
         endHere = started ? callbacks : null;
       } else if (record != null) {
@@ -274,7 +286,7 @@ final class PendingCall<Req, Resp> implements ClientCall<Req, Resp> {
     }
     owner.release(this);
     if (endHere != null) {
-      endHere.close(status);
+      endHere.close(endStatus);
     }
   }
 

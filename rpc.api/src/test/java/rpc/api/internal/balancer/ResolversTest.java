@@ -33,7 +33,7 @@ class ResolversTest {
     LinkedBlockingQueue<Object> results = new LinkedBlockingQueue<>();
     r.start(new NameResolver.Listener() {
       @Override
-      public void onAddresses(List<SocketAddress> addresses) {
+      public void onResult(List<SocketAddress> addresses, java.util.Map<String, ?> serviceConfig) {
         results.add(addresses);
       }
 
@@ -100,7 +100,7 @@ class ResolversTest {
       long start = System.nanoTime();
       r.start(new NameResolver.Listener() {
         @Override
-        public void onAddresses(List<SocketAddress> addresses) {
+        public void onResult(List<SocketAddress> addresses, java.util.Map<String, ?> serviceConfig) {
           results.add(System.nanoTime());
         }
 

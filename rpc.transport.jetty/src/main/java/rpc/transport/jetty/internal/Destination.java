@@ -32,11 +32,23 @@ record Destination(SocketAddress fixed, String host, int port, String name) {
    * still presents that name to TLS (SNI and the certificate check), as grpc does.
    */
   static Destination of(SocketAddress address, String host) {
+    return of(address, host, null);
+  }
+
+  /**
+   * One given address, named after the target it was resolved from ({@code targetName}, as
+   * {@code host:port}; null to name it by the address alone): {@code localhost:8443 at
+   * 127.0.0.1:8443}, or just {@code 127.0.0.1:8443} when the target is that literal.
+   */
+  static Destination of(SocketAddress address, String host, String targetName) {
     if (address instanceof UnixDomainSocketAddress unix) {
       return new Destination(unix, host, -1, "unix:" + unix.getPath());
     }
     if (address instanceof InetSocketAddress inet) {
-      return new Destination(inet, host, inet.getPort(), describe(inet));
+      String literal = describe(inet);
+      String name = targetName == null || targetName.startsWith(literal) ? (targetName == null ? literal : targetName)
+          : targetName + " at " + literal;
+      return new Destination(inet, host, inet.getPort(), name);
     }
     throw new IllegalArgumentException("cannot connect to a " + address.getClass().getName() + " (" + address
         + "): the Jetty transport takes an InetSocketAddress or a UnixDomainSocketAddress");

@@ -66,13 +66,7 @@ public final class JettyClientTransport implements ClientTransport {
     this.config = config;
     TransportSettings settings = TransportSettings.from(config.options(), config.idleTimeout(), Duration.ofMinutes(30));
     Target target = config.target();
-    // An SSLContext means TLS, as in grpc: the target names the address, the channel its security.
-    // Only an explicit http:// contradicts it.
-    if (config.sslContext() != null && target.scheme().equals("http")) {
-      throw new IllegalArgumentException("target " + target.text() + " asks for cleartext (http://) but the channel has"
-          + " an sslContext: use https://" + target.authority() + " or " + target.authority() + " for TLS, or drop"
-          + " the sslContext");
-    }
+    check(config);
     boolean tls = target.scheme().equals("https") || config.sslContext() != null;
     boolean unixTarget = target.scheme().equals("unix");
     String host = unixTarget ? "localhost" : target.host(); // grpc's :authority for unix targets
@@ -80,13 +74,6 @@ public final class JettyClientTransport implements ClientTransport {
     this.authority = unixTarget ? host : target.authority();
     this.baseUri = HttpURI.build().scheme(tls ? "https" : "http").host(host).port(port).asImmutable();
     Destination destination = destination(config.address(), target, host, port);
-    if (tls && destination.isUnix()) {
-      // Jetty's TLS layer names the peer after an internet address, so it could not check the
-      // server's certificate; a socket file is guarded by its permissions instead.
-      throw new IllegalArgumentException("TLS over a Unix domain socket is not supported (target " + target.text()
-          + (config.address() == null ? "" : ", address " + destination) + "): drop the sslContext; the socket"
-          + " file's permissions decide who may connect");
-    }
     String ua = "rpc-java/" + VERSION;
     this.userAgent = new HttpField(HttpHeader.USER_AGENT, config.userAgent() == null ? ua : config.userAgent() + " " + ua);
     this.ssl = tls ? newSslFactory(config.sslContext()) : null;
@@ -95,16 +82,46 @@ public final class JettyClientTransport implements ClientTransport {
         authority);
   }
 
-  private static Destination destination(SocketAddress address, Target target, String host, int port) {
-    if (address != null) {
-      return Destination.of(address, host);
+  /**
+   * Refuses settings this transport cannot honour, before anything is created: cleartext asked for
+   * with an sslContext, TLS over a Unix domain socket, a port that is not a port.
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  public static void check(ClientTransportConfig config) {
+    Target target = config.target();
+    // An SSLContext means TLS, as in grpc: the target names the address, the channel its security.
+    // Only an explicit http:// contradicts it.
+    if (config.sslContext() != null && target.scheme().equals("http")) {
+      throw new IllegalArgumentException("target " + target.text() + " asks for cleartext (http://) but the channel has"
+          + " an sslContext: use https://" + target.authority() + " or " + target.authority() + " for TLS, or drop"
+          + " the sslContext");
     }
-    if (target.scheme().equals("unix")) {
+    boolean tls = target.scheme().equals("https") || config.sslContext() != null;
+    boolean unix = target.scheme().equals("unix") || config.address() instanceof java.net.UnixDomainSocketAddress;
+    if (tls && unix) {
+      // Jetty's TLS layer names the peer after an internet address, so it could not check the
+      // server's certificate; a socket file is guarded by its permissions instead.
+      throw new IllegalArgumentException("TLS over a Unix domain socket is not supported (target " + target.text()
+          + (config.address() == null ? "" : ", address " + config.address()) + "): drop the sslContext; the socket"
+          + " file's permissions decide who may connect");
+    }
+    if (!target.scheme().equals("unix")) {
+      target.port(tls ? 443 : 80); // throws for a port that is not one
+    }
+  }
+
+  private static Destination destination(SocketAddress address, Target target, String host, int port) {
+    if (target.scheme().equals("unix") && address == null) {
       return Destination.unix(Path.of(target.authority()));
     }
     String hostPort = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-    String name = hostPort.equals(target.authority()) ? hostPort
+    String name = hostPort.equals(target.authority()) || target.scheme().equals("unix") ? hostPort
         : hostPort + " (the default port: the target '" + target.authority() + "' names none)";
+    if (address != null) {
+      boolean named = target.scheme().equals("dns") || target.scheme().startsWith("http");
+      return Destination.of(address, host, named ? name : null);
+    }
     return Destination.resolving(host, port, name);
   }
 
