@@ -20,6 +20,16 @@ public final class Unprocessed extends Exception {
   }
 
   /**
+   * A cause saying why the call was not processed, and what caused that.
+   *
+   * @param why what happened, for messages
+   * @param cause the failure underneath (a connection error, say), or null
+   */
+  public Unprocessed(String why, Throwable cause) {
+    super(why, cause, false, false);
+  }
+
+  /**
    * Whether {@code status} says its call was not processed.
    *
    * @param status a call's final status

@@ -21,6 +21,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Scheduler;
 import rpc.api.ConnectivityState;
 import rpc.api.Status;
+import rpc.api.spi.Unprocessed;
 
 /**
  * The connections of one client transport and the calls waiting for a stream on them. At most one
@@ -419,7 +420,9 @@ final class ConnectionPool {
     connections.remove(conn);
     String why = x instanceof IOException && x.getMessage() != null && !(x instanceof UnknownHostException)
         ? x.getMessage() : x.toString();
-    Status status = Status.UNAVAILABLE.withDescription("cannot connect to " + destination + ": " + why).withCause(x);
+    // Calls that fail with it never left this client: a channel may send them elsewhere (Unprocessed).
+    String description = "cannot connect to " + destination + ": " + why;
+    Status status = Status.UNAVAILABLE.withDescription(description).withCause(new Unprocessed(description, x));
     if (tlsFailure(x)) {
       JettyClientTransport.LOG.log(System.Logger.Level.WARNING, "TLS handshake with " + destination + " failed: "
           + why, x);

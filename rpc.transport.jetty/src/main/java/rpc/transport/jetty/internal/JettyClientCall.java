@@ -262,6 +262,10 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
       }
     }
     releaseSlot();
+    if (notSent && !closed.get()) {
+      String why = "could not open a stream to " + transport.authority() + ": " + x;
+      fail(Status.UNAVAILABLE.withDescription(why).withCause(new rpc.api.spi.Unprocessed(why, x)));
+    }
     onWriteFailed(x);
   }
 
@@ -351,7 +355,12 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
       inbound.schedule(); // the trailers came first: finish from them
       return;
     }
-    fail(HttpStatusMapping.forHttp2ErrorCode(frame.getError()).augmentDescription("stream reset by the server"));
+    Status status = HttpStatusMapping.forHttp2ErrorCode(frame.getError()).augmentDescription("stream reset by the server");
+    if (frame.getError() == ErrorCode.REFUSED_STREAM_ERROR.code) {
+      // The server refused the stream before its application saw it: a channel may send it again.
+      status = status.withCause(new rpc.api.spi.Unprocessed("the server refused the stream (REFUSED_STREAM)"));
+    }
+    fail(status);
   }
 
   @Override
