@@ -51,13 +51,30 @@ public final class JettyTransportOptions {
    */
   public static final String KEEPALIVE_TIMEOUT = "jetty.keepAliveTimeout";
 
+  /**
+   * Server: the shortest interval at which a client may send keepalive PINGs while it has calls
+   * open (default 300000, five minutes, as grpc). A PING sooner than that after the last permitted
+   * one is a strike; the third strike closes the connection with GOAWAY {@code ENHANCE_YOUR_CALM}
+   * and debug data {@code too_many_pings}, which grpc clients answer by pinging less often. The
+   * strikes are forgiven whenever the server sends response headers or data. {@code 0} permits any
+   * rate while calls are open.
+   */
+  public static final String PERMIT_KEEPALIVE_TIME = "jetty.permitKeepAliveTime";
+
+  /**
+   * Server: whether clients may send keepalive PINGs at the {@link #PERMIT_KEEPALIVE_TIME} rate
+   * while they have no call open (default {@code false}: without calls, only one PING in two hours
+   * is permitted, as in grpc). {@code true} or {@code false}.
+   */
+  public static final String PERMIT_KEEPALIVE_WITHOUT_CALLS = "jetty.permitKeepAliveWithoutCalls";
+
   /** The keys a channel may set: any other key fails {@code Channel.Builder.build()}. */
   public static final Set<String> CLIENT_KEYS = Set.of(SESSION_RECEIVE_WINDOW, STREAM_RECEIVE_WINDOW,
       MAX_HEADER_LIST_SIZE, CONNECT_TIMEOUT, INITIAL_BACKOFF, MAX_BACKOFF, KEEPALIVE_TIMEOUT);
 
   /** The keys a server may set: any other key fails {@code Server.Builder.build()}. */
   public static final Set<String> SERVER_KEYS = Set.of(SESSION_RECEIVE_WINDOW, STREAM_RECEIVE_WINDOW,
-      MAX_HEADER_LIST_SIZE, RESET_RATE_LIMIT);
+      MAX_HEADER_LIST_SIZE, RESET_RATE_LIMIT, PERMIT_KEEPALIVE_TIME, PERMIT_KEEPALIVE_WITHOUT_CALLS);
 
   private JettyTransportOptions() {}
 }

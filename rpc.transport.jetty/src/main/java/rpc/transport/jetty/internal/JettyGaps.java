@@ -96,4 +96,18 @@ final class JettyGaps {
       h.frames(null, List.of(new ResetFrame(streamId, error.code)), Callback.NOOP);
     }
   }
+
+  /**
+   * Ends a connection now: fails its streams, sends GOAWAY with {@code error} and {@code reason} as
+   * debug data, and closes the socket, as Jetty does itself when a client exceeds its frame rates.
+   * The API's {@code close} sends GOAWAY and then waits for the client to close the connection; a
+   * client that pings abusively, or keeps a drained connection open, is not waited for.
+   */
+  static void abort(Session session, ErrorCode error, String reason) {
+    if (session instanceof HTTP2Session h) {
+      h.onConnectionFailure(error.code, reason);
+    } else {
+      session.close(error.code, reason, Callback.NOOP);
+    }
+  }
 }

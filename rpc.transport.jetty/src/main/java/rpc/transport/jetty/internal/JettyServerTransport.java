@@ -48,8 +48,9 @@ public final class JettyServerTransport implements ServerTransport {
 
   private final ServerTransportConfig config;
   private final TransportSettings settings;
-  /** Open sessions and their peer's address (kept: a closed session no longer knows it). */
-  private final java.util.Map<Session, Object> sessions = new ConcurrentHashMap<>();
+  private final TransportSettings.ConnectionPolicy policy;
+  /** Open sessions and their connections (which keep the peer's address: a closed session no longer knows it). */
+  private final java.util.Map<Session, ServerConnection> sessions = new ConcurrentHashMap<>();
   private final Set<JettyServerCall<?, ?>> calls = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
@@ -65,6 +66,7 @@ public final class JettyServerTransport implements ServerTransport {
   public JettyServerTransport(ServerTransportConfig config) {
     this.config = config;
     this.settings = TransportSettings.from(config.options(), config.idleTimeout(), Duration.ofHours(1));
+    this.policy = TransportSettings.connectionPolicy(config.options());
     if (config.address().scheme().equals("unix")) {
       if (config.sslContext() != null) {
         throw new IllegalArgumentException("TLS over a Unix domain socket is not supported (listen address '"
@@ -204,9 +206,10 @@ public final class JettyServerTransport implements ServerTransport {
   // ---- sessions and calls ----
 
   void sessionOpened(Session s) {
-    Object peer = String.valueOf(s.getRemoteSocketAddress());
+    String peer = String.valueOf(s.getRemoteSocketAddress());
     LOG.log(System.Logger.Level.DEBUG, () -> "connection from " + peer + " on port " + port());
-    sessions.put(s, peer);
+    ServerConnection c = new ServerConnection(s, peer, policy, server.getScheduler());
+    sessions.put(s, c);
     if (shuttingDown.get()) {
       // Accepted as the listener closed: it carries no call, so refuse it now (GOAWAY, last stream
       // 0) rather than leave the client waiting for a server that is going away.
@@ -215,21 +218,35 @@ public final class JettyServerTransport implements ServerTransport {
   }
 
   void sessionClosed(Session s, Throwable failure) {
-    Object peer = sessions.remove(s);
-    if (peer != null) {
-      LOG.log(System.Logger.Level.DEBUG, "connection from " + peer + (failure == null ? " closed" : " failed"), failure);
+    ServerConnection c = sessions.remove(s);
+    if (c != null) {
+      LOG.log(System.Logger.Level.DEBUG, "connection from " + c.peer() + (failure == null ? " closed" : " failed"),
+          failure);
     }
+  }
+
+  /** The state of an open session's connection, or null once it has closed. */
+  ServerConnection connection(Session s) {
+    return sessions.get(s);
   }
 
   void callStarted(JettyServerCall<?, ?> call) {
     if (calls.add(call)) {
       LIVE_CALLS.incrementAndGet();
+      ServerConnection c = sessions.get(call.stream.getSession());
+      if (c != null) {
+        c.callStarted(call);
+      }
     }
   }
 
   void callEnded(JettyServerCall<?, ?> call) {
     if (calls.remove(call)) {
       LIVE_CALLS.decrementAndGet();
+      ServerConnection c = sessions.get(call.stream.getSession());
+      if (c != null) {
+        c.callEnded(call);
+      }
       if (shuttingDown.get() && calls.isEmpty()) {
         stop(); // graceful shutdown ends with the last call
       }

@@ -14,8 +14,10 @@ import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.api.Stream;
 import org.eclipse.jetty.http2.api.server.ServerSessionListener;
 import org.eclipse.jetty.http2.frames.Frame;
+import org.eclipse.jetty.http2.frames.FrameType;
 import org.eclipse.jetty.http2.frames.GoAwayFrame;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
+import org.eclipse.jetty.http2.frames.PingFrame;
 import org.eclipse.jetty.http2.frames.ResetFrame;
 import org.eclipse.jetty.util.Callback;
 import rpc.api.Deadline;
@@ -68,18 +70,38 @@ final class ServerSessionHandler implements ServerSessionListener, HTTP2Session.
   }
 
   /**
-   * Sees every frame before Jetty handles it. A request Jetty cannot parse (a {@code :path} without
-   * its leading slash next to an {@code :authority}) never reaches {@link #onNewStream}: Jetty fails
-   * the stream inside the session and writes nothing, so the client would wait for ever. It is a
-   * malformed request (RFC 9113 section 8.1.1): answer with RST_STREAM(PROTOCOL_ERROR).
+   * Sees every frame before Jetty handles it. A client's PING is counted against the keepalive
+   * policy here: Jetty answers it without telling the session listener.
+   *
+   * <p>A request Jetty cannot parse (a {@code :path} without its leading slash next to an
+   * {@code :authority}) never reaches {@link #onNewStream}: Jetty fails the stream inside the session
+   * and writes nothing, so the client would wait for ever. It is a malformed request (RFC 9113
+   * section 8.1.1): answer with RST_STREAM(PROTOCOL_ERROR).
    */
   @Override
   public void onIncomingFrame(Session session, Frame frame) {
-    if (frame instanceof HeadersFrame h && h.getMetaData() != null && h.getMetaData().isRequest()
+    if (frame instanceof PingFrame p && !p.isReply()) {
+      ServerConnection c = transport.connection(session);
+      if (c != null) {
+        c.onPing();
+      }
+    } else if (frame instanceof HeadersFrame h && h.getMetaData() != null && h.getMetaData().isRequest()
         && MetaData.Failed.getFailure(h.getMetaData()) != null) {
       JettyServerTransport.LOG.log(System.Logger.Level.DEBUG, () -> "malformed request headers from "
           + session.getRemoteSocketAddress() + " on stream " + h.getStreamId() + ": reset with PROTOCOL_ERROR");
       JettyGaps.reset(session, h.getStreamId(), ErrorCode.PROTOCOL_ERROR);
+    }
+  }
+
+  /** Response headers and data let the client answer with a PING: see {@link PingStrikes}. */
+  @Override
+  public void onOutgoingFrame(Session session, Frame frame) {
+    FrameType type = frame.getType();
+    if (type == FrameType.HEADERS || type == FrameType.DATA) {
+      ServerConnection c = transport.connection(session);
+      if (c != null) {
+        c.onResponseFrame();
+      }
     }
   }
 

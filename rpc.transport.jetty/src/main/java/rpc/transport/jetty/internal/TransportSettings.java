@@ -44,6 +44,30 @@ record TransportSettings(int sessionReceiveWindow, int streamReceiveWindow, int 
         configuredIdle != null ? configuredIdle : defaultIdle);
   }
 
+  /**
+   * How a server polices its connections: keepalive enforcement (gRFC A8).
+   *
+   * <p>Immutable.
+   *
+   * @param permitKeepAliveTime the shortest interval at which a client may PING while it has calls
+   *     open (more often is a strike; more than {@link PingStrikes#MAX_STRIKES} strikes close the
+   *     connection with GOAWAY {@code ENHANCE_YOUR_CALM})
+   * @param permitKeepAliveWithoutCalls whether the client may PING at that rate without calls open
+   */
+  record ConnectionPolicy(Duration permitKeepAliveTime, boolean permitKeepAliveWithoutCalls) {
+
+    /** grpc's default: PINGs at most every 5 minutes, only while calls are open. */
+    static final ConnectionPolicy DEFAULT = new ConnectionPolicy(Duration.ofMinutes(5), false);
+  }
+
+  /** A server's connection policy from {@code options}, {@link ConnectionPolicy#DEFAULT} for keys not given. */
+  static ConnectionPolicy connectionPolicy(Map<String, String> options) {
+    ConnectionPolicy d = ConnectionPolicy.DEFAULT;
+    return new ConnectionPolicy(
+        durationOption(options, JettyTransportOptions.PERMIT_KEEPALIVE_TIME, d.permitKeepAliveTime()),
+        booleanOption(options, JettyTransportOptions.PERMIT_KEEPALIVE_WITHOUT_CALLS, d.permitKeepAliveWithoutCalls()));
+  }
+
   private static int intOption(Map<String, String> options, String key, int def, int min) {
     String v = options.get(key);
     if (v == null) {
@@ -74,5 +98,17 @@ record TransportSettings(int sessionReceiveWindow, int streamReceiveWindow, int 
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("option " + key + " is not a number of milliseconds: " + v, e);
     }
+  }
+
+  private static boolean booleanOption(Map<String, String> options, String key, boolean def) {
+    String v = options.get(key);
+    if (v == null) {
+      return def;
+    }
+    return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("option " + key + " must be true or false: " + v);
+    };
   }
 }

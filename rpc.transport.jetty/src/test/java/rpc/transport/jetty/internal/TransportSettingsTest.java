@@ -41,4 +41,29 @@ class TransportSettingsTest {
     assertThrows(IllegalArgumentException.class, () -> TransportSettings.from(
         Map.of(JettyTransportOptions.CONNECT_TIMEOUT, "-1"), null, Duration.ZERO));
   }
+
+  @Test
+  void connectionPolicyDefaultsAreGrpcs() {
+    TransportSettings.ConnectionPolicy p = TransportSettings.connectionPolicy(Map.of());
+    assertEquals(Duration.ofMinutes(5), p.permitKeepAliveTime());
+    assertEquals(false, p.permitKeepAliveWithoutCalls());
+  }
+
+  @Test
+  void connectionPolicyFromOptions() {
+    TransportSettings.ConnectionPolicy p = TransportSettings.connectionPolicy(Map.of(
+        JettyTransportOptions.PERMIT_KEEPALIVE_TIME, "0", JettyTransportOptions.PERMIT_KEEPALIVE_WITHOUT_CALLS, " TRUE"));
+    assertEquals(Duration.ZERO, p.permitKeepAliveTime());
+    assertEquals(true, p.permitKeepAliveWithoutCalls());
+  }
+
+  @Test
+  void badConnectionPolicyValuesSayWhatIsWrong() {
+    IllegalArgumentException yes = assertThrows(IllegalArgumentException.class, () -> TransportSettings
+        .connectionPolicy(Map.of(JettyTransportOptions.PERMIT_KEEPALIVE_WITHOUT_CALLS, "yes")));
+    assertEquals("option jetty.permitKeepAliveWithoutCalls must be true or false: yes", yes.getMessage());
+    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> TransportSettings
+        .connectionPolicy(Map.of(JettyTransportOptions.PERMIT_KEEPALIVE_TIME, "-1")));
+    assertEquals("option jetty.permitKeepAliveTime must not be negative: -1", negative.getMessage());
+  }
 }

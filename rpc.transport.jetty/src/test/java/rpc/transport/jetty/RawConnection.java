@@ -1,0 +1,180 @@
+package rpc.transport.jetty;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.HTTP2Session;
+import org.eclipse.jetty.http2.api.Session;
+import org.eclipse.jetty.http2.api.Stream;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.frames.DataFrame;
+import org.eclipse.jetty.http2.frames.Frame;
+import org.eclipse.jetty.http2.frames.GoAwayFrame;
+import org.eclipse.jetty.http2.frames.HeadersFrame;
+import org.eclipse.jetty.http2.frames.PingFrame;
+import org.eclipse.jetty.http2.frames.ResetFrame;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.LifeCycle;
+
+/**
+ * A bare HTTP/2 connection on Jetty's low-level client, for what a gRPC channel would not do on its
+ * own (PING at will) and to see what a server sends on the connection (GOAWAY and PING frames, in
+ * order). Not thread-safe: one test drives it; what Jetty's threads record is read through futures
+ * and concurrent collections.
+ */
+final class RawConnection implements AutoCloseable {
+  private final HTTP2Client client = new HTTP2Client();
+  private final int port;
+  private final Session session;
+  private final Map<Long, CompletableFuture<Void>> pingAnswers = new ConcurrentHashMap<>();
+  private final AtomicInteger nextPing = new AtomicInteger();
+  /** The GOAWAY and PING frames (not PING answers) the server sent, in order. */
+  final List<Frame> serverFrames = new CopyOnWriteArrayList<>();
+  /** The first GOAWAY the server sent. */
+  final CompletableFuture<GoAwayFrame> goAway = new CompletableFuture<>();
+  /** Completes when the connection has closed, whoever closed it. */
+  final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+  RawConnection(int port) throws Exception {
+    this.port = port;
+    // Sees every frame, including the server's PINGs, which Jetty answers without telling the listener.
+    client.addBean(new HTTP2Session.FrameListener() {
+      @Override
+      public void onIncomingFrame(Session s, Frame frame) {
+        if (frame instanceof GoAwayFrame || frame instanceof PingFrame p && !p.isReply()) {
+          serverFrames.add(frame);
+        }
+      }
+    });
+    client.start();
+    session = client.connect(new InetSocketAddress("127.0.0.1", port), new Session.Listener() {
+      @Override
+      public void onPing(Session s, PingFrame frame) {
+        CompletableFuture<Void> answer = pingAnswers.get(frame.getPayloadAsLong());
+        if (answer != null) {
+          answer.complete(null);
+        }
+      }
+
+      @Override
+      public void onGoAway(Session s, GoAwayFrame frame) {
+        goAway.complete(frame);
+      }
+
+      @Override
+      public void onClose(Session s, GoAwayFrame frame, Callback callback) {
+        closed.complete(null);
+        callback.succeeded();
+      }
+
+      @Override
+      public void onFailure(Session s, Throwable failure, Callback callback) {
+        closed.complete(null);
+        callback.succeeded();
+      }
+    }).get(10, TimeUnit.SECONDS);
+  }
+
+  /** Sends a PING; the future completes when the server answers it. */
+  CompletableFuture<Void> ping() {
+    long payload = nextPing.incrementAndGet();
+    CompletableFuture<Void> answer = new CompletableFuture<>();
+    pingAnswers.put(payload, answer);
+    session.ping(new PingFrame(payload, false), Callback.from(() -> { }, answer::completeExceptionally));
+    return answer;
+  }
+
+  /** Opens a gRPC call to {@code method} ({@code package.Service/Method}) and sends its headers. */
+  Call open(String method) throws Exception {
+    HttpFields fields = HttpFields.build().add("content-type", "application/grpc").add("te", "trailers");
+    MetaData.Request request = new MetaData.Request("POST", HttpURI.build("http://127.0.0.1:" + port + "/" + method),
+        HttpVersion.HTTP_2, fields, -1);
+    Call call = new Call();
+    call.stream = session.newStream(new HeadersFrame(request, null, false), call).get(10, TimeUnit.SECONDS);
+    return call;
+  }
+
+  /** The GOAWAY frames the server sent, in order. */
+  List<GoAwayFrame> goAways() {
+    return serverFrames.stream().filter(GoAwayFrame.class::isInstance).map(GoAwayFrame.class::cast).toList();
+  }
+
+  static String debugData(GoAwayFrame frame) {
+    byte[] payload = frame.getPayload();
+    return payload == null ? "" : new String(payload, StandardCharsets.US_ASCII);
+  }
+
+  @Override
+  public void close() {
+    LifeCycle.stop(client);
+  }
+
+  /** One call: counts the response bytes; completes {@code ended} at END_STREAM, RST_STREAM or failure. */
+  static final class Call implements Stream.Listener {
+    Stream stream;
+    final AtomicInteger bodyBytes = new AtomicInteger();
+    /** Completes with the RST_STREAM error code, -1 for a normal end, -2 for a failed connection. */
+    final CompletableFuture<Integer> ended = new CompletableFuture<>();
+
+    /** Sends one length-prefixed, uncompressed gRPC message. */
+    void send(String message) throws Exception {
+      byte[] payload = message.getBytes(StandardCharsets.UTF_8);
+      ByteBuffer framed = ByteBuffer.allocate(5 + payload.length).put((byte) 0).putInt(payload.length).put(payload).flip();
+      stream.data(new DataFrame(stream.getId(), framed, false)).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Ends the request (an empty DATA frame with END_STREAM). */
+    void halfClose() throws Exception {
+      stream.data(new DataFrame(stream.getId(), ByteBuffer.allocate(0), true)).get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void onHeaders(Stream s, HeadersFrame frame) {
+      if (frame.isEndStream()) {
+        ended.complete(-1);
+      } else {
+        s.demand();
+      }
+    }
+
+    @Override
+    public void onDataAvailable(Stream s) {
+      while (true) {
+        Stream.Data data = s.readData();
+        if (data == null) {
+          s.demand();
+          return;
+        }
+        bodyBytes.addAndGet(data.frame().remaining());
+        data.release();
+        if (data.frame().isEndStream()) {
+          ended.complete(-1);
+          return;
+        }
+      }
+    }
+
+    @Override
+    public void onReset(Stream s, ResetFrame frame, Callback callback) {
+      ended.complete(frame.getError());
+      callback.succeeded();
+    }
+
+    @Override
+    public void onFailure(Stream s, int error, String reason, Throwable failure, Callback callback) {
+      ended.complete(-2);
+      callback.succeeded();
+    }
+  }
+}
