@@ -68,13 +68,37 @@ public final class JettyTransportOptions {
    */
   public static final String PERMIT_KEEPALIVE_WITHOUT_CALLS = "jetty.permitKeepAliveWithoutCalls";
 
+  /**
+   * Server: the age (±10% jitter, so that connections made together do not all end together) at
+   * which a connection is drained (default: none). The client is told with GOAWAY to open a new
+   * connection for new calls; calls in flight finish on the old one, for at most
+   * {@link #MAX_CONNECTION_AGE_GRACE}. Helps spread clients over servers added behind a load
+   * balancer. Must be positive.
+   */
+  public static final String MAX_CONNECTION_AGE = "jetty.maxConnectionAge";
+
+  /**
+   * Server: how long calls in flight may still run on a connection drained for its
+   * {@link #MAX_CONNECTION_AGE} (default: as long as they take). Calls still running then end with
+   * {@code UNAVAILABLE} and the connection is closed.
+   */
+  public static final String MAX_CONNECTION_AGE_GRACE = "jetty.maxConnectionAgeGrace";
+
+  /**
+   * Server: how long a connection may carry no call before it is drained with GOAWAY (default:
+   * none). Unlike the server's {@code idleTimeout}, PINGs do not count as use, and the close is
+   * graceful: a call that races it is still served. Must be positive.
+   */
+  public static final String MAX_CONNECTION_IDLE = "jetty.maxConnectionIdle";
+
   /** The keys a channel may set: any other key fails {@code Channel.Builder.build()}. */
   public static final Set<String> CLIENT_KEYS = Set.of(SESSION_RECEIVE_WINDOW, STREAM_RECEIVE_WINDOW,
       MAX_HEADER_LIST_SIZE, CONNECT_TIMEOUT, INITIAL_BACKOFF, MAX_BACKOFF, KEEPALIVE_TIMEOUT);
 
   /** The keys a server may set: any other key fails {@code Server.Builder.build()}. */
   public static final Set<String> SERVER_KEYS = Set.of(SESSION_RECEIVE_WINDOW, STREAM_RECEIVE_WINDOW,
-      MAX_HEADER_LIST_SIZE, RESET_RATE_LIMIT, PERMIT_KEEPALIVE_TIME, PERMIT_KEEPALIVE_WITHOUT_CALLS);
+      MAX_HEADER_LIST_SIZE, RESET_RATE_LIMIT, PERMIT_KEEPALIVE_TIME, PERMIT_KEEPALIVE_WITHOUT_CALLS, MAX_CONNECTION_AGE,
+      MAX_CONNECTION_AGE_GRACE, MAX_CONNECTION_IDLE);
 
   private JettyTransportOptions() {}
 }

@@ -7,6 +7,7 @@ import org.eclipse.jetty.http2.HTTP2Stream;
 import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.api.Stream;
 import org.eclipse.jetty.http2.frames.DataFrame;
+import org.eclipse.jetty.http2.frames.GoAwayFrame;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
 import org.eclipse.jetty.http2.frames.ResetFrame;
 import org.eclipse.jetty.util.Callback;
@@ -94,6 +95,24 @@ final class JettyGaps {
   static void reset(Session session, int streamId, ErrorCode error) {
     if (session instanceof HTTP2Session h) {
       h.frames(null, List.of(new ResetFrame(streamId, error.code)), Callback.NOOP);
+    }
+  }
+
+  /**
+   * Sends the first GOAWAY of a graceful close in two steps (the largest stream id, NO_ERROR,
+   * {@code debug} as its debug data) without moving the session into its closing state. The API's
+   * {@code shutdown()} sends the same frame but follows it with the final GOAWAY the moment no stream
+   * is open, which drops a request the client sent before it read the first; gRPC servers wait for
+   * the answer to a PING in between, and so does {@link ServerConnection}.
+   */
+  static void sendFirstGoAway(Session session, String debug, Callback done) {
+    if (session instanceof HTTP2Session h) {
+      GoAwayFrame frame = new GoAwayFrame(Integer.MAX_VALUE, ErrorCode.NO_ERROR.code,
+          debug.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      h.frames(null, List.of(frame), done);
+    } else {
+      session.shutdown(); // not Jetty's own session: its graceful close is the next best thing
+      done.failed(new UnsupportedOperationException("not an HTTP2Session: " + session));
     }
   }
 

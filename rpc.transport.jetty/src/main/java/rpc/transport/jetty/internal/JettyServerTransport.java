@@ -210,6 +210,7 @@ public final class JettyServerTransport implements ServerTransport {
     LOG.log(System.Logger.Level.DEBUG, () -> "connection from " + peer + " on port " + port());
     ServerConnection c = new ServerConnection(s, peer, policy, server.getScheduler());
     sessions.put(s, c);
+    c.start();
     if (shuttingDown.get()) {
       // Accepted as the listener closed: it carries no call, so refuse it now (GOAWAY, last stream
       // 0) rather than leave the client waiting for a server that is going away.
@@ -220,6 +221,7 @@ public final class JettyServerTransport implements ServerTransport {
   void sessionClosed(Session s, Throwable failure) {
     ServerConnection c = sessions.remove(s);
     if (c != null) {
+      c.closed();
       LOG.log(System.Logger.Level.DEBUG, "connection from " + c.peer() + (failure == null ? " closed" : " failed"),
           failure);
     }
@@ -275,6 +277,10 @@ public final class JettyServerTransport implements ServerTransport {
     LOG.log(System.Logger.Level.DEBUG, () -> "shutting down port " + port() + ": GOAWAY to " + open.size()
         + " connections, " + calls.size() + " calls in flight");
     for (Session s : open) {
+      ServerConnection conn = sessions.get(s);
+      if (conn != null) {
+        conn.closed(); // no age or idle limit drains it now: the shutdown does
+      }
       s.shutdown(); // GOAWAY; the connection closes when its last stream ends
     }
     if (calls.isEmpty()) {

@@ -69,6 +69,15 @@ final class ServerSessionHandler implements ServerSessionListener, HTTP2Session.
     return session.getStreams().isEmpty(); // close only connections without calls
   }
 
+  /** The answer to a PING the server sent (Jetty answers the client's own PINGs itself). */
+  @Override
+  public void onPing(Session session, PingFrame frame) {
+    ServerConnection c = transport.connection(session);
+    if (c != null) {
+      c.onPingAnswered(frame.getPayloadAsLong());
+    }
+  }
+
   /**
    * Sees every frame before Jetty handles it. A client's PING is counted against the keepalive
    * policy here: Jetty answers it without telling the session listener.
