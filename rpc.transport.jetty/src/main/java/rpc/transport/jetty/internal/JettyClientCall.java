@@ -372,8 +372,11 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
     }
     ClientConnection c = connection;
     String why = reason != null ? reason : ErrorCode.toString(error, "error " + error);
-    fail(Status.UNAVAILABLE.withDescription(transport.authority() + ": "
-        + (c != null ? c.describeFailure(why) : "the connection failed: " + why)).withCause(failure));
+    String description = transport.authority() + ": " + (c != null ? c.describeFailure(why) : "the connection failed: " + why);
+    // Jetty marks streams above a GOAWAY's last stream id: the server never processed them.
+    Throwable cause = failure instanceof org.eclipse.jetty.http2.RetryableStreamException
+        ? new rpc.api.spi.Unprocessed(description, failure) : failure;
+    fail(Status.UNAVAILABLE.withDescription(description).withCause(cause));
   }
 
   @Override
