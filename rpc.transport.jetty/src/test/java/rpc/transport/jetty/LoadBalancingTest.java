@@ -320,6 +320,24 @@ class LoadBalancingTest {
     }, WAIT);
   }
 
+  @Test
+  void aServersMaximumConnectionAgeMovesLongLivedClientsOntoANewlyAddedServer() throws Exception {
+    // The first server rebalances its clients every ~300 ms, as a load balancer's backends do.
+    int port = replicas.startWith("127.0.0.1", 0, b -> b.option(JettyTransportOptions.MAX_CONNECTION_AGE, "300")).port();
+    TestDns.register("aging.rpc-test", "127.0.0.1");
+    Channel channel = open(Channel.newBuilder("dns:///aging.rpc-test:" + port).defaultLoadBalancingPolicy("round_robin"));
+    assertEquals("127.0.0.1:" + port, who(channel));
+
+    replicas.start("127.0.0.2", port);
+    TestDns.register("aging.rpc-test", "127.0.0.1", "127.0.0.2");
+    // No call fails and nothing tells the client about the new server but its own re-resolution,
+    // which the aged connection's GOAWAY sets off.
+    Waits.until("calls reach the server added to the name", () -> {
+      who(channel);
+      return replicas.calls("127.0.0.2:" + port) > 0;
+    }, WAIT);
+  }
+
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();

@@ -29,8 +29,13 @@ final class Replicas implements AutoCloseable {
   }
 
   /** Starts a replica on {@code host:port} (port 0: any free one) and returns it. */
-  Server start(String host, int port, Server.Builder... customizer) throws IOException {
-    Server.Builder builder = Server.newBuilder().listen(host, port);
+  Server start(String host, int port) throws IOException {
+    return startWith(host, port, b -> b);
+  }
+
+  /** Starts a replica on {@code host:port} with extra server settings. */
+  Server startWith(String host, int port, java.util.function.UnaryOperator<Server.Builder> settings) throws IOException {
+    Server.Builder builder = settings.apply(Server.newBuilder().listen(host, port));
     Server[] self = new Server[1];
     builder.addService(ServiceDefinition.newBuilder("test.Replica")
         .unary(WHO, (req, ctx) -> {

@@ -102,7 +102,12 @@ final class RoundRobin implements LoadBalancer {
       return;
     }
     switch (state) {
-      case IDLE -> s.connect(); // the connection went away (or a backoff ended): every address stays connected
+      case IDLE -> {
+        // The connection went away (a server's GOAWAY, its maximum connection age, a backoff that
+        // ended): every address stays connected, and the name may have new addresses by now.
+        helper.refreshResolution();
+        s.connect();
+      }
       case TRANSIENT_FAILURE -> {
         failed.add(s);
         helper.refreshResolution();
