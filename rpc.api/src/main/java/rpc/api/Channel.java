@@ -165,8 +165,9 @@ public final class Channel implements AutoCloseable {
   }
 
   /**
-   * The channel's connectivity state. IDLE until the first call; {@code connect} starts
-   * connecting an IDLE channel without making a call.
+   * The channel's connectivity state (see {@link ConnectivityState}): over a network transport,
+   * IDLE until the first call; {@code connect} starts connecting an IDLE channel without making a
+   * call. An in-process channel is READY until closed.
    *
    * @param connect whether an IDLE channel should start connecting
    * @return the state now (before any connecting starts)
