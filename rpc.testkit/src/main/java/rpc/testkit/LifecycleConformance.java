@@ -52,6 +52,24 @@ abstract class LifecycleConformance extends AbstractTransportTest {
   }
 
   @Test
+  void theChannelReportsItsStateFromBeforeTheFirstCallToShutdown() throws Exception {
+    Server server = startServer(service.definition());
+    Channel channel = openChannel(server);
+    rpc.api.ConnectivityState first = channel.state(false);
+    assertTrue(first == rpc.api.ConnectivityState.IDLE || first == rpc.api.ConnectivityState.READY,
+        "before any call a channel is IDLE (or READY, with no connection to make): " + first);
+    assertEquals("ready?", channel.call(FakeService.ECHO, "ready?"));
+    assertEquals(rpc.api.ConnectivityState.READY, channel.state(false), "a call went through");
+    java.util.concurrent.CountDownLatch told = new java.util.concurrent.CountDownLatch(1);
+    channel.notifyWhenStateChanged(rpc.api.ConnectivityState.READY, told::countDown);
+    channel.close();
+    assertTrue(told.await(10, TimeUnit.SECONDS), "the watcher heard of the close");
+    assertEquals(rpc.api.ConnectivityState.SHUTDOWN, channel.state(true));
+    assertEquals(rpc.api.ConnectivityState.SHUTDOWN,
+        channel.awaitStateChange(rpc.api.ConnectivityState.IDLE, Duration.ofSeconds(10)), "no wait: it differs already");
+  }
+
+  @Test
   void serverShutdownLetsCallsInFlightFinish() throws Exception {
     Server server = startServer(service.definition());
     Channel channel = openChannel(server);
