@@ -3,8 +3,6 @@ package rpc.services;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,22 +27,8 @@ import rpc.services.health.v1.HealthCheckResponse.ServingStatus;
  */
 @Timeout(120)
 class ClientHealthCheckingTest {
-  private static final Codec<String> UTF8 = new Codec<>() {
-    @Override
-    public int encodedSize(String m) {
-      return m.getBytes(StandardCharsets.UTF_8).length;
-    }
+  private static final Codec<String> UTF8 = rpc.testkit.StringCodec.INSTANCE;
 
-    @Override
-    public void encode(String m, ByteBuffer target) {
-      target.put(m.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public String decode(ByteBuffer source) {
-      return StandardCharsets.UTF_8.decode(source).toString();
-    }
-  };
   private static final MethodDescriptor<String, String> WHO =
       MethodDescriptor.of("test.Who/Name", MethodDescriptor.Kind.UNARY, UTF8, UTF8);
   private static final Map<String, ?> CONFIG = Map.of(

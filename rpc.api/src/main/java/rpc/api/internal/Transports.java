@@ -1,10 +1,7 @@
 package rpc.api.internal;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import rpc.api.spi.Target;
 import rpc.api.spi.TransportProvider;
@@ -28,31 +25,9 @@ public final class Transports {
   }
 
   private static List<TransportProvider> load() {
-    List<TransportProvider> found = new ArrayList<>();
-    // The module's own loader sees module-path providers; the context loader sees class-path ones.
-    addAll(found, ServiceLoader.load(TransportProvider.class));
-    addAll(found, ServiceLoader.load(TransportProvider.class, Transports.class.getClassLoader()));
+    List<TransportProvider> found = Providers.load(TransportProvider.class);
     found.sort(Comparator.comparingInt(TransportProvider::priority).reversed());
     return List.copyOf(found);
-  }
-
-  private static void addAll(List<TransportProvider> into, ServiceLoader<TransportProvider> loader) {
-    var it = loader.iterator();
-    while (true) {
-      TransportProvider p;
-      try {
-        if (!it.hasNext()) {
-          return;
-        }
-        p = it.next();
-      } catch (ServiceConfigurationError e) {
-        continue; // a broken provider must not hide the others
-      }
-      boolean dup = into.stream().anyMatch(q -> q.getClass() == p.getClass());
-      if (!dup) {
-        into.add(p);
-      }
-    }
   }
 
   /**

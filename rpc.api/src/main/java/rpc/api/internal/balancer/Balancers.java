@@ -2,8 +2,6 @@ package rpc.api.internal.balancer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.TreeSet;
 import rpc.api.spi.LoadBalancerProvider;
 
@@ -44,29 +42,14 @@ public final class Balancers {
     List<LoadBalancerProvider> list = loaded;
     if (list == null) {
       List<LoadBalancerProvider> found = new ArrayList<>(BUILT_IN);
-      addAll(found, ServiceLoader.load(LoadBalancerProvider.class));
-      addAll(found, ServiceLoader.load(LoadBalancerProvider.class, Balancers.class.getClassLoader()));
+      for (LoadBalancerProvider p : rpc.api.internal.Providers.load(LoadBalancerProvider.class)) {
+        if (found.stream().noneMatch(q -> q.getClass() == p.getClass())) {
+          found.add(p);
+        }
+      }
       list = List.copyOf(found);
       loaded = list;
     }
     return list;
-  }
-
-  private static void addAll(List<LoadBalancerProvider> into, ServiceLoader<LoadBalancerProvider> loader) {
-    var it = loader.iterator();
-    while (true) {
-      LoadBalancerProvider p;
-      try {
-        if (!it.hasNext()) {
-          return;
-        }
-        p = it.next();
-      } catch (ServiceConfigurationError e) {
-        continue; // a broken provider must not hide the others
-      }
-      if (into.stream().noneMatch(q -> q.getClass() == p.getClass())) {
-        into.add(p);
-      }
-    }
   }
 }

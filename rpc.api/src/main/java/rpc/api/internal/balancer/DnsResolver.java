@@ -36,7 +36,6 @@ final class DnsResolver implements NameResolver {
   private boolean again;
   private boolean shutdown;
   private long lastStartNanos;
-  private boolean everStarted;
   private long backoffNanos;
   private ScheduledFuture<?> scheduled;
 
@@ -64,13 +63,10 @@ final class DnsResolver implements NameResolver {
     lock.lock();
     try {
       this.listener = listener;
-      resolving = true;
-      everStarted = true;
-      lastStartNanos = System.nanoTime();
     } finally {
       lock.unlock();
     }
-    VirtualThreads.start(this::resolve);
+    resolveNow();
   }
 
   @Override
@@ -84,23 +80,31 @@ final class DnsResolver implements NameResolver {
         again = true;
         return;
       }
-      long wait = everStarted ? lastStartNanos + minIntervalNanos - System.nanoTime() : 0;
+      long wait = lastStartNanos + minIntervalNanos - System.nanoTime();
       if (wait > 0) {
         scheduled = Scheduler.schedule(this::scheduledResolve, wait);
         return;
       }
-      resolving = true;
-      lastStartNanos = System.nanoTime();
     } finally {
       lock.unlock();
     }
-    VirtualThreads.start(this::resolve);
+    resolveNow();
   }
 
   private void scheduledResolve() {
     lock.lock();
     try {
       scheduled = null;
+    } finally {
+      lock.unlock();
+    }
+    resolveNow();
+  }
+
+  /** Starts a resolution on a virtual thread unless one is running or the resolver is shut down. */
+  private void resolveNow() {
+    lock.lock();
+    try {
       if (shutdown || resolving) {
         return;
       }

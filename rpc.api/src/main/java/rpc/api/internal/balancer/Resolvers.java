@@ -8,8 +8,6 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.Set;
 import rpc.api.spi.NameResolver;
 import rpc.api.spi.NameResolverProvider;
@@ -17,7 +15,7 @@ import rpc.api.spi.Target;
 
 /**
  * Finds the {@link NameResolverProvider} for a target: one given to the channel, else one found
- * with {@link ServiceLoader} ranked above the built-ins, else the built-in one. Thread-safe.
+ * with {@link java.util.ServiceLoader} ranked above the built-ins, else the built-in one. Thread-safe.
  */
 public final class Resolvers {
   /** The schemes of the built-in resolvers. */
@@ -49,32 +47,12 @@ public final class Resolvers {
   private static List<NameResolverProvider> loaded() {
     List<NameResolverProvider> list = loaded;
     if (list == null) {
-      List<NameResolverProvider> found = new ArrayList<>();
-      addAll(found, ServiceLoader.load(NameResolverProvider.class));
-      addAll(found, ServiceLoader.load(NameResolverProvider.class, Resolvers.class.getClassLoader()));
+      List<NameResolverProvider> found = rpc.api.internal.Providers.load(NameResolverProvider.class);
       found.sort(Comparator.comparingInt(NameResolverProvider::priority).reversed());
       list = List.copyOf(found);
       loaded = list;
     }
     return list;
-  }
-
-  private static void addAll(List<NameResolverProvider> into, ServiceLoader<NameResolverProvider> loader) {
-    var it = loader.iterator();
-    while (true) {
-      NameResolverProvider p;
-      try {
-        if (!it.hasNext()) {
-          return;
-        }
-        p = it.next();
-      } catch (ServiceConfigurationError e) {
-        continue; // a broken provider must not hide the others
-      }
-      if (into.stream().noneMatch(q -> q.getClass() == p.getClass())) {
-        into.add(p);
-      }
-    }
   }
 
   /** The built-in resolvers, as grpc's {@code doc/naming.md} defines their targets. */

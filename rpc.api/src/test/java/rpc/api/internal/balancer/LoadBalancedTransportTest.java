@@ -35,7 +35,7 @@ import rpc.api.spi.Target;
 @Timeout(60)
 class LoadBalancedTransportTest {
   private static final MethodDescriptor<String, String> METHOD = MethodDescriptor.of("test.S/M",
-      MethodDescriptor.Kind.BIDI_STREAMING, new Utf8(), new Utf8());
+      MethodDescriptor.Kind.BIDI_STREAMING, rpc.api.internal.Utf8Codec.INSTANCE, rpc.api.internal.Utf8Codec.INSTANCE);
   private static final SocketAddress A = new InetSocketAddress("127.0.0.1", 1001);
   private static final SocketAddress B = new InetSocketAddress("127.0.0.2", 1002);
   private static final SocketAddress C = new InetSocketAddress("127.0.0.3", 1003);
@@ -281,23 +281,5 @@ class LoadBalancedTransportTest {
     assertTrue(doomed.closed.await(5, TimeUnit.SECONDS));
     assertEquals(Status.Code.UNAVAILABLE, doomed.status.code());
     assertTrue(t2.awaitTermination(10, TimeUnit.SECONDS));
-  }
-
-  /** UTF-8 strings. */
-  static final class Utf8 implements rpc.api.Codec<String> {
-    @Override
-    public int encodedSize(String message) {
-      return message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-    }
-
-    @Override
-    public void encode(String message, java.nio.ByteBuffer target) {
-      target.put(message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public String decode(java.nio.ByteBuffer source) {
-      return java.nio.charset.StandardCharsets.UTF_8.decode(source).toString();
-    }
   }
 }

@@ -122,7 +122,9 @@ class ResolversTest {
       assertTrue(results.size() >= 2, "refreshes resolve again: " + results.size());
       assertTrue(results.size() <= allowed, results.size() + " resolutions in " + elapsedMs + " ms after "
           + refreshes + " refreshes; at most " + allowed + " allowed");
-      for (int i = 1; i < results.size(); i++) {
+      // Results come when a lookup ends; the first (a cold JDK resolver) takes longest, so the gaps
+      // between starts show from the second result on.
+      for (int i = 2; i < results.size(); i++) {
         long gapMs = TimeUnit.NANOSECONDS.toMillis(results.get(i) - results.get(i - 1));
         assertTrue(gapMs >= 250, "resolutions " + gapMs + " ms apart");
       }

@@ -29,22 +29,8 @@ import rpc.api.spi.Unprocessed;
  */
 @Timeout(30)
 class RetriableCallTest {
-  private static final Codec<String> STRINGS = new Codec<>() {
-    @Override
-    public int encodedSize(String message) {
-      return message.length();
-    }
+  private static final Codec<String> STRINGS = rpc.api.internal.Utf8Codec.INSTANCE;
 
-    @Override
-    public void encode(String message, java.nio.ByteBuffer target) {
-      target.put(message.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-    }
-
-    @Override
-    public String decode(java.nio.ByteBuffer source) {
-      return java.nio.charset.StandardCharsets.ISO_8859_1.decode(source).toString();
-    }
-  };
   private static final MethodDescriptor<String, String> METHOD =
       MethodDescriptor.of("test.S/M", MethodDescriptor.Kind.UNARY, STRINGS, STRINGS);
 
