@@ -48,7 +48,7 @@ public final class JettyServerTransport implements ServerTransport {
 
   private final ServerTransportConfig config;
   private final TransportSettings settings;
-  private final TransportSettings.ConnectionPolicy policy;
+  private final ConnectionPolicy policy;
   /** Open sessions and their connections (which keep the peer's address: a closed session no longer knows it). */
   private final java.util.Map<Session, ServerConnection> sessions = new ConcurrentHashMap<>();
   private final Set<JettyServerCall<?, ?>> calls = ConcurrentHashMap.newKeySet();
@@ -66,7 +66,7 @@ public final class JettyServerTransport implements ServerTransport {
   public JettyServerTransport(ServerTransportConfig config) {
     this.config = config;
     this.settings = TransportSettings.from(config.options(), config.idleTimeout(), Duration.ofHours(1));
-    this.policy = TransportSettings.connectionPolicy(config.options());
+    this.policy = ConnectionPolicy.from(config.options());
     if (config.address().scheme().equals("unix")) {
       if (config.sslContext() != null) {
         throw new IllegalArgumentException("TLS over a Unix domain socket is not supported (listen address '"

@@ -18,9 +18,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
 import rpc.api.Status;
 
 /**
- * One accepted connection of the server, with the policies that end it (see
- * {@link TransportSettings.ConnectionPolicy}): it closes a client that PINGs too often (gRFC A8),
- * and drains a connection that grew too old or carried no call for too long (gRFC A9).
+ * One accepted connection of the server, with the policies that end it (see {@link ConnectionPolicy}):
+ * it closes a client that PINGs too often (gRFC A8), and drains a connection that grew too old or
+ * carried no call for too long (gRFC A9).
  *
  * <p>Draining takes two GOAWAY frames, as in grpc: the first names the largest stream id, so that
  * requests the client sent before reading it are still served, and is followed by a PING; once the
@@ -65,7 +65,7 @@ final class ServerConnection {
 
   private final Session session;
   private final String peer;
-  private final TransportSettings.ConnectionPolicy policy;
+  private final ConnectionPolicy policy;
   private final Scheduler scheduler;
   private final PingStrikes pings;
   private final Set<JettyServerCall<?, ?>> calls = ConcurrentHashMap.newKeySet();
@@ -85,7 +85,7 @@ final class ServerConnection {
   private volatile Scheduler.Task pingTimeoutTask;
   private volatile Scheduler.Task drainTask;
 
-  ServerConnection(Session session, String peer, TransportSettings.ConnectionPolicy policy, Scheduler scheduler) {
+  ServerConnection(Session session, String peer, ConnectionPolicy policy, Scheduler scheduler) {
     this.session = session;
     this.peer = peer;
     this.policy = policy;

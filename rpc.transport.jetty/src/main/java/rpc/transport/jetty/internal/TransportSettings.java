@@ -44,38 +44,6 @@ record TransportSettings(int sessionReceiveWindow, int streamReceiveWindow, int 
         configuredIdle != null ? configuredIdle : defaultIdle);
   }
 
-  /**
-   * How a server polices and retires its connections: keepalive enforcement (gRFC A8) and maximum
-   * connection age and idleness (gRFC A9). A null duration means no limit.
-   *
-   * <p>Immutable.
-   *
-   * @param permitKeepAliveTime the shortest interval at which a client may PING while it has calls
-   *     open (more often is a strike; more than {@link PingStrikes#MAX_STRIKES} strikes close the
-   *     connection with GOAWAY {@code ENHANCE_YOUR_CALM})
-   * @param permitKeepAliveWithoutCalls whether the client may PING at that rate without calls open
-   * @param maxConnectionAge how old a connection may grow before it is drained with GOAWAY, or null
-   * @param maxConnectionAgeGrace how long calls may still run once it is, or null for as long as they take
-   * @param maxConnectionIdle how long a connection may carry no call before it is drained, or null
-   */
-  record ConnectionPolicy(Duration permitKeepAliveTime, boolean permitKeepAliveWithoutCalls,
-      Duration maxConnectionAge, Duration maxConnectionAgeGrace, Duration maxConnectionIdle) {
-
-    /** grpc's default: PINGs at most every 5 minutes, only while calls are open; no age or idle limit. */
-    static final ConnectionPolicy DEFAULT = new ConnectionPolicy(Duration.ofMinutes(5), false, null, null, null);
-  }
-
-  /** A server's connection policy from {@code options}, {@link ConnectionPolicy#DEFAULT} for keys not given. */
-  static ConnectionPolicy connectionPolicy(Map<String, String> options) {
-    ConnectionPolicy d = ConnectionPolicy.DEFAULT;
-    return new ConnectionPolicy(
-        durationOption(options, JettyTransportOptions.PERMIT_KEEPALIVE_TIME, d.permitKeepAliveTime()),
-        booleanOption(options, JettyTransportOptions.PERMIT_KEEPALIVE_WITHOUT_CALLS, d.permitKeepAliveWithoutCalls()),
-        positiveDurationOption(options, JettyTransportOptions.MAX_CONNECTION_AGE),
-        durationOption(options, JettyTransportOptions.MAX_CONNECTION_AGE_GRACE, d.maxConnectionAgeGrace()),
-        positiveDurationOption(options, JettyTransportOptions.MAX_CONNECTION_IDLE));
-  }
-
   private static int intOption(Map<String, String> options, String key, int def, int min) {
     String v = options.get(key);
     if (v == null) {
@@ -92,7 +60,12 @@ record TransportSettings(int sessionReceiveWindow, int streamReceiveWindow, int 
     }
   }
 
-  private static Duration durationOption(Map<String, String> options, String key, Duration def) {
+  /**
+   * The duration in milliseconds at {@code key}, or {@code def} when the key is absent.
+   *
+   * @throws IllegalArgumentException if the value is not a number of milliseconds, or is negative
+   */
+  static Duration durationOption(Map<String, String> options, String key, Duration def) {
     String v = options.get(key);
     if (v == null) {
       return def;
@@ -106,27 +79,5 @@ record TransportSettings(int sessionReceiveWindow, int streamReceiveWindow, int 
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("option " + key + " is not a number of milliseconds: " + v, e);
     }
-  }
-
-  /** A limit that is either absent (null: none) or a positive number of milliseconds. */
-  private static Duration positiveDurationOption(Map<String, String> options, String key) {
-    Duration d = durationOption(options, key, null);
-    if (d != null && d.isZero()) {
-      throw new IllegalArgumentException("option " + key + " must be positive (leave it out for no limit): "
-          + options.get(key));
-    }
-    return d;
-  }
-
-  private static boolean booleanOption(Map<String, String> options, String key, boolean def) {
-    String v = options.get(key);
-    if (v == null) {
-      return def;
-    }
-    return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException("option " + key + " must be true or false: " + v);
-    };
   }
 }
