@@ -6,8 +6,8 @@ import rpc.api.spi.ClientTransportConfig;
 import rpc.api.spi.ServerTransport;
 import rpc.api.spi.ServerTransportConfig;
 import rpc.api.spi.TransportProvider;
-import rpc.transport.jetty.internal.JettyClientTransport;
-import rpc.transport.jetty.internal.JettyServerTransport;
+import rpc.transport.jetty.internal.client.JettyClientTransport;
+import rpc.transport.jetty.internal.server.JettyServerTransport;
 
 /**
  * The HTTP/2 transport, speaking the gRPC wire protocol on Jetty's low-level HTTP/2 client and

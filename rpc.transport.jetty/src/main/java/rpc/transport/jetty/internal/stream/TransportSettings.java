@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.stream;
 
 import java.time.Duration;
 import java.util.Map;
@@ -21,7 +21,7 @@ import rpc.transport.jetty.JettyTransportOptions;
  * @param keepAliveTimeout how long to wait for a keepalive PING's answer before closing
  * @param idleTimeout default idle timeout of connections (no calls for this long closes them)
  */
-record TransportSettings(int sessionReceiveWindow, int streamReceiveWindow, int maxHeaderListSize,
+public record TransportSettings(int sessionReceiveWindow, int streamReceiveWindow, int maxHeaderListSize,
     int resetRateLimit, Duration connectTimeout, Duration initialBackoff, Duration maxBackoff,
     Duration keepAliveTimeout, Duration idleTimeout) {
 
@@ -31,7 +31,7 @@ record TransportSettings(int sessionReceiveWindow, int streamReceiveWindow, int 
   static final int DEFAULT_RESET_RATE = 10_000;
 
   /** Settings from {@code options}, defaults for keys not given. */
-  static TransportSettings from(Map<String, String> options, Duration configuredIdle, Duration defaultIdle) {
+  public static TransportSettings from(Map<String, String> options, Duration configuredIdle, Duration defaultIdle) {
     return new TransportSettings(
         intOption(options, JettyTransportOptions.SESSION_RECEIVE_WINDOW, DEFAULT_SESSION_WINDOW, 65_535),
         intOption(options, JettyTransportOptions.STREAM_RECEIVE_WINDOW, DEFAULT_STREAM_WINDOW, 65_535),
@@ -65,7 +65,7 @@ record TransportSettings(int sessionReceiveWindow, int streamReceiveWindow, int 
    *
    * @throws IllegalArgumentException if the value is not a number of milliseconds, or is negative
    */
-  static Duration durationOption(Map<String, String> options, String key, Duration def) {
+  public static Duration durationOption(Map<String, String> options, String key, Duration def) {
     String v = options.get(key);
     if (v == null) {
       return def;

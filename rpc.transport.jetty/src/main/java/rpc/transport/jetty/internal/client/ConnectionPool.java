@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.client;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -22,6 +22,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
 import rpc.api.ConnectivityState;
 import rpc.api.Status;
 import rpc.api.spi.Unprocessed;
+import rpc.transport.jetty.internal.stream.TransportSettings;
 
 /**
  * The connections of one client transport and the calls waiting for a stream on them. At most one

@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.server;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;

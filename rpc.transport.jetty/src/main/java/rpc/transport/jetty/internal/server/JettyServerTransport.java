@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.server;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -32,6 +32,7 @@ import rpc.api.Status;
 import rpc.api.spi.ServerCallAcceptor;
 import rpc.api.spi.ServerTransport;
 import rpc.api.spi.ServerTransportConfig;
+import rpc.transport.jetty.internal.stream.TransportSettings;
 
 /**
  * The server side: a Jetty {@link Server} with one connector speaking HTTP/2 only, prior-knowledge
@@ -235,7 +236,7 @@ public final class JettyServerTransport implements ServerTransport {
   void callStarted(JettyServerCall<?, ?> call) {
     if (calls.add(call)) {
       LIVE_CALLS.incrementAndGet();
-      ServerConnection c = sessions.get(call.stream.getSession());
+      ServerConnection c = sessions.get(call.session());
       if (c != null) {
         c.callStarted(call);
       }
@@ -245,7 +246,7 @@ public final class JettyServerTransport implements ServerTransport {
   void callEnded(JettyServerCall<?, ?> call) {
     if (calls.remove(call)) {
       LIVE_CALLS.decrementAndGet();
-      ServerConnection c = sessions.get(call.stream.getSession());
+      ServerConnection c = sessions.get(call.session());
       if (c != null) {
         c.callEnded(call);
       }

@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.server;
 
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +16,7 @@ import org.eclipse.jetty.http2.frames.PingFrame;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 import rpc.api.Status;
+import rpc.transport.jetty.internal.stream.JettyGaps;
 
 /**
  * One accepted connection of the server, with the policies that end it (see {@link ConnectionPolicy}):

@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.stream;
 
 import java.util.List;
 import org.eclipse.jetty.http2.ErrorCode;
@@ -23,7 +23,7 @@ import org.eclipse.jetty.util.Promise;
  * through the public {@code org.eclipse.jetty.io.Transport}.
  * Thread-safe (stateless).
  */
-final class JettyGaps {
+public final class JettyGaps {
   private JettyGaps() {}
 
   /**
@@ -31,7 +31,7 @@ final class JettyGaps {
    * it after the method returns; a call that reads early (a HEADERS-only request) would hand its end
    * to a discarding listener meanwhile.
    */
-  static void setListener(Stream stream, Stream.Listener listener) {
+  public static void setListener(Stream stream, Stream.Listener listener) {
     ((HTTP2Stream) stream).setListener(listener);
   }
 
@@ -47,7 +47,7 @@ final class JettyGaps {
    * Opens a client stream with its request headers and first DATA in one write; the API's
    * {@code newStream} takes the headers alone.
    */
-  static void newStream(Session session, HeadersFrame headers, DataFrame data, Promise<Stream> promise,
+  public static void newStream(Session session, HeadersFrame headers, DataFrame data, Promise<Stream> promise,
       Stream.Listener listener) {
     HTTP2Stream.FrameList frames = data == null ? new HTTP2Stream.FrameList(headers)
         : new HTTP2Stream.FrameList(headers, data, null);
@@ -61,7 +61,7 @@ final class JettyGaps {
    * learns the same limit from the SETTINGS frames its {@code Session.Listener} is given (see
    * {@code ClientConnection}), and the server's session listener could too.
    */
-  static int maxHeaderListSize(Session session) {
+  public static int maxHeaderListSize(Session session) {
     if (session instanceof HTTP2Session h) {
       int max = h.getGenerator().getHpackEncoder().getMaxHeaderListSize();
       return max > 0 ? max : -1;
@@ -73,7 +73,7 @@ final class JettyGaps {
    * Sets one client connection's idle timeout: channels with different idle timeouts share one
    * {@code HTTP2Client}, whose setting covers all its connections, and the API has none per session.
    */
-  static void setIdleTimeout(Session session, long millis) {
+  public static void setIdleTimeout(Session session, long millis) {
     if (session instanceof HTTP2Session h) {
       h.getEndPoint().setIdleTimeout(millis);
     }
@@ -83,7 +83,7 @@ final class JettyGaps {
    * Whether the peer had already ended its side with a DATA frame (END_STREAM) before a HEADERS frame
    * now seen: RFC 9113 section 5.1 makes that a stream error, which Jetty checks for DATA only.
    */
-  static boolean endedWithData(Stream stream) {
+  public static boolean endedWithData(Stream stream) {
     return stream instanceof HTTP2Stream h && h.isLastDataReceived();
   }
 
@@ -92,7 +92,7 @@ final class JettyGaps {
    * without its leading slash) inside the session, without {@code onNewStream} and without a word
    * to the client, and the API cannot write a frame for a stream it does not know.
    */
-  static void reset(Session session, int streamId, ErrorCode error) {
+  public static void reset(Session session, int streamId, ErrorCode error) {
     if (session instanceof HTTP2Session h) {
       h.frames(null, List.of(new ResetFrame(streamId, error.code)), Callback.NOOP);
     }
@@ -103,9 +103,9 @@ final class JettyGaps {
    * {@code debug} as its debug data) without moving the session into its closing state. The API's
    * {@code shutdown()} sends the same frame but follows it with the final GOAWAY the moment no stream
    * is open, which drops a request the client sent before it read the first; gRPC servers wait for
-   * the answer to a PING in between, and so does {@link ServerConnection}.
+   * the answer to a PING in between, and so does the server's {@code ServerConnection}.
    */
-  static void sendFirstGoAway(Session session, String debug, Callback done) {
+  public static void sendFirstGoAway(Session session, String debug, Callback done) {
     if (session instanceof HTTP2Session h) {
       GoAwayFrame frame = new GoAwayFrame(Integer.MAX_VALUE, ErrorCode.NO_ERROR.code,
           debug.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -122,7 +122,7 @@ final class JettyGaps {
    * The API's {@code close} sends GOAWAY and then waits for the client to close the connection; a
    * client that pings abusively, or keeps a drained connection open, is not waited for.
    */
-  static void abort(Session session, ErrorCode error, String reason) {
+  public static void abort(Session session, ErrorCode error, String reason) {
     if (session instanceof HTTP2Session h) {
       h.onConnectionFailure(error.code, reason);
     } else {

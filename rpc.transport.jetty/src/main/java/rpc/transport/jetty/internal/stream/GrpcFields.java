@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.stream;
 
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -10,10 +10,10 @@ import rpc.api.wire.MessageCompression;
 import rpc.api.wire.StatusMessage;
 
 /** Converts between rpc metadata and status and Jetty's header fields. Thread-safe (stateless). */
-final class GrpcFields {
-  static final HttpField CONTENT_TYPE = new HttpField(HttpHeader.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
-  static final HttpField TE_TRAILERS = new HttpField(HttpHeader.TE, GrpcHeaders.TE_TRAILERS);
-  static final HttpField ACCEPT_ENCODING =
+public final class GrpcFields {
+  public static final HttpField CONTENT_TYPE = new HttpField(HttpHeader.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
+  public static final HttpField TE_TRAILERS = new HttpField(HttpHeader.TE, GrpcHeaders.TE_TRAILERS);
+  public static final HttpField ACCEPT_ENCODING =
       new HttpField(GrpcHeaders.GRPC_ACCEPT_ENCODING, MessageCompression.ACCEPT_ENCODING);
 
   private GrpcFields() {}
@@ -24,7 +24,7 @@ final class GrpcFields {
    * @throws IllegalArgumentException if a value cannot travel in HTTP/2 (see
    *     {@link GrpcHeaders#isHttp2Value}); the message names the key
    */
-  static void addMetadata(HttpFields.Mutable fields, Metadata metadata) {
+  public static void addMetadata(HttpFields.Mutable fields, Metadata metadata) {
     if (metadata == null || metadata.isEmpty()) {
       return;
     }
@@ -50,7 +50,7 @@ final class GrpcFields {
    * decoded, and entries that are not valid metadata (bad base64, non-ASCII) skipped rather than
    * failing the call.
    */
-  static Metadata toMetadata(HttpFields fields) {
+  public static Metadata toMetadata(HttpFields fields) {
     Metadata md = new Metadata();
     if (fields == null) {
       return md;
@@ -83,7 +83,7 @@ final class GrpcFields {
    * The HPACK header list size of {@code fields} plus {@code pseudoHeaders} (RFC 7541 section 4.1:
    * name and value octets plus 32 per field), which the peer's SETTINGS_MAX_HEADER_LIST_SIZE limits.
    */
-  static long headerListSize(HttpFields fields, String... pseudoHeaders) {
+  public static long headerListSize(HttpFields fields, String... pseudoHeaders) {
     long size = 0;
     for (String p : pseudoHeaders) {
       size += p.length() + 32;
@@ -96,7 +96,7 @@ final class GrpcFields {
   }
 
   /** Adds {@code grpc-status} and, when there is a description, {@code grpc-message}. */
-  static void addStatus(HttpFields.Mutable fields, Status status) {
+  public static void addStatus(HttpFields.Mutable fields, Status status) {
     fields.add(GrpcHeaders.GRPC_STATUS, Integer.toString(status.code().value()));
     String d = status.description();
     if (d != null && !d.isEmpty()) {
@@ -105,7 +105,7 @@ final class GrpcFields {
   }
 
   /** The status in received trailers, or null when they carry no {@code grpc-status}. */
-  static Status status(HttpFields fields) {
+  public static Status status(HttpFields fields) {
     String code = fields == null ? null : fields.get(GrpcHeaders.GRPC_STATUS);
     if (code == null) {
       return null;

@@ -1,8 +1,9 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.server;
 
 import java.time.Duration;
 import java.util.Map;
 import rpc.transport.jetty.JettyTransportOptions;
+import rpc.transport.jetty.internal.stream.TransportSettings;
 
 /**
  * How a server polices and retires its connections: keepalive enforcement (gRFC A8) and maximum

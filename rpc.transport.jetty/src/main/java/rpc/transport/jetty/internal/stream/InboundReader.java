@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.stream;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -23,7 +23,7 @@ import rpc.api.wire.MessageDeframer;
  * <p>Not thread-safe by itself: everything runs inside the call's {@link SerialExecutor}, except
  * {@link #stashBeforeEnd}, which runs on Jetty's thread and shares only the stash, under its lock.
  */
-final class InboundReader {
+public final class InboundReader {
   /** Inbound messages refused (too large, malformed, undecodable): DEBUG, per call. */
   private static final System.Logger LOG = System.getLogger("rpc.transport.jetty.stream");
   private final CallStream call;
@@ -39,7 +39,7 @@ final class InboundReader {
   private boolean inboundDone;
   private int requested;
   /** The peer's {@code grpc-encoding}, or null for identity. */
-  volatile String encoding;
+  private volatile String encoding;
   private final Runnable pumpTask = this::pump;
   /** Whether DATA may be read yet (clients wait for the response headers). */
   private volatile boolean open;
@@ -54,8 +54,17 @@ final class InboundReader {
     this.deframer = new MessageDeframer(maxInboundMessageSize, tooLarge);
   }
 
+  /**
+   * Sets the peer's {@code grpc-encoding} (null for identity), before its first message is read.
+   *
+   * @param encoding the encoding of compressed messages, or null
+   */
+  public void setEncoding(String encoding) {
+    this.encoding = encoding;
+  }
+
   /** Adds demand for {@code n} messages and delivers what is available. */
-  void demand(int n) {
+  public void demand(int n) {
     call.serial.execute(() -> {
       long r = (long) requested + n;
       requested = (int) Math.min(Integer.MAX_VALUE, r);
@@ -68,13 +77,13 @@ final class InboundReader {
    * Jetty queues the end of a trailers-only response before it reports the headers, and reading
    * that end first would end the call without its status.
    */
-  void open() {
+  public void open() {
     open = true;
     schedule();
   }
 
   /** Runs the pump (Jetty has data, the stream opened, or the end came in early). */
-  void schedule() {
+  public void schedule() {
     call.serial.execute(pumpTask);
   }
 
@@ -85,7 +94,7 @@ final class InboundReader {
    * delivered. Returns false, doing nothing, if an end-of-stream HEADERS came before: a second one
    * is a protocol error the caller answers.
    */
-  boolean stashBeforeEnd(Stream s) {
+  public boolean stashBeforeEnd(Stream s) {
     readLock.lock();
     try {
       if (endReceived) {
@@ -245,7 +254,7 @@ final class InboundReader {
    * Ends delivery: nothing more reaches the listener, buffered frames are released, and what still
    * arrives is read and dropped. Runs serialized (inside the call's {@link SerialExecutor}).
    */
-  void stop() {
+  public void stop() {
     inboundDone = true;
     discardInbound(call.stream);
   }

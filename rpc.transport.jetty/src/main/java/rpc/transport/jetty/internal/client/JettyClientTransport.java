@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.client;
 
 import java.net.SocketAddress;
 import java.nio.file.Path;
@@ -24,6 +24,7 @@ import rpc.api.spi.ClientCall;
 import rpc.api.spi.ClientTransport;
 import rpc.api.spi.ClientTransportConfig;
 import rpc.api.spi.Target;
+import rpc.transport.jetty.internal.stream.TransportSettings;
 
 /**
  * A channel's client transport for one target or one resolved address: one HTTP/2 connection at a

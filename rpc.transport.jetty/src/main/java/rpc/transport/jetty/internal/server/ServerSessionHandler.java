@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.server;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -28,6 +28,8 @@ import rpc.api.spi.ServerCallAcceptor;
 import rpc.api.wire.GrpcHeaders;
 import rpc.api.wire.GrpcTimeout;
 import rpc.api.wire.MessageCompression;
+import rpc.transport.jetty.internal.stream.GrpcFields;
+import rpc.transport.jetty.internal.stream.JettyGaps;
 
 /**
  * Receives the sessions and new streams of the server's connections: checks each request against

@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.client;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeoutException;
@@ -26,6 +26,9 @@ import rpc.api.wire.GrpcTimeout;
 import rpc.api.wire.HttpStatusMapping;
 import rpc.api.wire.MessageCompression;
 import rpc.api.wire.MessageLimit;
+import rpc.transport.jetty.internal.stream.CallStream;
+import rpc.transport.jetty.internal.stream.GrpcFields;
+import rpc.transport.jetty.internal.stream.JettyGaps;
 
 /**
  * One client call on an HTTP/2 stream.
@@ -194,10 +197,10 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
           + " bytes, more than the " + max + " the server accepts"));
       return;
     }
-    Chunk first = takeOpeningChunk();
+    ByteBuffer first = takeOpeningData();
     boolean end = openingWriteEnds();
     HeadersFrame headers = new HeadersFrame(request, null, first == null && end);
-    DataFrame data = first == null ? null : new DataFrame(first.seal(), end);
+    DataFrame data = first == null ? null : new DataFrame(first, end);
     JettyGaps.newStream(conn.session(), headers, data, new Promise<>() {
       @Override
       public void succeeded(Stream s) {
@@ -307,7 +310,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
           failFromServer(Status.INTERNAL.withDescription("response uses unsupported grpc-encoding: " + encoding));
           return;
         }
-        inbound.encoding = encoding;
+        inbound.setEncoding(encoding);
       }
       responseStarted = true;
       Metadata headers = GrpcFields.toMetadata(fields);
@@ -392,20 +395,20 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   // ---- CallStream hooks ----
 
   @Override
-  Object decode(ByteBuffer payload) {
+  protected Object decode(ByteBuffer payload) {
     return method.responseCodec().decode(payload);
   }
 
   @Override
   @SuppressWarnings("unchecked")
-  void deliverMessage(Object message) {
+  protected void deliverMessage(Object message) {
     if (!closed.get()) {
       listener.onMessage((Resp) message);
     }
   }
 
   @Override
-  void onInboundEnd() {
+  protected void onInboundEnd() {
     Status status = trailerStatus;
     Metadata trailers = trailerMetadata;
     if (status == null) {
@@ -417,14 +420,14 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   }
 
   @Override
-  void onInboundError(Status status) {
+  protected void onInboundError(Status status) {
     if (fail(status)) {
       resetStream(ErrorCode.CANCEL_STREAM_ERROR);
     }
   }
 
   @Override
-  void notifyReady() {
+  protected void notifyReady() {
     serial.execute(() -> {
       if (!closed.get()) {
         listener.onReady();
@@ -433,12 +436,12 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   }
 
   @Override
-  void onOutboundComplete() {
+  protected void onOutboundComplete() {
     // END_STREAM is out; the response decides the rest.
   }
 
   @Override
-  void onWriteFailure(Throwable failure) {
+  protected void onWriteFailure(Throwable failure) {
     Stream s = stream;
     if (s != null && s.isReset()) {
       return; // onReset or onFailure reports why

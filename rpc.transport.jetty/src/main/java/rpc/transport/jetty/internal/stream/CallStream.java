@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.stream;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -30,15 +30,15 @@ import rpc.api.wire.MessageFraming;
  * <p>Thread-safe as the SPI requires: outbound state under {@link #lock}; inbound state confined to
  * {@link #serial}.
  */
-abstract class CallStream implements Stream.Listener {
+public abstract class CallStream implements Stream.Listener {
   /** Outbound bytes queued beyond which {@link #outboundReady()} is false (as grpc-java). */
   static final int READY_THRESHOLD = 32 * 1024;
 
-  final ReentrantLock lock = new ReentrantLock();
-  final SerialExecutor serial = new SerialExecutor();
+  protected final ReentrantLock lock = new ReentrantLock();
+  protected final SerialExecutor serial = new SerialExecutor();
   final ByteBufferPool pool;
 
-  volatile Stream stream;
+  protected volatile Stream stream;
 
   // ---- outbound, guarded by lock ----
   private final ArrayDeque<Chunk> queue = new ArrayDeque<>(2);
@@ -48,16 +48,16 @@ abstract class CallStream implements Stream.Listener {
   private boolean writeEnds;
   private volatile long queuedBytes;
   /** Response headers not yet written (server). */
-  HeadersFrame pendingHeaders;
+  protected HeadersFrame pendingHeaders;
   /** Trailers not yet written (server). */
-  HeadersFrame pendingTrailers;
+  protected HeadersFrame pendingTrailers;
   /** END_STREAM goes on the last DATA frame (client half-close). */
-  boolean endWithData;
+  protected boolean endWithData;
   /** No more messages are accepted (half-closed or closed). */
-  boolean sendClosed;
+  protected boolean sendClosed;
   /** The stream's outbound side has ended or failed: nothing more is written. */
-  boolean outboundFinished;
-  volatile String outboundEncoding;
+  protected boolean outboundFinished;
+  protected volatile String outboundEncoding;
   /** Whether messages sent from now on use {@link #outboundEncoding}; set by the sending thread. */
   private volatile boolean messageCompression = true;
   /**
@@ -69,7 +69,7 @@ abstract class CallStream implements Stream.Listener {
   private volatile CallTracer tracer;
 
   /** Reads, decodes and delivers the peer's messages. */
-  final InboundReader inbound;
+  protected final InboundReader inbound;
 
   private final Callback writeDone = new Callback() {
     @Override
@@ -92,7 +92,7 @@ abstract class CallStream implements Stream.Listener {
    * {@code readAtOnce}: servers read requests at once; clients wait for the response headers.
    * {@code tooLarge} words the status for an inbound message over the limit (see MessageLimit).
    */
-  CallStream(ByteBufferPool pool, int maxInboundMessageSize, java.util.function.LongFunction<Status> tooLarge,
+  protected CallStream(ByteBufferPool pool, int maxInboundMessageSize, java.util.function.LongFunction<Status> tooLarge,
       boolean readAtOnce) {
     this.pool = pool;
     this.inbound = new InboundReader(this, maxInboundMessageSize, tooLarge, readAtOnce);
@@ -102,10 +102,10 @@ abstract class CallStream implements Stream.Listener {
   // hooks
 
   /** Decodes one inbound message. */
-  abstract Object decode(ByteBuffer payload);
+  protected abstract Object decode(ByteBuffer payload);
 
   /** Delivers one decoded message to the listener (serialized). */
-  abstract void deliverMessage(Object message);
+  protected abstract void deliverMessage(Object message);
 
   /**
    * The inbound reader's delivery of one decoded message: records its wire flag for
@@ -151,25 +151,25 @@ abstract class CallStream implements Stream.Listener {
   }
 
   /** The peer ended its side cleanly after the last delivered message (serialized). */
-  abstract void onInboundEnd();
+  protected abstract void onInboundEnd();
 
   /** Reading failed with {@code status} (bad framing, decode failure, too large; serialized). */
-  abstract void onInboundError(Status status);
+  protected abstract void onInboundError(Status status);
 
   /** Tells the listener that {@link #outboundReady()} may have turned true. */
-  abstract void notifyReady();
+  protected abstract void notifyReady();
 
   /** The last outbound frame (END_STREAM) was written. Not under the lock. */
-  abstract void onOutboundComplete();
+  protected abstract void onOutboundComplete();
 
   /** A write failed: the stream is reset or the connection is gone. Not under the lock. */
-  abstract void onWriteFailure(Throwable failure);
+  protected abstract void onWriteFailure(Throwable failure);
 
   // =====================================================================================
   // outbound
 
   /** Whether a send now stays within the outbound buffer. */
-  final boolean outboundReady() {
+  protected final boolean outboundReady() {
     return queuedBytes < READY_THRESHOLD;
   }
 
@@ -179,7 +179,7 @@ abstract class CallStream implements Stream.Listener {
    * @return false if the outbound side is finished and the message was dropped
    * @throws RuntimeException what the codec threw, or IllegalStateException if it broke its contract
    */
-  final <T> boolean queueMessage(Codec<T> codec, T message) {
+  protected final <T> boolean queueMessage(Codec<T> codec, T message) {
     String encoding = outboundEncoding;
     if (encoding != null && messageCompression) {
       return queueCompressed(codec, message, encoding);
@@ -297,7 +297,7 @@ abstract class CallStream implements Stream.Listener {
   }
 
   /** Starts the next write if none is pending and there is something to write. */
-  final void flush() {
+  protected final void flush() {
     Stream s;
     HeadersFrame headers;
     HeadersFrame trailers = null;
@@ -348,11 +348,11 @@ abstract class CallStream implements Stream.Listener {
   }
 
   /**
-   * For the client's opening write: marks a write as pending and hands over the first chunk (or
-   * null) that goes out with the request headers; {@link #openingWriteEnds()} tells whether that
-   * write ends the stream.
+   * For the client's opening write: marks a write as pending and hands over the bytes of the first
+   * chunk (or null) that go out with the request headers; {@link #openingWriteEnds()} tells whether
+   * that write ends the stream.
    */
-  final Chunk takeOpeningChunk() {
+  protected final ByteBuffer takeOpeningData() {
     lock.lock();
     try {
       Chunk chunk = queue.poll();
@@ -366,14 +366,14 @@ abstract class CallStream implements Stream.Listener {
       }
       inFlight = chunk;
       writing = true;
-      return chunk;
+      return chunk == null ? null : chunk.seal();
     } finally {
       lock.unlock();
     }
   }
 
-  /** Whether the write begun by {@link #takeOpeningChunk()} ends the stream (END_STREAM). */
-  final boolean openingWriteEnds() {
+  /** Whether the write begun by {@link #takeOpeningData()} ends the stream (END_STREAM). */
+  protected final boolean openingWriteEnds() {
     lock.lock();
     try {
       return writeEnds;
@@ -383,7 +383,7 @@ abstract class CallStream implements Stream.Listener {
   }
 
   /** Completes the pending write (Jetty's callback, or the client's stream promise). */
-  final void onWriteSucceeded() {
+  protected final void onWriteSucceeded() {
     Chunk done;
     boolean ready;
     boolean ended;
@@ -417,7 +417,7 @@ abstract class CallStream implements Stream.Listener {
     }
   }
 
-  final void onWriteFailed(Throwable failure) {
+  protected final void onWriteFailed(Throwable failure) {
     Chunk flying;
     lock.lock();
     try {
@@ -439,7 +439,7 @@ abstract class CallStream implements Stream.Listener {
    * Drops everything not yet handed to Jetty; later sends are refused. A chunk Jetty is writing is
    * freed by its write callback, which Jetty always completes.
    */
-  final void abandonOutbound() {
+  protected final void abandonOutbound() {
     ArrayDeque<Chunk> dropped;
     lock.lock();
     try {
@@ -463,7 +463,7 @@ abstract class CallStream implements Stream.Listener {
   }
 
   /** Puts the chunk of a failed opening write back at the head of the queue (the call is retried). */
-  final void restoreOpeningChunk() {
+  protected final void restoreOpeningChunk() {
     lock.lock();
     try {
       if (inFlight != null) {

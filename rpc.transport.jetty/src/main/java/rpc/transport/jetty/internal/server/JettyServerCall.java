@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.server;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeoutException;
@@ -8,6 +8,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.api.Stream;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
 import org.eclipse.jetty.http2.frames.ResetFrame;
@@ -23,6 +24,9 @@ import rpc.api.wire.GrpcHeaders;
 import rpc.api.wire.HttpStatusMapping;
 import rpc.api.wire.MessageCompression;
 import rpc.api.wire.MessageLimit;
+import rpc.transport.jetty.internal.stream.CallStream;
+import rpc.transport.jetty.internal.stream.GrpcFields;
+import rpc.transport.jetty.internal.stream.JettyGaps;
 
 /**
  * One server call on an HTTP/2 stream: request messages in, response headers, messages and
@@ -60,7 +64,12 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
     this.peer = peer;
     this.authority = authority;
     this.acceptEncoding = acceptEncoding;
-    this.inbound.encoding = requestEncoding;
+    this.inbound.setEncoding(requestEncoding);
+  }
+
+  /** The session of the call's stream. */
+  Session session() {
+    return stream.getSession();
   }
 
   /** Hands the call to the library; runs serialized so no event reaches a listener not yet known. */
@@ -348,33 +357,33 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
   // ---- CallStream hooks ----
 
   @Override
-  Object decode(ByteBuffer payload) {
+  protected Object decode(ByteBuffer payload) {
     return method.requestCodec().decode(payload);
   }
 
   @Override
   @SuppressWarnings("unchecked")
-  void deliverMessage(Object message) {
+  protected void deliverMessage(Object message) {
     deliver(Listener::onMessage, (Req) message);
   }
 
   @Override
-  void onInboundEnd() {
+  protected void onInboundEnd() {
     deliver((l, none) -> l.onHalfClose(), null);
   }
 
   @Override
-  void onInboundError(Status status) {
+  protected void onInboundError(Status status) {
     fail(status); // bad request bytes: answer with the status and tell the handler its call is over
   }
 
   @Override
-  void notifyReady() {
+  protected void notifyReady() {
     serial.execute(() -> deliver((l, none) -> l.onReady(), null));
   }
 
   @Override
-  void onOutboundComplete() {
+  protected void onOutboundComplete() {
     // The trailers are out. A client still sending is told to stop (as grpc-go does), which also
     // frees the stream at once.
     Stream s = stream;
@@ -385,7 +394,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
   }
 
   @Override
-  void onWriteFailure(Throwable failure) {
+  protected void onWriteFailure(Throwable failure) {
     cancelled(Status.CANCELLED.withDescription("could not write to the client: " + failure).withCause(failure));
   }
 

@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.client;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +11,7 @@ import org.eclipse.jetty.http2.frames.PingFrame;
 import org.eclipse.jetty.http2.frames.SettingsFrame;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
+import rpc.transport.jetty.internal.stream.JettyGaps;
 
 /**
  * One HTTP/2 connection of a client transport, the events of its session, and its stream slots:

@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.stream;
 
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.io.ByteBufferPool;

@@ -1,4 +1,4 @@
-package rpc.transport.jetty.internal;
+package rpc.transport.jetty.internal.client;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -8,6 +8,7 @@ import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import rpc.transport.jetty.internal.stream.TransportSettings;
 
 /**
  * One started {@link HTTP2Client} (selector, thread pool, scheduler, buffer pool) shared by all
