@@ -338,6 +338,41 @@ class LoadBalancingTest {
     }, WAIT);
   }
 
+  @Test
+  void badTransportSettingsFailTheBuildAndAnAddressTheTransportCannotUseFailsCallsInsteadOfHangingThem()
+      throws Exception {
+    for (String[] bad : new String[][] {{JettyTransportOptions.CONNECT_TIMEOUT, "x"},
+        {JettyTransportOptions.CONNECT_TIMEOUT, "0"}, {JettyTransportOptions.INITIAL_BACKOFF, "-1"},
+        {JettyTransportOptions.KEEPALIVE_TIMEOUT, "abc"}}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Channel.newBuilder("127.0.0.1:1").option(bad[0], bad[1]).build(), bad[0] + "=" + bad[1]);
+      assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
+    }
+
+    Server good = replicas.start("127.0.0.1", 0);
+    java.net.SocketAddress strange = new java.net.SocketAddress() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public String toString() {
+        return "strange-address";
+      }
+    };
+    ManualResolver only = new ManualResolver("strange");
+    only.setAddresses(List.of(strange));
+    Channel failing = open(Channel.newBuilder("strange:///x").nameResolver(only));
+    StatusException e = assertThrows(StatusException.class, () -> who(failing));
+    assertEquals(Status.Code.UNAVAILABLE, e.status().code());
+    assertTrue(e.status().description().contains("cannot use address strange-address"), e.toString());
+
+    ManualResolver mixed = new ManualResolver("mixed");
+    mixed.setAddresses(List.of(strange, new InetSocketAddress("127.0.0.1", good.port())));
+    Channel working = open(Channel.newBuilder("mixed:///x").nameResolver(mixed).defaultLoadBalancingPolicy("round_robin"));
+    for (int i = 0; i < 10; i++) {
+      assertEquals("127.0.0.1:" + good.port(), who(working), "the usable address takes every call");
+    }
+  }
+
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();

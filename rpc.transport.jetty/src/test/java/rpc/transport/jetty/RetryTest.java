@@ -200,6 +200,28 @@ class RetryTest {
   }
 
   @Test
+  void shutdownNowEndsACallWaitingBetweenAttemptsAndAwaitTerminationWaitsForIt() throws Exception {
+    CountDownLatch failedOnce = new CountDownLatch(1);
+    Server s = server(1, () -> {
+      failedOnce.countDown();
+      throw new StatusException(Status.UNAVAILABLE.withDescription("come back later"),
+          new rpc.api.Metadata().put("grpc-retry-pushback-ms", "60000"));
+    });
+    Channel channel = channel("127.0.0.1:" + s.port(), Map.of(
+        "methodConfig", List.of(methodConfig(Map.of("retryPolicy", Map.of("maxAttempts", 3, "initialBackoff", "0.01s",
+            "maxBackoff", "0.01s", "backoffMultiplier", 1, "retryableStatusCodes", List.of("UNAVAILABLE")))))));
+    var call = channel.callAsync(CALL, "x");
+    assertTrue(failedOnce.await(20, TimeUnit.SECONDS));
+    // The first attempt failed; the next one is a minute away. Nothing is in flight on the wire.
+    channel.shutdownNow();
+    java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+        java.util.concurrent.ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+    assertEquals(Status.Code.UNAVAILABLE, ((StatusException) e.getCause()).status().code());
+    assertTrue(((StatusException) e.getCause()).status().description().contains("shut down"), e.toString());
+    assertTrue(channel.awaitTermination(Duration.ofSeconds(10)));
+  }
+
+  @Test
   void theServiceConfigTimeoutAndWaitForReadyApplyToCallsThatSetNone() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
     Server s = server(1, () -> never.await(20, TimeUnit.SECONDS));

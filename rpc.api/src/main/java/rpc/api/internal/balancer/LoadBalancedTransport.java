@@ -395,7 +395,17 @@ public final class LoadBalancedTransport implements ClientTransport {
   private final class Helper implements LoadBalancer.Helper {
     @Override
     public LoadBalancer.Subchannel newSubchannel(SocketAddress address) {
-      ClientTransport t = provider.newClientTransport(subchannelConfig.withAddress(address));
+      ClientTransport t;
+      try {
+        t = provider.newClientTransport(subchannelConfig.withAddress(address));
+      } catch (RuntimeException e) {
+        // An address the transport cannot use (a kind of SocketAddress it does not know, TLS over
+        // a Unix socket...): a subchannel that fails every call saying why, never one that hangs.
+        Status why = Status.UNAVAILABLE.withDescription("cannot use address " + address + " of "
+            + config.target().text() + ": " + e.getMessage()).withCause(e);
+        LOG.log(System.Logger.Level.WARNING, why.description());
+        t = new UnusableTransport(why);
+      }
       Sub sub = new Sub(address, t);
       transports.add(t);
       t.watchState(() -> serial.execute(sub::stateMayHaveChanged));
@@ -420,6 +430,41 @@ public final class LoadBalancedTransport implements ClientTransport {
     @Override
     public String target() {
       return config.target().text();
+    }
+  }
+
+  /** The transport of an address the provider refused: always TRANSIENT_FAILURE, every call fails with why. */
+  private static final class UnusableTransport implements ClientTransport {
+    private final Status why;
+
+    UnusableTransport(Status why) {
+      this.why = why;
+    }
+
+    @Override
+    public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
+      return new rpc.api.internal.client.FailedCall<>(method, why);
+    }
+
+    @Override
+    public ConnectivityState state() {
+      return ConnectivityState.TRANSIENT_FAILURE;
+    }
+
+    @Override
+    public Status failure() {
+      return why;
+    }
+
+    @Override
+    public void shutdown() {}
+
+    @Override
+    public void shutdownNow() {}
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+      return true;
     }
   }
 

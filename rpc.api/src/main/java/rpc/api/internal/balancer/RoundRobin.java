@@ -72,6 +72,9 @@ final class RoundRobin implements LoadBalancer {
       if (!subchannels.containsKey(a)) {
         Subchannel s = helper.newSubchannel(a);
         subchannels.put(a, s);
+        if (s.state() == ConnectivityState.TRANSIENT_FAILURE) {
+          failed.add(s); // unusable from the start (the transport refused the address)
+        }
         s.connect();
         changed = true;
       }

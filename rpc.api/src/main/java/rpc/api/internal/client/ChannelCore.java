@@ -43,6 +43,52 @@ public final class ChannelCore {
 
   private final ChannelConfig config;
   private final RetriableCall.Budget retryBudget = new RetriableCall.Budget();
+  private final Retrying retrying = new Retrying();
+
+  /** The channel's started retriable calls: shutdownNow ends them, awaitTermination waits for them. */
+  private static final class Retrying implements RetriableCall.Tracker {
+    private final java.util.Set<RetriableCall<?, ?>> calls = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.Condition none = lock.newCondition();
+
+    @Override
+    public void started(RetriableCall<?, ?> call) {
+      calls.add(call);
+    }
+
+    @Override
+    public void ended(RetriableCall<?, ?> call) {
+      if (calls.remove(call) && calls.isEmpty()) {
+        lock.lock();
+        try {
+          none.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+
+    void cancelAll(Status status) {
+      for (RetriableCall<?, ?> c : List.copyOf(calls)) {
+        c.cancel(status);
+      }
+    }
+
+    boolean awaitNone(long nanos) throws InterruptedException {
+      lock.lock();
+      try {
+        while (!calls.isEmpty()) {
+          if (nanos <= 0) {
+            return false;
+          }
+          nanos = none.awaitNanos(nanos);
+        }
+        return true;
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
 
   private ChannelCore(Target target, String transportName, ClientTransport transport,
       List<ClientInterceptor> interceptors, boolean inheritHandler, Executor completions, ChannelConfig config,
@@ -136,7 +182,7 @@ public final class ChannelCore {
     if (!sc.methods().isEmpty()) {
       ServiceConfig.MethodConfig mc = sc.forMethod(method.fullName());
       if (mc != null && (mc.retry() != null || mc.hedging() != null)) {
-        return new RetriableCall<>(method, options, mc, config.throttle(), retryBudget, transport::newCall);
+        return new RetriableCall<>(method, options, mc, config.throttle(), retryBudget, transport::newCall, retrying);
       }
     }
     return transport.newCall(method, options);
@@ -194,6 +240,8 @@ public final class ChannelCore {
   public void shutdownNow() {
     shutdown = true;
     transport.shutdownNow();
+    // Calls waiting between attempts have no transport call to be cancelled through.
+    retrying.cancelAll(Status.UNAVAILABLE.withDescription("channel to " + target.text() + " was shut down"));
     stateMayHaveChanged();
   }
 
@@ -241,6 +289,7 @@ public final class ChannelCore {
   }
 
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return transport.awaitTermination(timeout, unit);
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    return transport.awaitTermination(timeout, unit) && retrying.awaitNone(deadline - System.nanoTime());
   }
 }

@@ -87,6 +87,7 @@ final class RetriableCall<Req, Resp> implements ClientCall<Req, Resp> {
   private final Throttle throttle;
   private final Budget budget;
   private final BiFunction<MethodDescriptor<Req, Resp>, CallOptions, ClientCall<Req, Resp>> transport;
+  private final Tracker tracker;
   private final SerialExecutor serial = new SerialExecutor();
 
   // Serial-confined:
@@ -111,9 +112,37 @@ final class RetriableCall<Req, Resp> implements ClientCall<Req, Resp> {
   private volatile ClientCall<Req, Resp> probe;
   private volatile boolean mayBuffer = true;
 
+  /**
+   * Knows the started calls of a channel, so that shutting it down ends those waiting between
+   * attempts (no transport holds them then). Thread-safe.
+   */
+  interface Tracker {
+    /** A call started. */
+    void started(RetriableCall<?, ?> call);
+
+    /** A call ended. */
+    void ended(RetriableCall<?, ?> call);
+
+    /** Tracks nothing (tests). */
+    Tracker NONE = new Tracker() {
+      @Override
+      public void started(RetriableCall<?, ?> call) {}
+
+      @Override
+      public void ended(RetriableCall<?, ?> call) {}
+    };
+  }
+
   RetriableCall(MethodDescriptor<Req, Resp> method, CallOptions options, ServiceConfig.MethodConfig config,
       Throttle throttle, Budget budget,
       BiFunction<MethodDescriptor<Req, Resp>, CallOptions, ClientCall<Req, Resp>> transport) {
+    this(method, options, config, throttle, budget, transport, Tracker.NONE);
+  }
+
+  RetriableCall(MethodDescriptor<Req, Resp> method, CallOptions options, ServiceConfig.MethodConfig config,
+      Throttle throttle, Budget budget,
+      BiFunction<MethodDescriptor<Req, Resp>, CallOptions, ClientCall<Req, Resp>> transport, Tracker tracker) {
+    this.tracker = tracker;
     this.method = method;
     this.options = options;
     this.retry = config.retry();
@@ -181,6 +210,7 @@ final class RetriableCall<Req, Resp> implements ClientCall<Req, Resp> {
       if (closed) {
         listener.onClose(endStatus, new Metadata()); // cancelled before it started
       } else {
+        tracker.started(this);
         startAttempt(false);
       }
     });
@@ -500,6 +530,7 @@ final class RetriableCall<Req, Resp> implements ClientCall<Req, Resp> {
     }
     Listener<Resp> l = app;
     if (l != null) {
+      tracker.ended(this);
       l.onClose(status, trailers);
     }
   }

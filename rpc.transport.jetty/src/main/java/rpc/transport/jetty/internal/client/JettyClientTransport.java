@@ -90,6 +90,7 @@ public final class JettyClientTransport implements ClientTransport {
    * @throws IllegalArgumentException naming what is wrong
    */
   public static void check(ClientTransportConfig config) {
+    TransportSettings.from(config.options(), config.idleTimeout(), Duration.ofMinutes(30)); // the option values
     Target target = config.target();
     // An SSLContext means TLS, as in grpc: the target names the address, the channel its security.
     // Only an explicit http:// contradicts it.

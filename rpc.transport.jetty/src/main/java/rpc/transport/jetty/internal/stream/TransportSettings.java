@@ -37,7 +37,8 @@ public record TransportSettings(int sessionReceiveWindow, int streamReceiveWindo
         intOption(options, JettyTransportOptions.STREAM_RECEIVE_WINDOW, DEFAULT_STREAM_WINDOW, 65_535),
         intOption(options, JettyTransportOptions.MAX_HEADER_LIST_SIZE, DEFAULT_MAX_HEADER_LIST, 1024),
         intOption(options, JettyTransportOptions.RESET_RATE_LIMIT, DEFAULT_RESET_RATE, 1),
-        durationOption(options, JettyTransportOptions.CONNECT_TIMEOUT, Duration.ofSeconds(20)),
+        positive(durationOption(options, JettyTransportOptions.CONNECT_TIMEOUT, Duration.ofSeconds(20)),
+            JettyTransportOptions.CONNECT_TIMEOUT),
         durationOption(options, JettyTransportOptions.INITIAL_BACKOFF, Duration.ofSeconds(1)),
         durationOption(options, JettyTransportOptions.MAX_BACKOFF, Duration.ofMinutes(2)),
         durationOption(options, JettyTransportOptions.KEEPALIVE_TIMEOUT, Duration.ofSeconds(20)),
@@ -58,6 +59,13 @@ public record TransportSettings(int sessionReceiveWindow, int streamReceiveWindo
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("option " + key + " is not a number: " + v, e);
     }
+  }
+
+  private static Duration positive(Duration d, String key) {
+    if (d.isZero()) {
+      throw new IllegalArgumentException("option " + key + " must be at least 1 millisecond: 0");
+    }
+    return d;
   }
 
   /**
