@@ -28,8 +28,10 @@ import rpc.opentelemetry.internal.ServerTelemetry;
  * <p>Client instruments: {@code grpc.client.attempt.started}, {@code grpc.client.attempt.duration},
  * {@code grpc.client.attempt.sent_total_compressed_message_size},
  * {@code grpc.client.attempt.rcvd_total_compressed_message_size}, {@code grpc.client.call.duration}
- * (attributes {@code grpc.method}, {@code grpc.target}, and {@code grpc.status} once known). rpc
- * makes one attempt per call. Server instruments: {@code grpc.server.call.started},
+ * (attributes {@code grpc.method}, {@code grpc.target}, and {@code grpc.status} once known). The
+ * client interceptor sees the call, not its attempts: a call that a service config's retry or
+ * hedging policy sends several times counts as one attempt here, with the sizes of every attempt
+ * added up (grpc-java records each attempt). Server instruments: {@code grpc.server.call.started},
  * {@code grpc.server.call.duration}, {@code grpc.server.call.sent_total_compressed_message_size},
  * {@code grpc.server.call.rcvd_total_compressed_message_size} (attributes {@code grpc.method}, and
  * {@code grpc.status} once known). Message sizes are as on the wire, after compression; in process

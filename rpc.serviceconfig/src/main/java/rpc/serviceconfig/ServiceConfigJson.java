@@ -57,7 +57,7 @@ public final class ServiceConfigJson {
         throw new IllegalArgumentException("service config JSON has more after its object, at " + where(reader));
       }
     } catch (IOException | JsonParseException | IllegalStateException e) {
-      throw new IllegalArgumentException("service config is not valid JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException("service config is not valid JSON: " + plain(e.getMessage()), e);
     }
     if (tree == null || !tree.isJsonObject()) {
       throw new IllegalArgumentException("a service config is a JSON object, not " + (tree == null ? "nothing" : tree));
@@ -73,14 +73,34 @@ public final class ServiceConfigJson {
    * @param file the file
    * @return the object as nested maps and lists
    * @throws IOException if the file cannot be read
-   * @throws IllegalArgumentException if its text is not one JSON object, naming the file and where
+   * @throws IllegalArgumentException if it is not UTF-8, or its text is not one JSON object, naming
+   *     the file and where
    */
   public static Map<String, Object> read(Path file) throws IOException {
+    String text;
     try {
-      return parse(Files.readString(file, StandardCharsets.UTF_8));
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException(file + ": a service config file is UTF-8 text, and this one is not", e);
+    }
+    try {
+      return parse(text);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Gson's message without its advice to parse leniently and its troubleshooting link. */
+  private static String plain(String message) {
+    if (message == null) {
+      return "malformed";
+    }
+    String m = message;
+    int see = m.indexOf("\nSee ");
+    if (see >= 0) {
+      m = m.substring(0, see);
+    }
+    return m.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON ", "").strip();
   }
 
   private static String where(JsonReader reader) {

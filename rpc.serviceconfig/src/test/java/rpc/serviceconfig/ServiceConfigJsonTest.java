@@ -50,7 +50,17 @@ class ServiceConfigJsonTest {
         "{\"a\": NaN}")) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServiceConfigJson.parse(bad), bad);
       assertTrue(e.getMessage().contains("JSON"), bad + ": " + e.getMessage());
+      assertTrue(!e.getMessage().contains("setStrictness") && !e.getMessage().contains("http"),
+          "no advice the caller cannot act on: " + e.getMessage());
     }
+  }
+
+  @Test
+  void aFileThatIsNotUtf8IsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("config.json");
+    java.nio.file.Files.write(file, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServiceConfigJson.read(file));
+    assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("UTF-8"), e.getMessage());
   }
 
   @Test

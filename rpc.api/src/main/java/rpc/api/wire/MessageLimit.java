@@ -34,7 +34,8 @@ public final class MessageLimit {
   public static Status responseTooLarge(long size, int limit) {
     return Status.RESOURCE_EXHAUSTED.withDescription("response message of " + describe(size, limit)
         + " exceeds the client's maximum of " + limit
-        + " bytes (Channel.Builder.maxInboundMessageSize, CallOptions.withMaxInboundMessageSize)");
+        + " bytes (the smallest of Channel.Builder.maxInboundMessageSize, CallOptions.withMaxInboundMessageSize"
+        + " and the service config's maxResponseMessageBytes)");
   }
 
   private static String describe(long size, int limit) {

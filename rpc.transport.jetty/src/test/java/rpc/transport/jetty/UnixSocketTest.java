@@ -227,6 +227,24 @@ class UnixSocketTest {
   }
 
   @Test
+  void pathsOfExactly107BytesOrInAMissingDirectoryAreRefusedWithTheReason() throws Exception {
+    // 107 bytes passes the kernel's field but not the JDK: refused up front, on both ends.
+    String prefix = "/tmp/";
+    Path edge = Path.of(prefix + "y".repeat(107 - prefix.length()));
+    assertEquals(107, edge.toString().length());
+    IOException server = assertThrows(IOException.class, () -> server("unix://" + edge));
+    assertTrue(server.getMessage().contains("at most 106"), server.getMessage());
+    IllegalArgumentException client = assertThrows(IllegalArgumentException.class,
+        () -> Channel.newBuilder("unix://" + edge).build());
+    assertTrue(client.getMessage().contains("at most 106"), client.getMessage());
+
+    Path nowhere = dir.resolve("no-such-dir").resolve("x.sock");
+    IOException missing = assertThrows(IOException.class, () -> server("unix://" + nowhere));
+    assertTrue(missing.getMessage().contains("does not exist") && missing.getMessage().contains("no-such-dir"),
+        missing.getMessage());
+  }
+
+  @Test
   void tlsOverAUnixSocketIsRefusedAtBuild() throws Exception {
     Path path = socket("tls.sock");
     IllegalArgumentException client = assertThrows(IllegalArgumentException.class, () -> Channel.newBuilder(

@@ -110,6 +110,13 @@ public final class JettyClientTransport implements ClientTransport {
     }
     if (!target.scheme().equals("unix")) {
       target.port(tls ? 443 : 80); // throws for a port that is not one
+    } else {
+      int bytes = target.authority().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes > TransportSettings.MAX_UNIX_PATH_BYTES) {
+        throw new IllegalArgumentException("target " + target.text() + ": the socket path is " + bytes
+            + " bytes, and a Unix domain socket's must be at most "
+            + TransportSettings.MAX_UNIX_PATH_BYTES);
+      }
     }
   }
 

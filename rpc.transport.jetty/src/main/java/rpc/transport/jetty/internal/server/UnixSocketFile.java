@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import rpc.transport.jetty.internal.stream.TransportSettings;
 
 /**
  * The socket file of a server listening on a Unix domain socket. Before binding, a file left at the
@@ -65,9 +66,13 @@ final class UnixSocketFile {
    */
   void prepare() throws IOException {
     int bytes = path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-    if (bytes > UnixDomainServerConnector.MAX_UNIX_DOMAIN_PATH_LENGTH) {
+    if (bytes > TransportSettings.MAX_UNIX_PATH_BYTES) {
       throw new IOException("cannot listen on unix:" + path + ": the path is " + bytes + " bytes, and a Unix domain"
-          + " socket's must be at most " + UnixDomainServerConnector.MAX_UNIX_DOMAIN_PATH_LENGTH);
+          + " socket's must be at most " + TransportSettings.MAX_UNIX_PATH_BYTES);
+    }
+    Path dir = path.toAbsolutePath().getParent();
+    if (dir != null && !Files.isDirectory(dir)) {
+      throw new IOException("cannot listen on unix:" + path + ": the directory " + dir + " does not exist");
     }
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return;

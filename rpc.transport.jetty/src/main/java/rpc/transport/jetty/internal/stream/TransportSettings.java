@@ -30,6 +30,13 @@ public record TransportSettings(int sessionReceiveWindow, int streamReceiveWindo
   static final int DEFAULT_MAX_HEADER_LIST = 16 * 1024;
   static final int DEFAULT_RESET_RATE = 10_000;
 
+  /**
+   * The longest Unix domain socket path the JDK binds or connects to on Linux: the kernel's 108-byte
+   * {@code sun_path} less its terminating NUL, and one more byte the JDK keeps (Jetty's own limit,
+   * 107, fails in the JDK with a bare "path too long").
+   */
+  public static final int MAX_UNIX_PATH_BYTES = 106;
+
   /** Settings from {@code options}, defaults for keys not given. */
   public static TransportSettings from(Map<String, String> options, Duration configuredIdle, Duration defaultIdle) {
     return new TransportSettings(
