@@ -255,6 +255,9 @@ final class ClientConnection implements Session.Listener {
         () -> "GOAWAY from " + pool.authority() + ": " + (code == null ? frame.getError() : code)
             + (frame.tryConvertPayload() == null ? "" : " '" + frame.tryConvertPayload() + "'")
             + ", last stream " + frame.getLastStreamId());
+    if (code == ErrorCode.ENHANCE_YOUR_CALM_ERROR && "too_many_pings".equals(frame.tryConvertPayload())) {
+      pool.pingedTooOften();
+    }
     pool.onGoAway(this);
   }
 

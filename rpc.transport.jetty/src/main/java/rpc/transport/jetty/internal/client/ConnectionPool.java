@@ -46,7 +46,8 @@ final class ConnectionPool {
   private final Destination destination;
   private final TransportSettings settings;
   private final Duration idleTimeout;
-  private final Duration keepAliveTime;
+  /** Doubled each time a server says we ping too often (GOAWAY too_many_pings), as grpc clients do. */
+  private volatile Duration keepAliveTime;
   private final String authority;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -501,6 +502,21 @@ final class ConnectionPool {
   // ---- connection events ----
 
   /** GOAWAY on {@code conn}: it finishes its streams; new calls need a new connection. */
+  /**
+   * The server closed a connection for pinging too often: later connections ping half as often, as
+   * grpc-java and grpc-go do, so a channel configured below the server's permitted rate settles.
+   */
+  void pingedTooOften() {
+    Duration now = keepAliveTime;
+    if (now != null) {
+      Duration doubled = now.multipliedBy(2);
+      keepAliveTime = doubled;
+      JettyClientTransport.LOG.log(System.Logger.Level.WARNING, () -> "the server at " + authority
+          + " closed the connection for pinging too often (too_many_pings): keepalive time raised to "
+          + doubled.toMillis() + " ms");
+    }
+  }
+
   void onGoAway(ClientConnection conn) {
     leave(conn);
   }
