@@ -23,8 +23,12 @@ import rpc.api.spi.Target;
  * <p>Open it with {@link #open(String)} or {@link #newBuilder(String)}. Targets:
  * {@code inprocess:NAME} (module {@code rpc.transport.inprocess}); {@code host:port},
  * {@code dns:///host:port}, {@code http://host:port}, {@code https://host:port} (a network
- * transport, such as {@code rpc.transport.jetty}). The transport is found with
- * {@link java.util.ServiceLoader}. A network target without a port uses gRPC's default: 443 with
+ * transport, such as {@code rpc.transport.jetty}); {@code ipv4:a:p,b:p} and {@code ipv6:[a]:p,...}
+ * address lists; {@code unix:///path}; {@code SCHEME:///name} for a name resolver of that scheme
+ * ({@link Builder#nameResolver}). The transport is found with {@link java.util.ServiceLoader}. A
+ * network target may resolve to several servers: the channel keeps a connection per server it uses
+ * and spreads calls by its load-balancing policy ({@link Builder#defaultLoadBalancingPolicy},
+ * {@link Builder#defaultServiceConfig}); {@link #state(boolean)} reports its connectivity. A network target without a port uses gRPC's default: 443 with
  * TLS ({@code https://}, or a channel given an {@code sslContext}), 80 without. (A server, by
  * contrast, must be told its port: {@code host:0} for any free one.)
  *

@@ -243,6 +243,22 @@ class RetryTest {
     assertEquals("later", call.get(30, TimeUnit.SECONDS), "the call waited for the server instead of failing fast");
   }
 
+  @Test
+  void theServiceConfigMessageLimitsFailCallsResourceExhaustedNamingTheSetting() throws Exception {
+    Server s = server(1, () -> { });
+    Channel channel = channel("127.0.0.1:" + s.port(), Map.of("methodConfig", List.of(methodConfig(Map.of(
+        "maxRequestMessageBytes", 10, "maxResponseMessageBytes", 3)))));
+    StatusException request = org.junit.jupiter.api.Assertions.assertThrows(StatusException.class,
+        () -> channel.call(CALL, "x".repeat(100), CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(20))));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, request.status().code());
+    assertTrue(request.status().description().contains("maxRequestMessageBytes 10"), request.toString());
+    assertEquals(null, attemptsByServer.get(1), "the server never saw the request that was too large");
+    StatusException response = org.junit.jupiter.api.Assertions.assertThrows(StatusException.class,
+        () -> channel.call(CALL, "x", CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(20))));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, response.status().code());
+    assertTrue(response.status().description().contains("maxResponseMessageBytes"), response.toString());
+  }
+
   private static int freePort() throws Exception {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();
