@@ -2,7 +2,7 @@
  * Runnable examples of rpc: {@code helloworld} (one channel and one client shared by many
  * threads), {@code routeguide} (all four call kinds), {@code multiplex} (two services on one
  * server, two clients on one channel) and {@code loadbalance} (three servers behind one channel,
- * one killed mid-way, no call lost). {@link rpc.examples.Examples} runs them by name.
+ * one shut down mid-way, no call lost). {@link rpc.examples.Examples} runs them by name.
  */
 module rpc.examples {
   requires rpc.api;

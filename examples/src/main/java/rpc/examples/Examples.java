@@ -54,6 +54,6 @@ public final class Examples {
     err.println("  --target HOST:PORT            call a running server instead of starting one");
     err.println("  --port P --server-only        only serve, on port P (default: a free port)");
     err.println("  helloworld: --threads N --calls N   routeguide: --points N   multiplex: --threads N --calls N");
-    err.println("  loadbalance: --threads N --calls N (three servers of its own; one is killed mid-way)");
+    err.println("  loadbalance: --threads N --calls N (three servers of its own; one shuts down mid-way)");
   }
 }

@@ -69,10 +69,10 @@ class ExamplesTest {
   }
 
   @org.junit.jupiter.api.Test
-  void loadbalanceSpreadsCallsOverThreeServersAndLosesNoneWhenOneIsKilled() throws Exception {
+  void loadbalanceSpreadsCallsOverThreeServersAndLosesNoneWhenOneShutsDown() throws Exception {
     Run r = run("loadbalance", "--threads", "4", "--calls", "150");
     assertEquals(0, r.status(), r.out() + r.err());
-    assertContains(r.out(), "killed the server on 127.0.0.1:");
+    assertContains(r.out(), "shut down the server on 127.0.0.1:");
     assertContains(r.out(), "600 of 600 calls succeeded, 0 failed");
     java.util.regex.Matcher m = Pattern.compile("answered (\\d+) calls").matcher(r.out());
     int servers = 0;

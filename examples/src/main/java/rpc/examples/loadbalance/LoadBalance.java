@@ -28,7 +28,7 @@ import rpc.examples.internal.Options;
  * The loadbalance example: three Greeter servers on 127.0.0.1, one channel whose target lists all
  * three ({@code ipv4:127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3}) and whose service config picks
  * {@code round_robin} and retries {@code UNAVAILABLE}; client threads call it while, a third of the
- * way through, one server is killed. It prints how many calls each server answered and how many
+ * way through, one server shuts down (as in a deploy or a scale-down). It prints how many calls each server answered and how many
  * failed: none. Thread-safe (stateless).
  *
  * <p>Options: {@code --threads N} (default 8), {@code --calls N} per thread (default 300).
@@ -102,8 +102,8 @@ public final class LoadBalance {
           }
           if (third.await(60, TimeUnit.SECONDS)) {
             Server victim = servers.get(2);
-            victim.shutdownNow();
-            out.println("killed the server on 127.0.0.1:" + victim.port() + " after " + (threads * calls / 3)
+            victim.shutdown(); // stops taking calls (GOAWAY); calls already on it finish
+            out.println("shut down the server on 127.0.0.1:" + victim.port() + " after " + (threads * calls / 3)
                 + " calls");
           }
           for (Future<?> w : workers) {
@@ -114,7 +114,7 @@ public final class LoadBalance {
         }
         for (int i = 0; i < servers.size(); i++) {
           out.println("  127.0.0.1:" + servers.get(i).port() + " answered " + answered.get(i).get() + " calls"
-              + (i == 2 ? " (killed)" : ""));
+              + (i == 2 ? " (shut down)" : ""));
         }
         int total = threads * calls;
         out.println((total - failed.get()) + " of " + total + " calls succeeded, " + failed.get() + " failed");

@@ -1,6 +1,6 @@
 /**
  * The loadbalance example: one channel spreading calls over three servers with
  * {@code round_robin}, and a retry policy that keeps every call answered while one server is
- * killed mid-way.
+ * shut down mid-way.
  */
 package rpc.examples.loadbalance;

@@ -39,6 +39,8 @@ class RetryTest {
   private final List<Channel> channels = new ArrayList<>();
   private final Map<Integer, AtomicInteger> attemptsByServer = new ConcurrentHashMap<>();
   private final List<String> attemptHeaders = Collections.synchronizedList(new ArrayList<>());
+  /** "server:request" for every request a handler answered. */
+  private final java.util.Set<String> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @AfterEach
   void close() throws InterruptedException {
@@ -59,6 +61,7 @@ class RetryTest {
             attemptHeaders.add(previous);
           }
           behaviour.run();
+          answered.add(index + ":" + req);
           return "server " + index;
         }).build())
         .build().start();
@@ -109,12 +112,14 @@ class RetryTest {
     try {
       List<Future<?>> workers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
+        int thread = t;
         workers.add(pool.submit(() -> {
           for (int i = 0; i < perThread; i++) {
+            String request = thread + "-" + i;
             try {
-              channel.call(CALL, "x", CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(20)));
+              channel.call(CALL, request, CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(20)));
             } catch (StatusException e) {
-              failures.add(e.toString());
+              failures.add(request + " " + e);
             }
             done.incrementAndGet();
             halfway.countDown();
@@ -131,7 +136,13 @@ class RetryTest {
       pool.shutdownNow();
     }
     assertEquals(threads * perThread, done.get());
-    assertEquals(List.of(), failures.subList(0, Math.min(5, failures.size())), failures.size() + " calls failed");
+    // gRFC A6 retries only until the response starts. A call the killed server had already answered,
+    // whose response was cut off after its headers, is not retried: that is the only loss allowed
+    // (seen once in a run with two busy-looping processes beside it). Every other call must succeed.
+    List<String> lost = failures.stream().filter(f -> !answered.contains("3:" + f.substring(0, f.indexOf(' '))))
+        .toList();
+    assertEquals(List.of(), lost, failures.size() + " calls failed; these had not been answered by the killed server");
+    assertTrue(failures.size() <= 3, "calls cut off mid-response: " + failures);
     assertTrue(attemptsByServer.get(1).get() > 0 && attemptsByServer.get(2).get() > 0);
   }
 
