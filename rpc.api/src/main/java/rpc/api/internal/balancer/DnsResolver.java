@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import rpc.api.Status;
 import rpc.api.internal.Scheduler;
@@ -36,7 +34,7 @@ final class DnsResolver implements NameResolver {
   private boolean again;
   private boolean shutdown;
   private long lastStartNanos;
-  private long backoffNanos;
+  private final Backoff backoff = new Backoff();
   private ScheduledFuture<?> scheduled;
 
   DnsResolver(String host, int port) {
@@ -142,14 +140,12 @@ final class DnsResolver implements NameResolver {
       runAgain = again && error == null;
       again = false;
       if (l != null && error != null) {
-        backoffNanos = backoffNanos == 0 ? TimeUnit.SECONDS.toNanos(1)
-            : Math.min(TimeUnit.MINUTES.toNanos(2), (long) (backoffNanos * 1.6));
-        long delay = (long) (backoffNanos * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+        long delay = backoff.nextDelayNanos();
         if (scheduled == null) {
           scheduled = Scheduler.schedule(this::scheduledResolve, delay);
         }
       } else if (error == null) {
-        backoffNanos = 0;
+        backoff.reset();
       }
     } finally {
       lock.unlock();
