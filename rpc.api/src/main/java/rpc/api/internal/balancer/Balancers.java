@@ -9,10 +9,20 @@ import rpc.api.spi.LoadBalancerProvider;
 public final class Balancers {
   /** The default policy, as in gRPC. */
   public static final String DEFAULT = PickFirst.NAME;
-  private static final List<LoadBalancerProvider> BUILT_IN = List.of(new PickFirst.Provider(), new RoundRobin.Provider());
+  private static final List<LoadBalancerProvider> BUILT_IN = List.of(
+      new BuiltIn(PickFirst.NAME, PickFirst::new), new BuiltIn(RoundRobin.NAME, RoundRobin::new));
   private static volatile List<LoadBalancerProvider> loaded;
 
   private Balancers() {}
+
+  /** A built-in policy: its name and its constructor. Immutable. */
+  private record BuiltIn(String policy, java.util.function.Function<rpc.api.spi.LoadBalancer.Helper,
+      rpc.api.spi.LoadBalancer> factory) implements LoadBalancerProvider {
+    @Override
+    public rpc.api.spi.LoadBalancer newLoadBalancer(rpc.api.spi.LoadBalancer.Helper helper) {
+      return factory.apply(helper);
+    }
+  }
 
   /**
    * The provider of {@code policy}.

@@ -6,7 +6,6 @@ import java.util.List;
 import rpc.api.ConnectivityState;
 import rpc.api.Status;
 import rpc.api.spi.LoadBalancer;
-import rpc.api.spi.LoadBalancerProvider;
 
 /**
  * gRPC's default policy: try the addresses in order until one connects, then send every call
@@ -17,19 +16,6 @@ import rpc.api.spi.LoadBalancerProvider;
  */
 final class PickFirst implements LoadBalancer {
   static final String NAME = "pick_first";
-
-  /** Creates pick_first balancers. Thread-safe. */
-  static final class Provider implements LoadBalancerProvider {
-    @Override
-    public String policy() {
-      return NAME;
-    }
-
-    @Override
-    public LoadBalancer newLoadBalancer(Helper helper) {
-      return new PickFirst(helper);
-    }
-  }
 
   private final Helper helper;
   private final List<Subchannel> subchannels = new ArrayList<>();

@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import rpc.api.ConnectivityState;
 import rpc.api.Status;
 import rpc.api.spi.LoadBalancer;
-import rpc.api.spi.LoadBalancerProvider;
 
 /**
  * gRPC's {@code round_robin}: one connection to every address, calls spread in turn over those
@@ -24,19 +23,6 @@ import rpc.api.spi.LoadBalancerProvider;
  */
 final class RoundRobin implements LoadBalancer {
   static final String NAME = "round_robin";
-
-  /** Creates round_robin balancers. Thread-safe. */
-  static final class Provider implements LoadBalancerProvider {
-    @Override
-    public String policy() {
-      return NAME;
-    }
-
-    @Override
-    public LoadBalancer newLoadBalancer(Helper helper) {
-      return new RoundRobin(helper);
-    }
-  }
 
   private final Helper helper;
   private final Map<SocketAddress, Subchannel> subchannels = new LinkedHashMap<>();
