@@ -56,6 +56,8 @@ public final class LoadBalancedTransport implements ClientTransport {
   private volatile boolean shutdown;
   /** Every subchannel transport made, until it terminates: what {@link #awaitTermination} waits for. */
   private final Set<ClientTransport> transports = ConcurrentHashMap.newKeySet();
+  /** Transports of subchannels shut down; forgotten once terminated (see {@link #forgetTerminated}). */
+  private final Set<ClientTransport> retired = ConcurrentHashMap.newKeySet();
   private final CountDownLatch balancerStopped = new CountDownLatch(1);
   private volatile Runnable onStateChange = () -> { };
   // Serial-confined:
@@ -358,6 +360,27 @@ public final class LoadBalancedTransport implements ClientTransport {
     return "LoadBalancedTransport{" + config.target().text() + ", " + state + "}";
   }
 
+  /**
+   * Drops the retired transports that have terminated, so that a long-lived channel whose
+   * addresses change does not keep every old one. Run when a subchannel is made: the set grows only
+   * then.
+   */
+  private void forgetTerminated() {
+    for (ClientTransport t : retired) {
+      boolean done;
+      try {
+        done = t.awaitTermination(0, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (done) {
+        retired.remove(t);
+        transports.remove(t);
+      }
+    }
+  }
+
   // ---- the balancer's view ----
 
   private final class ResolverListener implements NameResolver.Listener {
@@ -395,6 +418,7 @@ public final class LoadBalancedTransport implements ClientTransport {
   private final class Helper implements LoadBalancer.Helper {
     @Override
     public LoadBalancer.Subchannel newSubchannel(SocketAddress address) {
+      forgetTerminated();
       ClientTransport t;
       try {
         t = provider.newClientTransport(subchannelConfig.withAddress(address));
@@ -486,7 +510,7 @@ public final class LoadBalancedTransport implements ClientTransport {
     private volatile Status healthFailure;
     private boolean healthDisabled;
     private java.util.concurrent.ScheduledFuture<?> healthRetry;
-    private long healthBackoffNanos;
+    private final Backoff healthBackoff = new Backoff();
 
     Sub(SocketAddress address, ClientTransport transport) {
       this.address = address;
@@ -544,7 +568,7 @@ public final class LoadBalancedTransport implements ClientTransport {
               return;
             }
             health = servingStatus;
-            healthBackoffNanos = 0;
+            healthBackoff.reset();
             healthFailure = servingStatus == HealthWatch.SERVING ? null : Status.UNAVAILABLE.withDescription(
                 "health check of " + address + ": service '" + healthService + "' is "
                     + HealthWatch.statusName(servingStatus));
@@ -567,12 +591,10 @@ public final class LoadBalancedTransport implements ClientTransport {
               health = -2;
               healthFailure = Status.UNAVAILABLE.withDescription("health check of " + address + " failed: "
                   + status.code() + (status.description() == null ? "" : " " + status.description()));
-              healthBackoffNanos = healthBackoffNanos == 0 ? TimeUnit.SECONDS.toNanos(1)
-                  : Math.min(TimeUnit.MINUTES.toNanos(2), (long) (healthBackoffNanos * 1.6));
               healthRetry = rpc.api.internal.Scheduler.schedule(() -> serial.execute(() -> {
                 healthRetry = null;
                 stateMayHaveChanged();
-              }), healthBackoffNanos);
+              }), healthBackoff.nextDelayNanos());
             }
             stateMayHaveChanged();
           });
@@ -620,16 +642,7 @@ public final class LoadBalancedTransport implements ClientTransport {
         shutDown = true;
         stopWatch();
         transport.shutdown();
-        // It leaves the set once terminated, so a long-lived channel does not keep every old one.
-        rpc.api.internal.VirtualThreads.start(() -> {
-          try {
-            if (transport.awaitTermination(1, TimeUnit.DAYS)) {
-              transports.remove(transport);
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+        retired.add(transport);
       }
     }
 
