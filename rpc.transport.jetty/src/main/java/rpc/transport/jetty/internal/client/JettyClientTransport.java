@@ -65,9 +65,8 @@ public final class JettyClientTransport implements ClientTransport {
    */
   public JettyClientTransport(ClientTransportConfig config) {
     this.config = config;
-    TransportSettings settings = TransportSettings.from(config.options(), config.idleTimeout(), Duration.ofMinutes(30));
+    TransportSettings settings = check(config);
     Target target = config.target();
-    check(config);
     boolean tls = target.scheme().equals("https") || config.sslContext() != null;
     boolean unixTarget = target.scheme().equals("unix");
     String host = unixTarget ? "localhost" : target.host(); // grpc's :authority for unix targets
@@ -87,10 +86,11 @@ public final class JettyClientTransport implements ClientTransport {
    * Refuses settings this transport cannot honour, before anything is created: cleartext asked for
    * with an sslContext, TLS over a Unix domain socket, a port that is not a port.
    *
+   * @return the settings the options give
    * @throws IllegalArgumentException naming what is wrong
    */
-  public static void check(ClientTransportConfig config) {
-    TransportSettings.from(config.options(), config.idleTimeout(), Duration.ofMinutes(30)); // the option values
+  public static TransportSettings check(ClientTransportConfig config) {
+    TransportSettings settings = TransportSettings.from(config.options(), config.idleTimeout(), Duration.ofMinutes(30));
     Target target = config.target();
     // An SSLContext means TLS, as in grpc: the target names the address, the channel its security.
     // Only an explicit http:// contradicts it.
@@ -118,6 +118,7 @@ public final class JettyClientTransport implements ClientTransport {
             + TransportSettings.MAX_UNIX_PATH_BYTES);
       }
     }
+    return settings;
   }
 
   private static Destination destination(SocketAddress address, Target target, String host, int port) {
