@@ -57,6 +57,31 @@ public interface Codec<T> {
   }
 
   /**
+   * The name of this codec's wire format, as content types spell it: {@code proto} (the default)
+   * for {@code application/grpc} and {@code application/grpc+proto}, {@code json} for
+   * {@code application/grpc+json} and the JSON forms of gRPC-Web and the Connect protocol. A
+   * network transport sends a format other than {@code proto} as the content-subtype.
+   *
+   * @return the format's name, in lower case
+   */
+  default String format() {
+    return "proto";
+  }
+
+  /**
+   * A codec for the same messages in the wire format named {@code format} ({@code proto} or
+   * {@code json}), or null if this codec has none. A server uses it to answer clients that ask for
+   * another format (for example {@code application/json}). Defaults to this codec for its own
+   * {@link #format()} and null for any other.
+   *
+   * @param format the format's name, in lower case
+   * @return the codec for that format, or null
+   */
+  default Codec<T> inFormat(String format) {
+    return format().equals(format) ? this : null;
+  }
+
+  /**
    * Convenience: the encoded form of {@code message} in a new array.
    *
    * @param message the message

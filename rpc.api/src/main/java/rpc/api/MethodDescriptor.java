@@ -42,6 +42,20 @@ public final class MethodDescriptor<Req, Resp> {
     }
   }
 
+  /**
+   * What calling a method more than once does, as protobuf's {@code idempotency_level} method
+   * option declares it. HTTP front ends use it: the Connect protocol lets a browser call a
+   * {@link #NO_SIDE_EFFECTS} method with a cacheable GET.
+   */
+  public enum Idempotency {
+    /** Nothing declared: the method may change state on every call (the default). */
+    UNKNOWN,
+    /** Calling again with the same request has no further effect. */
+    IDEMPOTENT,
+    /** The method changes nothing (and so is idempotent too). */
+    NO_SIDE_EFFECTS
+  }
+
   private final String fullName;
   private final String serviceName;
   private final String methodName;
@@ -49,9 +63,10 @@ public final class MethodDescriptor<Req, Resp> {
   private final Codec<Req> requestCodec;
   private final Codec<Resp> responseCodec;
   private final Object schema;
+  private final Idempotency idempotency;
 
   private MethodDescriptor(String fullName, Kind kind, Codec<Req> requestCodec, Codec<Resp> responseCodec,
-      Object schema) {
+      Object schema, Idempotency idempotency) {
     this.fullName = Objects.requireNonNull(fullName, "fullName");
     int slash = fullName.indexOf('/');
     if (slash <= 0 || slash == fullName.length() - 1 || fullName.indexOf('/', slash + 1) >= 0
@@ -64,6 +79,7 @@ public final class MethodDescriptor<Req, Resp> {
     this.requestCodec = Objects.requireNonNull(requestCodec, "requestCodec");
     this.responseCodec = Objects.requireNonNull(responseCodec, "responseCodec");
     this.schema = schema;
+    this.idempotency = Objects.requireNonNull(idempotency, "idempotency");
   }
 
   /**
@@ -80,7 +96,7 @@ public final class MethodDescriptor<Req, Resp> {
    */
   public static <Req, Resp> MethodDescriptor<Req, Resp> of(String fullName, Kind kind, Codec<Req> requestCodec,
       Codec<Resp> responseCodec) {
-    return new MethodDescriptor<>(fullName, kind, requestCodec, responseCodec, null);
+    return new MethodDescriptor<>(fullName, kind, requestCodec, responseCodec, null, Idempotency.UNKNOWN);
   }
 
   /**
@@ -102,7 +118,37 @@ public final class MethodDescriptor<Req, Resp> {
    * @return the copy
    */
   public MethodDescriptor<Req, Resp> withSchema(Object schema) {
-    return new MethodDescriptor<>(fullName, kind, requestCodec, responseCodec, schema);
+    return new MethodDescriptor<>(fullName, kind, requestCodec, responseCodec, schema, idempotency);
+  }
+
+  /**
+   * A copy declaring {@code idempotency} (generated code copies the method's
+   * {@code idempotency_level} option).
+   *
+   * @param idempotency what calling the method again does
+   * @return the copy
+   */
+  public MethodDescriptor<Req, Resp> withIdempotency(Idempotency idempotency) {
+    return new MethodDescriptor<>(fullName, kind, requestCodec, responseCodec, schema, idempotency);
+  }
+
+  /**
+   * A copy whose request and response codecs are these (same name, kind, schema and idempotency):
+   * for calling the same method in another wire format, such as JSON.
+   *
+   * @param <Q> the request type of the new codecs
+   * @param <R> the response type of the new codecs
+   * @param requestCodec the codec of request messages
+   * @param responseCodec the codec of response messages
+   * @return the copy
+   */
+  public <Q, R> MethodDescriptor<Q, R> withCodecs(Codec<Q> requestCodec, Codec<R> responseCodec) {
+    return new MethodDescriptor<>(fullName, kind, requestCodec, responseCodec, schema, idempotency);
+  }
+
+  /** {@return what calling this method again does; {@link Idempotency#UNKNOWN} unless declared} */
+  public Idempotency idempotency() {
+    return idempotency;
   }
 
   /** {@return the full name, {@code package.Service/Method}} */
