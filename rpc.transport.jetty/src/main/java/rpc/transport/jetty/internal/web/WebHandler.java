@@ -150,8 +150,12 @@ public final class WebHandler extends Handler.Abstract.NonBlocking {
     if (method == null) {
       refusal = Status.UNIMPLEMENTED.withDescription("Method not found: " + name);
     } else if (requestCodec == null || responseCodec == null) {
-      refusal = Status.UNIMPLEMENTED.withDescription("method " + name + " has no " + protocol.format()
-          + " codec: use " + (protocol.format().equals("json") ? "the binary (proto) form" : "JSON"));
+      // As connect-go: a message format the method lacks is an unsupported media type.
+      String why = "method " + name + " has no " + protocol.format() + " codec: use "
+          + (protocol.format().equals("json") ? "the binary (proto) form" : "JSON");
+      GrpcFields.addStatus(response.getHeaders(), Status.INTERNAL.withDescription(why));
+      plain(response, callback, 415, why);
+      return;
     } else if (protocol.kind() == WebProtocol.Kind.CONNECT_UNARY && method.kind() != MethodDescriptor.Kind.UNARY) {
       refusal = Status.UNIMPLEMENTED.withDescription(name + " is a " + method.kind().name().toLowerCase(java.util.Locale.ROOT)
           + " method: call it with the streaming content type application/connect+" + protocol.format());
