@@ -24,8 +24,9 @@ import rpc.api.Status;
  * JSON names, fields at their default value left out, enums by name, 64-bit integers as strings,
  * well-known types ({@code Timestamp}, {@code Duration}, {@code Struct}, wrappers, ...) in their
  * special forms. Reading accepts the JSON names and the proto field names alike and, as connect-go
- * does, ignores fields it does not know, so that client and server need not share one version of
- * the schema. An {@code Any} field can be written and read only if its type is in the
+ * does, ignores fields (and enum value names) it does not know, so that client and server need not
+ * share one version of the schema; like connect-go it refuses anything after the JSON value. An
+ * {@code Any} field can be written and read only if its type is in the
  * {@linkplain #withTypeRegistry type registry}.
  *
  * <p>JSON that does not parse as the message type (not JSON, not UTF-8, not an object, a value of
