@@ -57,6 +57,7 @@ class GoldenTest {
         "dev/rpc/golden/lite/TinyRpc.java",
         "dev/rpc/golden/names/odd_serviceRpc.java",
         "dev/rpc/golden/routeguide/RouteGuideRpc.java",
+        "golden/idempotency/LedgerRpc.java",
         "golden/imports/ImporterRpc.java",
         "golden/multi/AlphaRpc.java",
         "golden/multi/BetaRpc.java"), names);

@@ -4,8 +4,10 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -16,7 +18,8 @@ import rpc.api.Status;
  * A {@link Codec} for one generated protobuf message type.
  * Thread-safe and immutable. Protobuf messages are immutable, so this codec declares
  * {@link #immutableMessages()} and the in-process transport passes them by reference. Bytes that do
- * not parse fail the call with {@code INTERNAL}, naming the message type.
+ * not parse fail the call with {@code INTERNAL}, naming the message type. The JSON form of a full
+ * message type is {@link #inFormat inFormat("json")}, a {@link ProtobufJsonCodec}.
  *
  * @param <T> the message type
  */
@@ -24,11 +27,16 @@ public final class ProtobufCodec<T extends MessageLite> implements Codec<T> {
   private final Parser<T> parser;
   private final String typeName;
   private final ExtensionRegistryLite extensions;
+  /** The default instance of a full (not lite) message type, which JSON needs; null otherwise. */
+  private final Message fullDefault;
+  /** Made on first use, so that binary-only applications never load JsonFormat; any two are equal. */
+  private volatile ProtobufJsonCodec<?> json;
 
-  private ProtobufCodec(Parser<T> parser, String typeName, ExtensionRegistryLite extensions) {
+  private ProtobufCodec(Parser<T> parser, String typeName, ExtensionRegistryLite extensions, Message fullDefault) {
     this.parser = parser;
     this.typeName = typeName;
     this.extensions = extensions;
+    this.fullDefault = fullDefault;
   }
 
   /**
@@ -43,11 +51,12 @@ public final class ProtobufCodec<T extends MessageLite> implements Codec<T> {
   public static <T extends MessageLite> ProtobufCodec<T> of(T defaultInstance) {
     Objects.requireNonNull(defaultInstance, "defaultInstance");
     return new ProtobufCodec<>((Parser<T>) defaultInstance.getParserForType(), typeName(defaultInstance),
-        ExtensionRegistryLite.getEmptyRegistry());
+        ExtensionRegistryLite.getEmptyRegistry(), defaultInstance instanceof Message full ? full : null);
   }
 
   /**
-   * The codec for messages parsed by {@code parser}; {@code typeName} is used in error messages.
+   * The codec for messages parsed by {@code parser}; {@code typeName} is used in error messages. It
+   * has no JSON form ({@link #inFormat inFormat("json")} is null): use {@link #of(MessageLite)}.
    *
    * @param <T> the message type
    * @param parser the message type's parser
@@ -56,7 +65,7 @@ public final class ProtobufCodec<T extends MessageLite> implements Codec<T> {
    */
   public static <T extends MessageLite> ProtobufCodec<T> of(Parser<T> parser, String typeName) {
     return new ProtobufCodec<>(Objects.requireNonNull(parser, "parser"), Objects.requireNonNull(typeName, "typeName"),
-        ExtensionRegistryLite.getEmptyRegistry());
+        ExtensionRegistryLite.getEmptyRegistry(), null);
   }
 
   /**
@@ -66,11 +75,38 @@ public final class ProtobufCodec<T extends MessageLite> implements Codec<T> {
    * @return the copy
    */
   public ProtobufCodec<T> withExtensions(ExtensionRegistryLite registry) {
-    return new ProtobufCodec<>(parser, typeName, Objects.requireNonNull(registry, "registry"));
+    return new ProtobufCodec<>(parser, typeName, Objects.requireNonNull(registry, "registry"), fullDefault);
+  }
+
+  /**
+   * This codec for {@code proto}; for {@code json}, the {@link ProtobufJsonCodec} of the same
+   * message type (with an empty type registry) if it is a full {@link Message} type made by
+   * {@link #of(MessageLite)}, and null for lite types, which have no descriptor to write JSON
+   * from; null for any other format.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public Codec<T> inFormat(String format) {
+    if ("proto".equals(format)) {
+      return this;
+    }
+    if (!"json".equals(format) || fullDefault == null) {
+      return null;
+    }
+    ProtobufJsonCodec<?> j = json;
+    if (j == null) {
+      j = newJsonCodec(fullDefault, (ProtobufCodec<Message>) (ProtobufCodec<?>) this);
+      json = j;
+    }
+    return (Codec<T>) j;
+  }
+
+  private static <M extends Message> ProtobufJsonCodec<M> newJsonCodec(M defaultInstance, ProtobufCodec<M> binary) {
+    return new ProtobufJsonCodec<>(defaultInstance, binary, JsonFormat.TypeRegistry.getEmptyTypeRegistry());
   }
 
   private static String typeName(MessageLite m) {
-    if (m instanceof com.google.protobuf.Message full) {
+    if (m instanceof Message full) {
       return full.getDescriptorForType().getFullName();
     }
     return m.getClass().getName();

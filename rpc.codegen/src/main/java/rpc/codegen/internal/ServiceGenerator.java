@@ -3,6 +3,7 @@ package rpc.codegen.internal;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileOptions;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
+import com.google.protobuf.DescriptorProtos.MethodOptions;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,10 +26,12 @@ public final class ServiceGenerator {
 
   /**
    * What the generator needs to know about one RPC. {@code asyncName} is set for a unary RPC only,
-   * {@code streamName} for a server-streaming one only.
+   * {@code streamName} for a server-streaming one only; {@code idempotency} (a constant of
+   * {@code MethodDescriptor.Idempotency}) only when the RPC declares an {@code idempotency_level}.
    */
   private record Rpc(String protoName, String fullName, String javaName, String asyncName, String streamName,
-      String constant, String kind, String request, String response, List<String> comment, boolean deprecated) {
+      String constant, String kind, String request, String response, List<String> comment, boolean deprecated,
+      String idempotency) {
 
     boolean clientStreams() {
       return kind.equals("CLIENT_STREAMING") || kind.equals("BIDI_STREAMING");
@@ -105,8 +108,18 @@ public final class ServiceGenerator {
           ? free(JavaNames.streamMethodName(m.getName()), m, seenJava) : null;
       rpcs.add(new Rpc(m.getName(), serviceName + "/" + m.getName(), JavaNames.methodName(m.getName()), asyncName,
           streamName, JavaNames.constantName(m.getName()), kind, names.messageClass(m.getInputType()),
-          names.messageClass(m.getOutputType()), docs.method(serviceIndex, i), m.getOptions().getDeprecated()));
+          names.messageClass(m.getOutputType()), docs.method(serviceIndex, i), m.getOptions().getDeprecated(),
+          idempotency(m.getOptions().getIdempotencyLevel())));
     }
+  }
+
+  /** The {@code MethodDescriptor.Idempotency} constant of a declared level; null for none. */
+  private static String idempotency(MethodOptions.IdempotencyLevel level) {
+    return switch (level) {
+      case NO_SIDE_EFFECTS -> "NO_SIDE_EFFECTS";
+      case IDEMPOTENT -> "IDEMPOTENT";
+      default -> null; // IDEMPOTENCY_UNKNOWN: nothing declared
+    };
   }
 
   /** {@code name}, with {@code _} appended until no other method has it; then it is {@code m}'s. */
@@ -175,11 +188,16 @@ public final class ServiceGenerator {
     w.line("public static final " + MD + "<" + rpc.request() + ", " + rpc.response() + "> " + rpc.constant() + " =");
     w.line("    " + MD + ".of(\"" + rpc.fullName() + "\", " + MD + ".Kind." + rpc.kind() + ",");
     w.line("        rpc.codec.protobuf.ProtobufCodec.of(" + rpc.request() + ".getDefaultInstance()),");
+    List<String> lines = new ArrayList<>();
+    lines.add("        rpc.codec.protobuf.ProtobufCodec.of(" + rpc.response() + ".getDefaultInstance()))");
     if (withSchema) {
-      w.line("        rpc.codec.protobuf.ProtobufCodec.of(" + rpc.response() + ".getDefaultInstance()))");
-      w.line("        .withSchema(getServiceDescriptor().findMethodByName(\"" + rpc.protoName() + "\"));");
-    } else {
-      w.line("        rpc.codec.protobuf.ProtobufCodec.of(" + rpc.response() + ".getDefaultInstance()));");
+      lines.add("        .withSchema(getServiceDescriptor().findMethodByName(\"" + rpc.protoName() + "\"))");
+    }
+    if (rpc.idempotency() != null) {
+      lines.add("        .withIdempotency(" + MD + ".Idempotency." + rpc.idempotency() + ")");
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      w.line(lines.get(i) + (i == lines.size() - 1 ? ";" : ""));
     }
   }
 

@@ -97,7 +97,12 @@ final class RawConnection implements AutoCloseable {
 
   /** Opens a gRPC call to {@code method} ({@code package.Service/Method}) and sends its headers. */
   Call open(String method) throws Exception {
-    HttpFields fields = HttpFields.build().add("content-type", "application/grpc").add("te", "trailers");
+    return open(method, "application/grpc");
+  }
+
+  /** Opens a call to {@code method} with request headers naming {@code contentType}. */
+  Call open(String method, String contentType) throws Exception {
+    HttpFields fields = HttpFields.build().add("content-type", contentType).add("te", "trailers");
     MetaData.Request request = new MetaData.Request("POST", HttpURI.build("http://127.0.0.1:" + port + "/" + method),
         HttpVersion.HTTP_2, fields, -1);
     Call call = new Call();
@@ -120,18 +125,35 @@ final class RawConnection implements AutoCloseable {
     LifeCycle.stop(client);
   }
 
-  /** One call: counts the response bytes; completes {@code ended} at END_STREAM, RST_STREAM or failure. */
+  /**
+   * One call: counts and keeps the response bytes, keeps the response headers and trailers;
+   * completes {@code ended} at END_STREAM, RST_STREAM or failure.
+   */
   static final class Call implements Stream.Listener {
     Stream stream;
     final AtomicInteger bodyBytes = new AtomicInteger();
+    /** The response body; read it once {@code ended} has completed. */
+    final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    final CompletableFuture<MetaData.Response> response = new CompletableFuture<>();
+    volatile HttpFields trailers;
+    private final java.util.concurrent.locks.ReentrantLock reading = new java.util.concurrent.locks.ReentrantLock();
     /** Completes with the RST_STREAM error code, -1 for a normal end, -2 for a failed connection. */
     final CompletableFuture<Integer> ended = new CompletableFuture<>();
 
     /** Sends one length-prefixed, uncompressed gRPC message. */
     void send(String message) throws Exception {
-      byte[] payload = message.getBytes(StandardCharsets.UTF_8);
+      send(message, false);
+    }
+
+    /** Sends one length-prefixed, uncompressed gRPC message, ending the request or not. */
+    void send(String message, boolean end) throws Exception {
+      send(message.getBytes(StandardCharsets.UTF_8), end);
+    }
+
+    /** Sends one length-prefixed, uncompressed gRPC message, ending the request or not. */
+    void send(byte[] payload, boolean end) throws Exception {
       ByteBuffer framed = ByteBuffer.allocate(5 + payload.length).put((byte) 0).putInt(payload.length).put(payload).flip();
-      stream.data(new DataFrame(stream.getId(), framed, false)).get(10, TimeUnit.SECONDS);
+      stream.data(new DataFrame(stream.getId(), framed, end)).get(10, TimeUnit.SECONDS);
     }
 
     /** Ends the request (an empty DATA frame with END_STREAM). */
@@ -141,6 +163,13 @@ final class RawConnection implements AutoCloseable {
 
     @Override
     public void onHeaders(Stream s, HeadersFrame frame) {
+      MetaData md = frame.getMetaData();
+      if (md.isResponse()) {
+        response.complete((MetaData.Response) md);
+      } else {
+        read(s); // trailers arrive before the DATA frames queued ahead of them are read
+        trailers = md.getHttpFields();
+      }
       if (frame.isEndStream()) {
         ended.complete(-1);
       } else {
@@ -150,18 +179,33 @@ final class RawConnection implements AutoCloseable {
 
     @Override
     public void onDataAvailable(Stream s) {
-      while (true) {
-        Stream.Data data = s.readData();
-        if (data == null) {
-          s.demand();
-          return;
+      if (!read(s)) {
+        s.demand();
+      }
+    }
+
+    /** Reads every DATA frame queued; true at the end of the stream. */
+    private boolean read(Stream s) {
+      reading.lock();
+      try {
+        while (true) {
+          Stream.Data data = s.readData();
+          if (data == null) {
+            return false;
+          }
+          ByteBuffer b = data.frame().getByteBuffer();
+          bodyBytes.addAndGet(b.remaining());
+          byte[] bytes = new byte[b.remaining()];
+          b.get(bytes);
+          body.writeBytes(bytes);
+          data.release();
+          if (data.frame().isEndStream()) {
+            ended.complete(-1);
+            return true;
+          }
         }
-        bodyBytes.addAndGet(data.frame().remaining());
-        data.release();
-        if (data.frame().isEndStream()) {
-          ended.complete(-1);
-          return;
-        }
+      } finally {
+        reading.unlock();
       }
     }
 

@@ -16,6 +16,7 @@ import org.eclipse.jetty.http2.frames.ResetFrame;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
 import rpc.api.CallOptions;
+import rpc.api.Codec;
 import rpc.api.Deadline;
 import rpc.api.Metadata;
 import rpc.api.MethodDescriptor;
@@ -43,6 +44,13 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   private final JettyClientTransport transport;
   private final ConnectionPool pool;
   private final MethodDescriptor<Req, Resp> method;
+  /**
+   * The request codec's format, sent as the content-subtype ({@code application/grpc+json}) unless
+   * it is {@code proto}; the response must come in it too.
+   */
+  private final String format;
+  /** The response codec in that format, or null if it has none. */
+  private final Codec<Resp> responseCodec;
   private final CallOptions options;
   private volatile Listener<Resp> listener;
   private HttpFields.Mutable requestFields;
@@ -64,6 +72,8 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
     this.transport = transport;
     this.pool = transport.pool();
     this.method = method;
+    this.format = method.requestCodec().format();
+    this.responseCodec = method.responseCodec().inFormat(format);
     this.options = options;
   }
 
@@ -80,6 +90,11 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   @Override
   public void start(Listener<Resp> listener, Metadata headers) {
     this.listener = java.util.Objects.requireNonNull(listener, "listener");
+    if (responseCodec == null) {
+      closeWith(Status.INTERNAL.withDescription("the codecs of " + method.fullName() + " disagree: requests in "
+          + format + ", responses in " + method.responseCodec().format()), new Metadata(), false);
+      return;
+    }
     String compression = options.compression();
     if (compression != null && !MessageCompression.IDENTITY.equalsIgnoreCase(compression)) {
       if (!MessageCompression.isSupported(compression)) {
@@ -217,7 +232,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
   /** The request headers but {@code grpc-timeout}, built (and checked) when the call starts. */
   private HttpFields.Mutable requestFields(Metadata headers) {
     HttpFields.Mutable f = HttpFields.build(8 + (headers == null ? 0 : headers.size()));
-    f.add(GrpcFields.CONTENT_TYPE);
+    f.add(GrpcFields.contentType("proto".equals(format) ? "" : format));
     f.add(GrpcFields.TE_TRAILERS);
     f.add(transport.userAgent());
     String encoding = outboundEncoding;
@@ -300,8 +315,14 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
         return;
       }
       String contentType = fields.get("content-type");
-      if (!GrpcHeaders.isGrpcContentType(contentType)) {
+      String subtype = GrpcFields.contentSubtype(contentType);
+      if (subtype == null) {
         failFromServer(Status.UNKNOWN.withDescription("invalid content-type in response: " + contentType));
+        return;
+      }
+      if (!format.equals(GrpcFields.format(subtype))) {
+        failFromServer(Status.UNKNOWN.withDescription("response content-type " + contentType
+            + " is not the request's format (" + format + ")"));
         return;
       }
       String encoding = fields.get(GrpcHeaders.GRPC_ENCODING);
@@ -396,7 +417,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
 
   @Override
   protected Object decode(ByteBuffer payload) {
-    return method.responseCodec().decode(payload);
+    return responseCodec.decode(payload);
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
@@ -14,6 +15,7 @@ import org.eclipse.jetty.http2.frames.HeadersFrame;
 import org.eclipse.jetty.http2.frames.ResetFrame;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
+import rpc.api.Codec;
 import rpc.api.Deadline;
 import rpc.api.Metadata;
 import rpc.api.MethodDescriptor;
@@ -36,7 +38,12 @@ import rpc.transport.jetty.internal.stream.JettyGaps;
  */
 final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<Req, Resp> {
   private final JettyServerTransport transport;
+  /** The method as registered: the library finds the call's handler by it. */
   private final MethodDescriptor<Req, Resp> method;
+  /** The method's codecs in the format of the request's content-subtype, which the response keeps. */
+  private final Codec<Req> requestCodec;
+  private final Codec<Resp> responseCodec;
+  private final HttpField contentType;
   private final Deadline deadline;
   private final String peer;
   private final String authority;
@@ -53,13 +60,17 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
   private boolean headersQueued; // under lock
   private volatile String responseEncoding;
 
-  JettyServerCall(JettyServerTransport transport, Stream stream, MethodDescriptor<Req, Resp> method, Deadline deadline,
+  JettyServerCall(JettyServerTransport transport, Stream stream, MethodDescriptor<Req, Resp> method,
+      Codec<Req> requestCodec, Codec<Resp> responseCodec, HttpField contentType, Deadline deadline,
       String peer, String authority, String acceptEncoding, String requestEncoding, int maxInboundMessageSize) {
     super(transport.bufferPool(), maxInboundMessageSize,
         size -> MessageLimit.requestTooLarge(size, maxInboundMessageSize), true);
     this.transport = transport;
     this.stream = stream;
     this.method = method;
+    this.requestCodec = requestCodec;
+    this.responseCodec = responseCodec;
+    this.contentType = contentType;
     this.deadline = deadline;
     this.peer = peer;
     this.authority = authority;
@@ -153,7 +164,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
       lock.unlock();
     }
     try {
-      queueMessage(method.responseCodec(), message);
+      queueMessage(responseCodec, message);
     } catch (RuntimeException e) {
       fail(Status.INTERNAL.withDescription("could not serialize response of " + method.fullName() + ": " + e)
           .withCause(e));
@@ -186,7 +197,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
   /** Under the lock. */
   private HeadersFrame responseHeaders(Metadata headers) {
     HttpFields.Mutable f = HttpFields.build(4 + (headers == null ? 0 : headers.size()));
-    f.add(GrpcFields.CONTENT_TYPE);
+    f.add(contentType);
     String encoding = responseEncoding;
     if (encoding != null) {
       f.add(GrpcHeaders.GRPC_ENCODING, encoding);
@@ -277,10 +288,10 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
     }
   }
 
-  private static HttpFields.Mutable trailerFields(boolean trailersOnly, Status status, Metadata trailers) {
+  private HttpFields.Mutable trailerFields(boolean trailersOnly, Status status, Metadata trailers) {
     HttpFields.Mutable f = HttpFields.build(4 + (trailers == null ? 0 : trailers.size()));
     if (trailersOnly) {
-      f.add(GrpcFields.CONTENT_TYPE);
+      f.add(contentType);
     }
     GrpcFields.addStatus(f, status);
     GrpcFields.addMetadata(f, trailers);
@@ -358,7 +369,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
 
   @Override
   protected Object decode(ByteBuffer payload) {
-    return method.requestCodec().decode(payload);
+    return requestCodec.decode(payload);
   }
 
   @Override

@@ -17,6 +17,7 @@ import org.eclipse.jetty.http2.frames.HeadersFrame;
 import org.eclipse.jetty.http2.frames.PingFrame;
 import org.eclipse.jetty.http2.frames.ResetFrame;
 import org.eclipse.jetty.util.Callback;
+import rpc.api.Codec;
 import rpc.api.Deadline;
 import rpc.api.Metadata;
 import rpc.api.MethodDescriptor;
@@ -154,16 +155,28 @@ final class ServerSessionHandler implements ServerSessionListener, HTTP2Session.
           "grpc-encoding " + encoding + " is not supported (supported: " + MessageCompression.ACCEPT_ENCODING + ")"),
           GrpcFields.ACCEPT_ENCODING);
     }
-    return newCall(stream, request, method, deadline, encoding, fields);
+    return newCall(stream, request, method, deadline, encoding, fields, GrpcFields.contentSubtype(contentType));
   }
 
+  /**
+   * Starts the call, its messages in the format the content-subtype names: the method's codecs
+   * offer it through {@link Codec#inFormat}, or the request is refused with HTTP 415.
+   */
   private <Req, Resp> Stream.Listener newCall(Stream stream, MetaData.Request request, MethodDescriptor<Req, Resp> method,
-      Deadline deadline, String encoding, HttpFields fields) {
+      Deadline deadline, String encoding, HttpFields fields, String contentSubtype) {
+    String format = GrpcFields.format(contentSubtype);
+    Codec<Req> requestCodec = method.requestCodec().inFormat(format);
+    Codec<Resp> responseCodec = method.responseCodec().inFormat(format);
+    if (requestCodec == null || responseCodec == null) {
+      return reject(stream, 415, Status.INTERNAL.withDescription("unsupported content-type: "
+          + fields.get("content-type") + " (" + method.fullName() + " has no " + format + " codec)"), null);
+    }
     HttpURI uri = request.getHttpURI();
     String authority = uri.getHost() == null ? null : (uri.getPort() > 0 ? uri.getHost() + ":" + uri.getPort() : uri.getHost());
-    JettyServerCall<Req, Resp> call = new JettyServerCall<>(transport, stream, method, deadline,
-        peer(stream.getSession()), authority, fields.get(GrpcHeaders.GRPC_ACCEPT_ENCODING),
-        encoding == null ? null : encoding.toLowerCase(java.util.Locale.ROOT), maxInboundMessageSize);
+    JettyServerCall<Req, Resp> call = new JettyServerCall<>(transport, stream, method, requestCodec, responseCodec,
+        GrpcFields.contentType(contentSubtype), deadline, peer(stream.getSession()), authority,
+        fields.get(GrpcHeaders.GRPC_ACCEPT_ENCODING), encoding == null ? null : encoding.toLowerCase(java.util.Locale.ROOT),
+        maxInboundMessageSize);
     transport.callStarted(call);
     // Jetty sets the listener only after this method returns; the call may read (and find the end
     // of a HEADERS-only request) before then, and Jetty would hand that to a discarding listener.

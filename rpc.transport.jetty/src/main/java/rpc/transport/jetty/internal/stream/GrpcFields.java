@@ -12,11 +12,51 @@ import rpc.api.wire.StatusMessage;
 /** Converts between rpc metadata and status and Jetty's header fields. Thread-safe (stateless). */
 public final class GrpcFields {
   public static final HttpField CONTENT_TYPE = new HttpField(HttpHeader.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
+  private static final HttpField CONTENT_TYPE_PROTO =
+      new HttpField(HttpHeader.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC + "+proto");
+  private static final HttpField CONTENT_TYPE_JSON =
+      new HttpField(HttpHeader.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC + "+json");
   public static final HttpField TE_TRAILERS = new HttpField(HttpHeader.TE, GrpcHeaders.TE_TRAILERS);
   public static final HttpField ACCEPT_ENCODING =
       new HttpField(GrpcHeaders.GRPC_ACCEPT_ENCODING, MessageCompression.ACCEPT_ENCODING);
 
   private GrpcFields() {}
+
+  /**
+   * The content-subtype of a gRPC content-type, in lower case and without parameters: {@code ""}
+   * for {@code application/grpc}, {@code json} for {@code application/grpc+json}; null when
+   * {@code contentType} is not gRPC's.
+   */
+  public static String contentSubtype(String contentType) {
+    if (!GrpcHeaders.isGrpcContentType(contentType)) {
+      return null;
+    }
+    int start = GrpcHeaders.CONTENT_TYPE_GRPC.length();
+    if (start == contentType.length() || contentType.charAt(start) != '+') {
+      return "";
+    }
+    int end = contentType.indexOf(';', start);
+    return contentType.substring(start + 1, end < 0 ? contentType.length() : end).strip()
+        .toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * The message format (a {@link rpc.api.Codec#format()}) a content-subtype names: {@code proto}
+   * when there is none, as gRPC says.
+   */
+  public static String format(String contentSubtype) {
+    return contentSubtype.isEmpty() ? "proto" : contentSubtype;
+  }
+
+  /** The content-type field of a content-subtype ({@code ""} for plain {@code application/grpc}). */
+  public static HttpField contentType(String contentSubtype) {
+    return switch (contentSubtype) {
+      case "" -> CONTENT_TYPE;
+      case "proto" -> CONTENT_TYPE_PROTO;
+      case "json" -> CONTENT_TYPE_JSON;
+      default -> new HttpField(HttpHeader.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC + "+" + contentSubtype);
+    };
+  }
 
   /**
    * Adds every entry of {@code metadata} that may be sent; binary values go base64.
