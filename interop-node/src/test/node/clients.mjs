@@ -296,7 +296,10 @@ for (const op of ops) {
     try {
       result = await withTimeout(Promise.resolve().then(fn), OP_TIMEOUT_MS);
     } catch (e) {
-      result = { ok: false, crash: String(e?.stack ?? e) };
+      // a call that was expected to succeed: its error as the client reported it
+      result = e instanceof ConnectError
+        ? { ...connectError(e), stack: String(e.stack) }
+        : { ok: false, crash: String(e?.stack ?? e) };
     }
   }
   process.stdout.write(JSON.stringify({ op, ...result, requests: wire }) + "\n");

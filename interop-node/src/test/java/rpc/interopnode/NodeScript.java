@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Assumptions;
  * there, and running {@code src/test/node/clients.mjs} in a process of its own with a time limit.
  *
  * <p>A machine without Node.js, or without {@code bash interop-node/setup.sh} having run, skips
- * the tests that need it, saying why; with the environment variable {@code RPC_REQUIRE_NODE=1}
- * (set by CI) it fails them instead.
+ * the tests that need it, saying why ({@link Unavailable#skipOrFail}); with the environment
+ * variable {@code RPC_REQUIRE_NODE=1} (set by CI) it fails them instead. {@code RPC_NODE} names
+ * another {@code node} than the one on the PATH.
  */
 final class NodeScript {
 
@@ -31,8 +32,12 @@ final class NodeScript {
     this.node = node;
   }
 
-  /** The module's npm project, once Node.js and the setup are found; otherwise skips or fails. */
-  static NodeScript find() {
+  /**
+   * The module's npm project, once Node.js and the setup are found.
+   *
+   * @throws Unavailable saying what is missing and how to get it
+   */
+  static NodeScript find() throws Unavailable {
     Path project = Path.of(System.getProperty("interop.node.dir", System.getProperty("user.dir")))
         .toAbsolutePath().normalize();
     String node = System.getenv().getOrDefault("RPC_NODE", "node");
@@ -40,22 +45,21 @@ final class NodeScript {
     try {
       Result r = run(project, List.of(node, "--version"), 30, project.resolve("target/node-clients/version"));
       if (r.timedOut() || r.exitCode() != 0) {
-        unavailable("`" + node + " --version` did not answer: " + r);
+        throw new Unavailable("`" + node + " --version` did not answer: " + r);
       }
       version = r.stdout().strip();
     } catch (IOException e) {
-      unavailable("Node.js (node and npm, version " + MIN_NODE_MAJOR + " or newer) is not installed or not on"
-          + " the PATH (" + e.getMessage() + "); install it, then run `bash interop-node/setup.sh`");
-      return null;
+      throw new Unavailable("Node.js (node and npm, version " + MIN_NODE_MAJOR + " or newer) is not installed"
+          + " or not on the PATH (" + e.getMessage() + "); install it, then run `bash interop-node/setup.sh`");
     }
     int major = major(version);
     if (major < MIN_NODE_MAJOR) {
-      unavailable("Node.js " + version + " is too old: these clients need " + MIN_NODE_MAJOR + " or newer");
+      throw new Unavailable("Node.js " + version + " is too old: these clients need " + MIN_NODE_MAJOR + " or newer");
     }
     for (String needed : List.of("node_modules/@connectrpc/connect-node/package.json",
         "node_modules/grpc-web/package.json", "src/test/node/gen/rpc/interopnode/echo_pb.js")) {
       if (!Files.isRegularFile(project.resolve(needed))) {
-        unavailable(project.relativize(project.resolve(needed)) + " is missing in " + project
+        throw new Unavailable(needed + " is missing in " + project
             + ": run `bash interop-node/setup.sh` (npm ci and code generation) first");
       }
     }
@@ -72,11 +76,21 @@ final class NodeScript {
     }
   }
 
-  private static void unavailable(String why) {
-    if ("1".equals(System.getenv("RPC_REQUIRE_NODE"))) {
-      Assertions.fail(why + " (RPC_REQUIRE_NODE=1: required)");
+  /** Node.js or the npm setup is missing. */
+  static final class Unavailable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Unavailable(String why) {
+      super(why);
     }
-    Assumptions.abort(why + " (skipped; RPC_REQUIRE_NODE=1 makes this a failure)");
+
+    /** Skips the calling test, or fails it when the environment requires Node.js. */
+    void skipOrFail() {
+      if ("1".equals(System.getenv("RPC_REQUIRE_NODE"))) {
+        Assertions.fail(getMessage() + " (RPC_REQUIRE_NODE=1: required)");
+      }
+      Assumptions.abort(getMessage() + " (skipped; RPC_REQUIRE_NODE=1 makes this a failure)");
+    }
   }
 
   /**
