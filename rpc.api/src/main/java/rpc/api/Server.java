@@ -126,6 +126,7 @@ public final class Server {
     private boolean requireClientAuth;
     private int maxConcurrentStreams = 1000;
     private Duration idleTimeout;
+    private Cors cors;
     private final Map<String, String> options = new HashMap<>();
 
     private Builder() {}
@@ -285,6 +286,19 @@ public final class Server {
     }
 
     /**
+     * Lets web pages on other origins call this server from a browser (gRPC-Web and the Connect
+     * protocol, on HTTP transports): CORS headers on their responses and answers to their preflight
+     * requests. None by default. Transports without HTTP ignore it.
+     *
+     * @param cors the rules, such as {@code Cors.allowOrigins("https://app.example")}, or null
+     * @return this builder
+     */
+    public Builder cors(Cors cors) {
+      this.cors = cors;
+      return this;
+    }
+
+    /**
      * A transport-specific setting (documented by the transport, such as {@code
      * rpc.transport.jetty.JettyTransportOptions}). A key the chosen transport does not read fails
      * {@link #build()} with an {@link IllegalArgumentException} naming the keys it does read.
@@ -311,7 +325,7 @@ public final class Server {
         throw new IllegalStateException("no address: call listen(\"127.0.0.1:0\") or listen(\"inprocess:NAME\")");
       }
       ServerTransportConfig config = new ServerTransportConfig(Target.parse(address), maxInboundMessageSize,
-          sslContext, requireClientAuth, maxConcurrentStreams, idleTimeout, options);
+          sslContext, requireClientAuth, maxConcurrentStreams, idleTimeout, options, cors);
       return new Server(new ServerCore(config, transport, List.copyOf(services.values()), List.copyOf(interceptors),
           List.copyOf(tracers), executor));
     }

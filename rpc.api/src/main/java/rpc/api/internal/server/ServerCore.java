@@ -52,7 +52,8 @@ public final class ServerCore implements ServerCallAcceptor {
         config.options());
     ServerTransportConfig resolved = selected.target() == config.address() ? config
         : new ServerTransportConfig(selected.target(), config.maxInboundMessageSize(), config.sslContext(),
-            config.requireClientAuth(), config.maxConcurrentStreams(), config.idleTimeout(), config.options());
+            config.requireClientAuth(), config.maxConcurrentStreams(), config.idleTimeout(), config.options(),
+            config.cors());
     this.services = services;
     for (ServiceDefinition s : services) {
       for (ServiceDefinition.Method<?, ?> m : s.methods()) {
