@@ -71,7 +71,7 @@ class RecordingAgent extends http.Agent {
     return super.addRequest(req, options);
   }
 }
-class RecordingSessionManager extends Http2SessionManager {
+class RecordingHttp2Manager extends Http2SessionManager {
   request(method, path, headers, options) {
     wire.push({ method, path, headers: { ...headers } });
     return super.request(method, path, headers, options);
@@ -87,7 +87,7 @@ function connectTransport(extra = {}) {
     useBinaryFormat: args.encoding !== "json",
     // gRPC needs HTTP/2
     ...(args.http === "2" || args.protocol === "grpc"
-      ? { httpVersion: "2", sessionManager: new RecordingSessionManager(baseUrl) }
+      ? { httpVersion: "2", sessionManager: new RecordingHttp2Manager(baseUrl) }
       : { httpVersion: "1.1", nodeOptions: { agent } }),
     ...extra,
   };
@@ -304,5 +304,5 @@ for (const op of ops) {
   }
   process.stdout.write(JSON.stringify({ op, ...result, requests: wire }) + "\n");
 }
-// HTTP/2 sessions and keep-alive sockets would keep the process alive.
+// Open HTTP/2 connections and keep-alive sockets would keep the process alive.
 process.exit(0);
