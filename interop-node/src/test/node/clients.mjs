@@ -4,7 +4,7 @@
 //
 //   node src/test/node/clients.mjs --port=PORT --library=connect-es|grpc-web \
 //       --protocol=connect|grpc|grpc-web --encoding=proto|json|text --http=1.1|2 [--get] \
-//       --id=PREFIX --ops=unary,stream,error,deadline,gzip
+//       --id=PREFIX --ops=unary,stream,streamError,error,deadline,gzip
 //
 // connect-es: @connectrpc/connect-node's transports (Connect, gRPC, gRPC-Web; binary or JSON;
 // HTTP/1.1 or h2c). grpc-web: the grpc-web npm runtime (GrpcWebClientBase) over XMLHttpRequest
@@ -49,7 +49,7 @@ const args = Object.fromEntries(
 const port = Number(args.port);
 const baseUrl = `http://127.0.0.1:${port}`;
 const idPrefix = args.id ?? "node";
-const ops = (args.ops ?? "unary,stream,error,deadline,gzip").split(",");
+const ops = (args.ops ?? "unary,stream,streamError,error,deadline,gzip").split(",");
 
 // What every operation sends; NodeClientsTest expects the same values.
 const TEXT = "hello ünïcode ✓";
@@ -144,6 +144,19 @@ const connectOps = {
     }
     return { ok: true, messages, ...r.seen };
   },
+  async streamError() {
+    const r = recorder();
+    const client = createClient(EchoService, connectTransport({ interceptors: [r.interceptor] }));
+    const messages = [];
+    try {
+      for await (const m of client.count({ id: `${idPrefix}/streamError`, count: 2, text: TEXT, fail: true })) {
+        messages.push({ index: m.index, text: m.text });
+      }
+      return { ok: true, messages, ...r.seen };
+    } catch (e) {
+      return { ...connectError(e), messages, ...r.seen };
+    }
+  },
   async error() {
     const r = recorder();
     const client = createClient(EchoService, connectTransport({ interceptors: [r.interceptor] }));
@@ -236,6 +249,23 @@ function grpcWebOps() {
     });
   }
 
+  /** A server-streaming Count call: the messages, then the end or the error. */
+  function count(request) {
+    return new Promise((resolve) => {
+      const messages = [];
+      let headers = {};
+      let error = null;
+      const call = client.serverStreaming(url(COUNT), create(CountRequestSchema, request), {}, COUNT.descriptor);
+      call.on("metadata", (h) => (headers = h));
+      call.on("data", (m) => messages.push({ index: m.index, text: m.text }));
+      call.on("error", (e) => {
+        error = e;
+        resolve({ ...rpcError(e), messages, responseHeaders: headers });
+      });
+      call.on("end", () => error || resolve({ ok: true, messages, responseHeaders: headers }));
+    });
+  }
+
   return {
     async unary() {
       const { err, res, headers } = await unary(ECHO, { id: `${idPrefix}/unary`, text: TEXT, number: NUMBER });
@@ -243,20 +273,10 @@ function grpcWebOps() {
       return { ok: true, text: res.text, number: String(res.number), raw: b64(res.raw), responseHeaders: headers };
     },
     stream() {
-      return new Promise((resolve) => {
-        const messages = [];
-        let headers = {};
-        let error = null;
-        const call = client.serverStreaming(url(COUNT), create(CountRequestSchema,
-          { id: `${idPrefix}/stream`, count: 5, text: TEXT }), {}, COUNT.descriptor);
-        call.on("metadata", (h) => (headers = h));
-        call.on("data", (m) => messages.push({ index: m.index, text: m.text }));
-        call.on("error", (e) => {
-          error = e;
-          resolve({ ...rpcError(e), messages, responseHeaders: headers });
-        });
-        call.on("end", () => error || resolve({ ok: true, messages, responseHeaders: headers }));
-      });
+      return count({ id: `${idPrefix}/stream`, count: 5, text: TEXT });
+    },
+    streamError() {
+      return count({ id: `${idPrefix}/streamError`, count: 2, text: TEXT, fail: true });
     },
     async error() {
       const { err, res, headers } = await unary(FAIL, { id: `${idPrefix}/error`, reason: TEXT });

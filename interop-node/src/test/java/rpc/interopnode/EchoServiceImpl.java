@@ -73,15 +73,23 @@ final class EchoServiceImpl implements EchoServiceRpc.Service {
     for (int i = 1; i <= request.getCount(); i++) {
       responses.send(CountResponse.newBuilder().setIndex(i).setText(request.getText()).build());
     }
+    if (request.getFail()) {
+      throw failure(request.getText());
+    }
   }
 
   @Override
   public EchoResponse fail(FailRequest request, ServerContext context) {
     record(request.getId(), "Fail", context);
-    throw StatusProto.toStatusException(com.google.rpc.Status.newBuilder()
+    throw failure(request.getReason());
+  }
+
+  /** FAILED_PRECONDITION with a FailureDetail, in grpc-status-details-bin. */
+  private static StatusException failure(String reason) {
+    return StatusProto.toStatusException(com.google.rpc.Status.newBuilder()
         .setCode(Status.Code.FAILED_PRECONDITION.value())
-        .setMessage("no more: " + request.getReason())
-        .addDetails(Any.pack(FailureDetail.newBuilder().setReason(request.getReason()).setLimit(LIMIT).build()))
+        .setMessage("no more: " + reason)
+        .addDetails(Any.pack(FailureDetail.newBuilder().setReason(reason).setLimit(LIMIT).build()))
         .build());
   }
 

@@ -60,6 +60,7 @@ class NodeClientsTest {
   enum Op {
     UNARY("unary", "unary"),
     STREAM("stream", "server streaming"),
+    STREAM_ERROR("streamError", "server streaming, then an error with details"),
     ERROR("error", "error with details"),
     DEADLINE("deadline", "deadline exceeded"),
     GZIP("gzip", "gzip both ways");
@@ -100,7 +101,7 @@ class NodeClientsTest {
 
     List<Op> ops() {
       if (library.equals("grpc-web")) {
-        return List.of(Op.UNARY, Op.STREAM, Op.ERROR, Op.DEADLINE); // it cannot compress
+        return List.of(Op.UNARY, Op.STREAM, Op.STREAM_ERROR, Op.ERROR, Op.DEADLINE); // it cannot compress
       }
       if (get) {
         return List.of(Op.UNARY, Op.ERROR, Op.DEADLINE, Op.GZIP); // streams are never GETs
@@ -109,7 +110,7 @@ class NodeClientsTest {
     }
 
     boolean usesGet(Op op) {
-      return get && op != Op.STREAM;
+      return get && op != Op.STREAM && op != Op.STREAM_ERROR;
     }
 
     /** The content-type the client sends for {@code op}, or null for a GET (no body). */
@@ -118,7 +119,9 @@ class NodeClientsTest {
         return null;
       }
       return switch (protocol) {
-        case "connect" -> op == Op.STREAM ? "application/connect+" + encoding : "application/" + encoding;
+        case "connect" -> op == Op.STREAM || op == Op.STREAM_ERROR
+            ? "application/connect+" + encoding
+            : "application/" + encoding;
         case "grpc" -> "application/grpc+" + encoding;
         default -> encoding.equals("text") ? "application/grpc-web-text" : "application/grpc-web+" + encoding;
       };
@@ -278,31 +281,13 @@ class NodeClientsTest {
       }
       case STREAM -> {
         report.succeeded();
-        JsonArray messages = r.getAsJsonArray("messages");
-        report.check(() -> assertEquals(5, messages.size(), "messages received"));
-        for (int i = 0; i < 5; i++) {
-          JsonObject m = messages.get(i).getAsJsonObject();
-          int expected = i + 1;
-          report.check(() -> assertEquals(expected, m.get("index").getAsInt(), "message " + expected + " in order"));
-          report.check(() -> assertEquals(TEXT, m.get("text").getAsString(), "text of message " + expected));
-        }
+        report.counted(5);
       }
-      case ERROR -> {
-        report.failedWith(9, "FAILED_PRECONDITION");
-        report.equal("message", "no more: " + TEXT);
-        report.check(() -> assertEquals(List.of("rpc.interopnode.FailureDetail"),
-            strings(r.getAsJsonArray("details")), "the types of the details the client decoded"));
-        JsonArray details = r.getAsJsonArray("failureDetails");
-        report.check(() -> assertEquals(1, details.size(), "FailureDetails decoded"));
-        JsonObject detail = details.get(0).getAsJsonObject();
-        report.check(() -> assertEquals(TEXT, detail.get("reason").getAsString(), "FailureDetail.reason"));
-        report.check(() -> assertEquals(String.valueOf(EchoServiceImpl.LIMIT), detail.get("limit").getAsString(),
-            "FailureDetail.limit"));
-        if (client.library().equals("grpc-web")) {
-          report.equal("statusCode", "9");
-          report.equal("statusMessage", "no more: " + TEXT);
-        }
+      case STREAM_ERROR -> {
+        report.detailedError(client);
+        report.counted(2);
       }
+      case ERROR -> report.detailedError(client);
       case DEADLINE -> {
         report.failedWith(4, "DEADLINE_EXCEEDED");
         EchoServiceImpl.Seen seen = seen(report, id);
@@ -405,6 +390,36 @@ class NodeClientsTest {
         assertEquals(String.valueOf(code), string(result, "code"),
             "code (expected " + name + ", was " + string(result, "codeName") + ": " + string(result, "message") + ")");
       });
+    }
+
+    /** The Count responses 1 to n, in order, each with the request's text. */
+    void counted(int n) {
+      JsonArray messages = result.getAsJsonArray("messages");
+      check(() -> assertEquals(n, messages == null ? 0 : messages.size(), "messages received"));
+      for (int i = 0; i < n; i++) {
+        JsonObject m = messages.get(i).getAsJsonObject();
+        int expected = i + 1;
+        check(() -> assertEquals(expected, m.get("index").getAsInt(), "message " + expected + " in order"));
+        check(() -> assertEquals(TEXT, m.get("text").getAsString(), "text of message " + expected));
+      }
+    }
+
+    /** The error EchoServiceImpl.failure makes, decoded by the client with its FailureDetail. */
+    void detailedError(Client client) {
+      failedWith(9, "FAILED_PRECONDITION");
+      equal("message", "no more: " + TEXT);
+      check(() -> assertEquals(List.of("rpc.interopnode.FailureDetail"), strings(result.getAsJsonArray("details")),
+          "the types of the details the client decoded"));
+      JsonArray details = result.getAsJsonArray("failureDetails");
+      check(() -> assertEquals(1, details == null ? 0 : details.size(), "FailureDetails decoded"));
+      JsonObject detail = details.get(0).getAsJsonObject();
+      check(() -> assertEquals(TEXT, detail.get("reason").getAsString(), "FailureDetail.reason"));
+      check(() -> assertEquals(String.valueOf(EchoServiceImpl.LIMIT), detail.get("limit").getAsString(),
+          "FailureDetail.limit"));
+      if (client.library().equals("grpc-web")) { // decoded by clients.mjs from grpc-status-details-bin
+        equal("statusCode", "9");
+        equal("statusMessage", "no more: " + TEXT);
+      }
     }
 
     void equal(String key, String expected) {
