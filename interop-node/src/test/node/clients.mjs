@@ -55,7 +55,7 @@ const ops = (args.ops ?? "unary,stream,streamError,error,deadline,gzip").split("
 const TEXT = "hello ünïcode ✓";
 const NUMBER = 9007199254740992n; // 2^53: the answer, 2^53 + 1, is no double
 const GZIP_TEXT = "compress me, ".repeat(400);
-const DEADLINE_MS = 300;
+const DEADLINE_MS = 500;
 const SLEEP_MS = 10_000;
 const OP_TIMEOUT_MS = 20_000;
 
