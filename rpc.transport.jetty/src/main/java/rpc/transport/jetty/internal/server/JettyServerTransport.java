@@ -14,12 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.ErrorCode;
 import org.eclipse.jetty.http2.api.Session;
-import org.eclipse.jetty.http2.server.RawHTTP2ServerConnectionFactory;
+import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.WindowRateControl;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -33,10 +34,13 @@ import rpc.api.spi.ServerCallAcceptor;
 import rpc.api.spi.ServerTransport;
 import rpc.api.spi.ServerTransportConfig;
 import rpc.transport.jetty.internal.stream.TransportSettings;
+import rpc.transport.jetty.internal.web.WebHandler;
 
 /**
- * The server side: a Jetty {@link Server} with one connector speaking HTTP/2 only, prior-knowledge
- * h2c in plaintext or h2 negotiated by ALPN over TLS, on Jetty's low-level HTTP/2 API. It listens on
+ * The server side: a Jetty {@link Server} with one connector. gRPC runs over HTTP/2 (prior-knowledge
+ * h2c in plaintext, or h2 negotiated by ALPN over TLS) on Jetty's low-level HTTP/2 API; on the same
+ * port, HTTP/1.1 and the HTTP/2 streams that are not gRPC reach {@link WebHandler} (gRPC-Web, the
+ * Connect protocol, CORS preflights) through Jetty's own HTTP handling. It listens on
  * a TCP port, or on a Unix domain socket for a {@code unix:} address (plaintext only; see
  * {@link UnixSocketFile} for the socket file).
  *
@@ -53,6 +57,27 @@ public final class JettyServerTransport implements ServerTransport {
   /** Open sessions and their connections (which keep the peer's address: a closed session no longer knows it). */
   private final java.util.Map<Session, ServerConnection> sessions = new ConcurrentHashMap<>();
   private final Set<JettyServerCall<?, ?>> calls = ConcurrentHashMap.newKeySet();
+  /** gRPC-Web and Connect calls (HTTP/1.1 or HTTP/2), which have no session of their own here. */
+  private final Set<Object> web = ConcurrentHashMap.newKeySet();
+  private final WebHandler.Calls webCalls = new WebHandler.Calls() {
+    @Override
+    public boolean admit(Object call) {
+      if (shuttingDown.get()) {
+        return false;
+      }
+      web.add(call);
+      LIVE_CALLS.incrementAndGet();
+      return true;
+    }
+
+    @Override
+    public void ended(Object call) {
+      if (web.remove(call)) {
+        LIVE_CALLS.decrementAndGet();
+        stopIfDrained();
+      }
+    }
+  };
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -97,8 +122,16 @@ public final class JettyServerTransport implements ServerTransport {
     http.setResponseHeaderSize(settings.maxHeaderListSize());
     http.setSendServerVersion(false);
     http.setSendDateHeader(false);
+    if (socketFile != null) {
+      // Jetty's HTTP/1.1 side otherwise takes the socket path for the server's authority, finds it
+      // no host name, and answers every connection (even one that opens with the HTTP/2 preface) 400.
+      http.setServerAuthority(new org.eclipse.jetty.util.HostPort("localhost"));
+    }
     ServerSessionHandler h = new ServerSessionHandler(this, acceptor, config.maxInboundMessageSize());
-    RawHTTP2ServerConnectionFactory h2 = new RawHTTP2ServerConnectionFactory(http, h);
+    // gRPC streams go to our own listener; every other request, HTTP/1.1 or HTTP/2, to the web handler.
+    s.setHandler(new WebHandler(acceptor, webCalls, config.cors(), config.maxInboundMessageSize()));
+    AbstractHTTP2ServerConnectionFactory h2 = config.sslContext() != null ? new SessionRouter.Tls(http, h)
+        : new SessionRouter.Cleartext(http, h);
     h2.addEventListener(h); // each session gets it as a frame listener: see onIncomingFrame
     h2.setInitialSessionRecvWindow(settings.sessionReceiveWindow());
     h2.setInitialStreamRecvWindow(settings.streamReceiveWindow());
@@ -113,11 +146,14 @@ public final class JettyServerTransport implements ServerTransport {
       if (config.requireClientAuth()) {
         tls.setNeedClientAuth(true);
       }
-      ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2");
+      ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
       alpn.setDefaultProtocol("h2");
-      factories = new ConnectionFactory[] {new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2};
+      factories = new ConnectionFactory[] {new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2,
+          new HttpConnectionFactory(http)};
     } else {
-      factories = new ConnectionFactory[] {h2};
+      // HTTP/1.1 first: it hands a connection that opens with the HTTP/2 preface (prior knowledge,
+      // as gRPC clients connect) or asks to upgrade to h2c.
+      factories = new ConnectionFactory[] {new HttpConnectionFactory(http), h2};
     }
     AbstractConnector c;
     if (socketFile != null) {
@@ -250,9 +286,13 @@ public final class JettyServerTransport implements ServerTransport {
       if (c != null) {
         c.callEnded(call);
       }
-      if (shuttingDown.get() && calls.isEmpty()) {
-        stop(); // graceful shutdown ends with the last call
-      }
+      stopIfDrained();
+    }
+  }
+
+  private void stopIfDrained() {
+    if (shuttingDown.get() && calls.isEmpty() && web.isEmpty()) {
+      stop(); // graceful shutdown ends with the last call
     }
   }
 
@@ -263,7 +303,7 @@ public final class JettyServerTransport implements ServerTransport {
 
   /** Calls whose stream is still open on this server. */
   public int liveCalls() {
-    return calls.size();
+    return calls.size() + web.size();
   }
 
   // ---- lifecycle ----
@@ -284,9 +324,7 @@ public final class JettyServerTransport implements ServerTransport {
       }
       s.shutdown(); // GOAWAY; the connection closes when its last stream ends
     }
-    if (calls.isEmpty()) {
-      stop();
-    }
+    stopIfDrained();
   }
 
   @Override
@@ -295,6 +333,9 @@ public final class JettyServerTransport implements ServerTransport {
     Status status = Status.UNAVAILABLE.withDescription("server shutting down");
     for (JettyServerCall<?, ?> call : List.copyOf(calls)) {
       call.fail(status); // the client hears why before the connection closes
+    }
+    for (Object call : List.copyOf(web)) {
+      WebHandler.fail(call, status);
     }
     stop();
   }

@@ -1,8 +1,5 @@
 package rpc.transport.jetty.internal.server;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpURI;
@@ -30,6 +27,7 @@ import rpc.api.wire.GrpcTimeout;
 import rpc.api.wire.MessageCompression;
 import rpc.transport.jetty.internal.stream.GrpcFields;
 import rpc.transport.jetty.internal.stream.JettyGaps;
+import rpc.transport.jetty.internal.stream.Peers;
 
 /**
  * Receives the sessions and new streams of the server's connections: checks each request against
@@ -175,18 +173,7 @@ final class ServerSessionHandler implements ServerSessionListener, HTTP2Session.
   }
 
   private static String peer(Session session) {
-    SocketAddress a = session.getRemoteSocketAddress();
-    if (a instanceof InetSocketAddress i && i.getAddress() != null) {
-      String host = i.getAddress().getHostAddress();
-      return (host.contains(":") ? "[" + host + "]" : host) + ":" + i.getPort();
-    }
-    if (a instanceof UnixDomainSocketAddress u) {
-      // A client's end of a Unix socket is usually unnamed: name the server's socket it came through.
-      String path = u.getPath().toString();
-      return "unix:" + (path.isEmpty() && session.getLocalSocketAddress() instanceof UnixDomainSocketAddress local
-          ? local.getPath() : path);
-    }
-    return String.valueOf(a);
+    return Peers.describe(session.getRemoteSocketAddress(), session.getLocalSocketAddress());
   }
 
   /**
