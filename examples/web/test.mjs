@@ -1,5 +1,5 @@
 // Opens the web example's page in headless Chromium and uses it as a person would: says hello,
-// lists features, and checks what the page shows, what went over the wire (Connect with JSON,
+// lists features, and checks what the page shows, what went over the wire (a Connect GET with JSON,
 // gRPC-Web with binary protobuf, both cross-origin and allowed by CORS) and that the console stayed
 // free of errors. Saves a screenshot of the page at the end. test.sh starts the server first.
 //
@@ -96,6 +96,7 @@ try {
       rpcExchanges.push({
         method: request.method(),
         path: new URL(request.url()).pathname,
+        query: Object.fromEntries(new URL(request.url()).searchParams),
         request: await request.allHeaders(),
         status: response.status(),
         response: await response.allHeaders(),
@@ -124,7 +125,7 @@ try {
     expectEqual(await page.textContent("#server"), rpcUrl, "#server");
   });
 
-  await check("SayHello, unary over the Connect protocol (JSON), shows the greeting", async () => {
+  await check("SayHello, unary over the Connect protocol (JSON, GET), shows the greeting", async () => {
     await page.fill("#name", "Chromium");
     const result = await submitAndWait("greet", "greeting");
     expectEqual(result, { className: "ok", text: "Hello, Chromium!" }, "#greeting");
@@ -156,16 +157,17 @@ try {
     expectEqual(list.length, 2, `ListFeatures exchanges (seen: ${seen})`);
     for (const x of [...hello, ...list]) {
       const where = `${x.path}: ${JSON.stringify(x)}`;
-      expectEqual(x.method, "POST", `method of ${where}`);
       expectEqual(x.status, 200, `status of ${where}`);
       expectEqual(x.request.origin, pageOrigin, `Origin sent with ${where}`);
       expectEqual(x.response["access-control-allow-origin"], pageOrigin, `Access-Control-Allow-Origin of ${where}`);
     }
-    expectEqual(hello[0].request["content-type"], "application/json", "SayHello request content-type");
-    expectEqual(hello[0].request["connect-protocol-version"], "1", "SayHello Connect-Protocol-Version");
+    // A Connect GET: the protocol version, the codec and the message itself in the query.
+    expectEqual(hello[0].method, "GET", `SayHello method (${JSON.stringify(hello[0])})`);
+    expectEqual(hello[0].query, { connect: "v1", encoding: "json", message: '{"name":"Chromium"}' }, "SayHello query");
     expect(/^application\/json\b/.test(hello[0].response["content-type"] ?? ""),
       `SayHello response content-type: expected application/json, got ${hello[0].response["content-type"]}`);
     for (const x of list) {
+      expectEqual(x.method, "POST", "ListFeatures method");
       expectEqual(x.request["content-type"], "application/grpc-web+proto", "ListFeatures request content-type");
       expect(/^application\/grpc-web(\+proto)?$/.test(x.response["content-type"] ?? ""),
         `ListFeatures response content-type: expected application/grpc-web+proto, got ${x.response["content-type"]}`);

@@ -1,8 +1,10 @@
 // The page's script: a Greeter form and a route-guide feature list, each calling the rpc example
 // server straight from the browser, with no proxy in between. SayHello goes over the Connect
 // protocol (JSON, connect-web's default) and ListFeatures over gRPC-Web (binary), so one page shows
-// both protocols the server speaks to browsers. The server runs on another origin than the page:
-// every call is a cross-origin request that the server's CORS answers allow.
+// both protocols the server speaks to browsers. SayHello has no side effects (its
+// idempotency_level in helloworld.proto), so it is sent as a GET, which a browser or a CDN may
+// cache. The server runs on another origin than the page: every call is a cross-origin request
+// that the server's CORS answers allow.
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-web";
@@ -15,8 +17,9 @@ const TIMEOUT_MS = 10_000;
 const server = serverAddress();
 byId("server").textContent = server;
 
-// JSON is connect-web's default for the Connect protocol, binary protobuf for gRPC-Web.
-const greeter = createClient(Greeter, createConnectTransport({ baseUrl: server }));
+// JSON is connect-web's default for the Connect protocol, binary protobuf for gRPC-Web. useHttpGet
+// sends methods without side effects as GET requests, the message in the query string.
+const greeter = createClient(Greeter, createConnectTransport({ baseUrl: server, useHttpGet: true }));
 const guide = createClient(RouteGuide, createGrpcWebTransport({ baseUrl: server }));
 
 byId<HTMLFormElement>("greet-form").addEventListener("submit", (event) => {
@@ -32,7 +35,7 @@ byId<HTMLFormElement>("features-form").addEventListener("submit", (event) => {
   );
 });
 
-/** Unary, over the Connect protocol: one POST with a JSON body, one JSON answer. */
+/** Unary, over the Connect protocol: one GET with the JSON message in its query, one JSON answer. */
 async function greet(name: string): Promise<void> {
   const greeting = byId("greeting");
   greeting.className = "pending";
