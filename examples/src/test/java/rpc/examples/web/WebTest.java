@@ -8,10 +8,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -77,6 +81,40 @@ class WebTest {
         Channel channel = Channel.open("127.0.0.1:" + web.rpc().port())) {
       GreeterRpc.Client greeter = GreeterRpc.newClient(channel).withTimeout(Duration.ofSeconds(10));
       assertEquals("Hello, web!", greeter.sayHello(HelloRequest.newBuilder().setName("web").build()).getMessage());
+    }
+  }
+
+  @Test
+  void corsAllowsThePageAsBrowsersNameItAndNoOtherOrigin() throws Exception {
+    try (Web.Running web = start()) {
+      for (String origin : new String[] {web.page().origin(), web.page().localhostOrigin()}) {
+        String answer = preflight(web.rpc().port(), origin);
+        assertTrue(answer.contains("\r\naccess-control-allow-origin: " + origin.toLowerCase(Locale.ROOT) + "\r\n"), answer);
+      }
+      String answer = preflight(web.rpc().port(), "http://127.0.0.1:1");
+      assertTrue(!answer.contains("access-control-allow-origin"), answer);
+    }
+  }
+
+  /**
+   * The browser's preflight before a Connect call, over HTTP/1.1 as a browser sends it to an
+   * {@code http://} address; the answer's head in lower case. (HttpURLConnection may not set
+   * {@code Origin}.)
+   */
+  private static String preflight(int port, String origin) throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("OPTIONS /helloworld.Greeter/SayHello HTTP/1.1\r\n"
+          + "Host: 127.0.0.1:" + port + "\r\n"
+          + "Origin: " + origin + "\r\n"
+          + "Access-Control-Request-Method: POST\r\n"
+          + "Access-Control-Request-Headers: connect-protocol-version,connect-timeout-ms,content-type\r\n"
+          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      int end = answer.indexOf("\r\n\r\n");
+      return (end < 0 ? answer : answer.substring(0, end + 2)).toLowerCase(Locale.ROOT);
     }
   }
 
