@@ -1,8 +1,10 @@
 /**
  * Runnable examples of rpc: {@code helloworld} (one channel and one client shared by many
  * threads), {@code routeguide} (all four call kinds), {@code multiplex} (two services on one
- * server, two clients on one channel) and {@code loadbalance} (three servers behind one channel,
- * one shut down mid-way, no call lost). {@link rpc.examples.Examples} runs them by name.
+ * server, two clients on one channel), {@code loadbalance} (three servers behind one channel,
+ * one shut down mid-way, no call lost) and {@code web} (a page in the browser calling the server
+ * directly, over the Connect protocol and gRPC-Web). {@link rpc.examples.Examples} runs them by
+ * name.
  */
 module rpc.examples {
   requires rpc.api;
@@ -17,6 +19,7 @@ module rpc.examples {
   requires io.opentelemetry.sdk.trace;
   requires io.opentelemetry.exporter.logging;
   requires java.logging;
+  requires jdk.httpserver; // the web example serves its page with the JDK's HTTP server
 
   exports rpc.examples;
 }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import rpc.api.Channel;
 import rpc.api.Server;
 import rpc.api.ServerCallHandler;
@@ -50,7 +51,7 @@ public final class Demo implements AutoCloseable {
       return new Demo(null, channel, null, telemetry);
     }
     Set<String> peers = ConcurrentHashMap.newKeySet();
-    Server server = startServer(example, options, services, peers, telemetry);
+    Server server = startServer(example, options, services, peers, telemetry, builder -> {});
     String target = options.transport().equals(Options.INPROCESS) ? server.address() : "127.0.0.1:" + server.port();
     Channel channel = instrument(Channel.newBuilder(target).transport(options.transport()), telemetry).build();
     out.println(example + " server listening on " + server.address() + describe(options.transport()));
@@ -65,7 +66,7 @@ public final class Demo implements AutoCloseable {
           + " reachable from their own JVM");
     }
     Telemetry telemetry = options.otel() ? new Telemetry() : null;
-    Server server = startServer(example, options, services, ConcurrentHashMap.newKeySet(), telemetry);
+    Server server = startServer(example, options, services, ConcurrentHashMap.newKeySet(), telemetry, builder -> {});
     out.println(example + " server listening on " + server.address() + describe(options.transport())
         + "; stop it with Ctrl-C");
     CountDownLatch stopped = new CountDownLatch(1);
@@ -87,8 +88,27 @@ public final class Demo implements AutoCloseable {
     return telemetry == null ? builder : telemetry.instrument(builder);
   }
 
+  /**
+   * Starts an example's server on 127.0.0.1, on {@code --port}, with {@code services} and the
+   * standard ones, after {@code configure} has set what the example adds (such as CORS). For an
+   * example that serves until stopped and shuts the server down itself.
+   *
+   * @throws IllegalArgumentException if the options ask for the in-process transport, a target or
+   *     {@code --otel}, which such an example does not offer
+   */
+  public static Server startServer(String example, Options options, List<ServiceDefinition> services,
+      Consumer<Server.Builder> configure) throws IOException {
+    if (options.transport().equals(Options.INPROCESS)) {
+      throw new IllegalArgumentException(example + " serves over the network: --transport inprocess does not apply");
+    }
+    if (options.target() != null || options.otel()) {
+      throw new IllegalArgumentException(example + " only serves: it takes no --target or --otel");
+    }
+    return startServer(example, options, services, ConcurrentHashMap.newKeySet(), null, configure);
+  }
+
   private static Server startServer(String example, Options options, List<ServiceDefinition> services,
-      Set<String> peers, Telemetry telemetry) throws IOException {
+      Set<String> peers, Telemetry telemetry, Consumer<Server.Builder> configure) throws IOException {
     Server.Builder builder = Server.newBuilder().transport(options.transport());
     if (telemetry != null) {
       telemetry.instrument(builder);
@@ -100,6 +120,7 @@ public final class Demo implements AutoCloseable {
     }
     services.forEach(builder::addService);
     builder.intercept(new PeerRecorder(peers));
+    configure.accept(builder);
     StandardServices standard = new StandardServices();
     standard.addTo(builder);
     return standard.attach(builder.build(), services).start();
