@@ -10,8 +10,7 @@ import rpc.api.spi.TransportProvider;
 public final class Transports {
   private static volatile List<TransportProvider> cached;
   /** Schemes rpc's own transports serve: never read as a host name, so the error names the module. */
-  private static final java.util.Set<String> OWN_SCHEMES = java.util.Set.of("inprocess", "unix", "dns", "http", "https",
-      "connect+http", "connect+https");
+  private static final java.util.Set<String> OWN_SCHEMES = java.util.Set.of("inprocess", "unix", "dns", "http", "https");
 
   private Transports() {}
 
@@ -138,8 +137,6 @@ public final class Transports {
     return switch (key) {
       case "inprocess" -> "the module rpc.transport.inprocess (artifact dev.rpc:rpc.transport.inprocess)";
       case "jetty", "dns", "http", "https" -> "the module rpc.transport.jetty (artifact dev.rpc:rpc.transport.jetty)";
-      case "connect", "connect+http", "connect+https" ->
-          "the module rpc.transport.connect (artifact dev.rpc:rpc.transport.connect)";
       case "unix" -> "the module rpc.transport.jetty (artifact dev.rpc:rpc.transport.jetty), which serves Unix"
           + " domain sockets";
       default -> "a module that provides rpc.api.spi.TransportProvider for '" + key + "'";
