@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import rpc.api.CallOptions;
 import rpc.api.Channel;
 import rpc.api.ClientStream;
 import rpc.api.MethodDescriptor;
@@ -121,6 +122,30 @@ abstract class CallKindsConformance extends AbstractTransportTest {
       empty.halfClose();
       assertNull(empty.receive());
       assertEquals(Status.Code.OK, empty.status().code());
+    }
+  }
+
+  @Test
+  void everyMessageOfABurstArrivesWithoutALaterSend() throws Exception {
+    // Sends that follow each other closely may be written together; the last one of a burst must
+    // still leave at once, not wait for a send that never comes. Both ends burst here: the client
+    // sends n requests before it reads, the server echoes them as fast as they arrive.
+    Channel channel = fakeChannel();
+    CallOptions options = CallOptions.DEFAULT.withTimeout(java.time.Duration.ofSeconds(30));
+    try (ClientStream<String, String> stream = channel.newStream(FakeService.BIDI_ECHO, options)) {
+      int sent = 0;
+      for (int n : new int[] {1, 2, 3, 7, 64, 300, 1, 5}) {
+        for (int i = 0; i < n; i++) {
+          stream.send("m-" + (sent + i));
+        }
+        for (int i = 0; i < n; i++) {
+          assertEquals("m-" + (sent + i), stream.receive(), "burst of " + n + ", message " + i);
+        }
+        sent += n;
+      }
+      stream.halfClose();
+      assertNull(stream.receive());
+      assertEquals(Status.Code.OK, stream.status().code());
     }
   }
 

@@ -67,7 +67,7 @@ final class JettyClientCall<Req, Resp> extends CallStream implements ClientCall<
 
   JettyClientCall(JettyClientTransport transport, MethodDescriptor<Req, Resp> method, CallOptions options,
       int maxInboundMessageSize) {
-    super(transport.bufferPool(), maxInboundMessageSize,
+    super(transport.bufferPool(), transport.executor(), maxInboundMessageSize,
         size -> MessageLimit.responseTooLarge(size, maxInboundMessageSize), false);
     this.transport = transport;
     this.pool = transport.pool();

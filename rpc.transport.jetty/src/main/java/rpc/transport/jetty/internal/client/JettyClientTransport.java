@@ -160,6 +160,11 @@ public final class JettyClientTransport implements ClientTransport {
     return client.getByteBufferPool();
   }
 
+  /** The client's thread pool, where writes of streams in full flow start. */
+  java.util.concurrent.Executor executor() {
+    return client.getExecutor();
+  }
+
   HttpURI baseUri() {
     return baseUri;
   }

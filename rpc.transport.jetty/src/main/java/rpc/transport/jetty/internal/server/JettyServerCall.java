@@ -63,7 +63,7 @@ final class JettyServerCall<Req, Resp> extends CallStream implements ServerCall<
   JettyServerCall(JettyServerTransport transport, Stream stream, MethodDescriptor<Req, Resp> method,
       Codec<Req> requestCodec, Codec<Resp> responseCodec, HttpField contentType, Deadline deadline,
       String peer, String authority, String acceptEncoding, String requestEncoding, int maxInboundMessageSize) {
-    super(transport.bufferPool(), maxInboundMessageSize,
+    super(transport.bufferPool(), transport.executor(), maxInboundMessageSize,
         size -> MessageLimit.requestTooLarge(size, maxInboundMessageSize), true);
     this.transport = transport;
     this.stream = stream;

@@ -204,6 +204,11 @@ public final class JettyServerTransport implements ServerTransport {
     return connector.getByteBufferPool();
   }
 
+  /** The connector's thread pool, where writes of streams in full flow start. */
+  java.util.concurrent.Executor executor() {
+    return connector.getExecutor();
+  }
+
   boolean isShuttingDown() {
     return shuttingDown.get();
   }
