@@ -291,16 +291,22 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
     return requestEncoding != null;
   }
 
+  /**
+   * Marks the listener done first, under the delivery lock, whether or not the call has ended
+   * otherwise: an onCancel the transport decided just before (a client gone, a failed write) is
+   * then never delivered after this returns, as the SPI promises. If the transport's end came
+   * first, nothing else is done: the exchange is over or being answered already.
+   */
   @Override
   public void close(Status status, Metadata trailers) {
-    if (!over.compareAndSet(false, true)) {
-      return;
-    }
-    delivery.lock();
+    delivery.lock(); // waits out a callback in flight: none follows this close
     try {
       listenerDone = true;
     } finally {
       delivery.unlock();
+    }
+    if (!over.compareAndSet(false, true)) {
+      return;
     }
     finish(status, trailers == null ? new Metadata() : trailers);
   }
