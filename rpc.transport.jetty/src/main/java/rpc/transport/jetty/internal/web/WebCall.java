@@ -101,7 +101,8 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
   private Metadata responseHeaders;
   private String responseEncoding;
   private boolean compressMessages = true;
-  private byte[] unaryResponse;
+  private byte[] unaryResponse; // Connect unary: the body as it goes out
+  private String unaryEncoding; // Connect unary: the body's Content-Encoding, or null
   private int unaryErrorHttpStatus; // 0: the code's own (see ConnectErrors.httpStatus)
   private final Base64Text textOut; // used only by the one writer
 
@@ -219,6 +220,8 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
           .withCause(e));
       return;
     }
+    byte[] bytes;
+    boolean compress;
     lock.lock();
     try {
       if (over.get()) {
@@ -227,22 +230,27 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
       if (responseHeaders == null) {
         responseHeaders = new Metadata();
       }
-      if (!protocol.enveloped()) {
-        unaryResponse = payload;
-        return;
+      // The switch is read as the message is sent, as for gRPC; for Connect unary it decides
+      // whether the body goes out with Content-Encoding.
+      compress = responseEncoding != null && compressMessages && (protocol.enveloped() || payload.length > 0);
+      bytes = compress ? MessageCompression.compress(responseEncoding, ByteBuffer.wrap(payload)) : payload;
+      if (protocol.enveloped()) {
+        ByteBuffer frame = ByteBuffer.allocate(MessageFraming.HEADER_LENGTH + bytes.length);
+        MessageFraming.writeHeader(frame, compress, bytes.length);
+        frame.put(bytes).flip();
+        outbox.add(frame);
+        outBytes += frame.remaining();
+        commitWanted = true;
+      } else {
+        unaryResponse = bytes;
+        unaryEncoding = compress ? responseEncoding : null;
       }
-      boolean compress = responseEncoding != null && compressMessages;
-      byte[] bytes = compress ? MessageCompression.compress(responseEncoding, ByteBuffer.wrap(payload)) : payload;
-      ByteBuffer frame = ByteBuffer.allocate(MessageFraming.HEADER_LENGTH + bytes.length);
-      MessageFraming.writeHeader(frame, compress, bytes.length);
-      frame.put(bytes).flip();
-      outbox.add(frame);
-      outBytes += frame.remaining();
-      commitWanted = true;
     } finally {
       lock.unlock();
     }
-    flush();
+    if (protocol.enveloped()) {
+      flush();
+    }
   }
 
   @Override
@@ -556,9 +564,8 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
     if (status.isOk()) {
       body = unaryResponse;
       h.put(HttpHeader.CONTENT_TYPE, protocol.responseContentType());
-      if (responseEncoding != null && body.length > 0) {
-        body = MessageCompression.compress(responseEncoding, ByteBuffer.wrap(body));
-        h.put(HttpHeader.CONTENT_ENCODING, responseEncoding);
+      if (unaryEncoding != null) {
+        h.put(HttpHeader.CONTENT_ENCODING, unaryEncoding);
       }
       response.setStatus(200);
     } else {
