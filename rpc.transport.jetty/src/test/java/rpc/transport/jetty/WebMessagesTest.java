@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static rpc.transport.jetty.WebProtocolsTest.frame;
 import static rpc.transport.jetty.WebProtocolsTest.frames;
+import static rpc.transport.jetty.WebProtocolsTest.gzip;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,12 +26,17 @@ import rpc.api.ServiceDefinition;
 
 /**
  * What gRPC-Web and Connect calls do with each message's compression, as gRPC calls do: the
- * per-message switch a handler sets.
+ * per-message switch a handler sets, and whether each request message arrived compressed.
  */
 @Timeout(60)
 class WebMessagesTest {
   static final MethodDescriptor<String, String> PLAIN = MethodDescriptor.of("test.Msg/Plain",
       MethodDescriptor.Kind.UNARY, Fixtures.STRING, Fixtures.STRING);
+  static final MethodDescriptor<String, String> FLAG = MethodDescriptor.of("test.Msg/Flag",
+      MethodDescriptor.Kind.UNARY, Fixtures.STRING, Fixtures.STRING)
+      .withIdempotency(MethodDescriptor.Idempotency.NO_SIDE_EFFECTS);
+  static final MethodDescriptor<String, String> FLAGS = MethodDescriptor.of("test.Msg/Flags",
+      MethodDescriptor.Kind.CLIENT_STREAMING, Fixtures.STRING, Fixtures.STRING);
 
   static Server server;
   static String base;
@@ -40,6 +49,15 @@ class WebMessagesTest {
           ctx.setResponseCompression("gzip");
           ctx.setMessageCompression(false); // the encoding is negotiated, this message goes without it
           return "plain:" + req;
+        })
+        .unary(FLAG, (req, ctx) -> "compressed=" + ctx.requestCompressed())
+        .clientStreaming(FLAGS, stream -> {
+          List<String> seen = new ArrayList<>();
+          String m;
+          while ((m = stream.receive()) != null) {
+            seen.add(m + ":" + stream.lastReceivedCompressed());
+          }
+          return String.join(",", seen);
         })
         .build();
     server = Server.newBuilder().listen("127.0.0.1", 0).transport("jetty").addService(Fixtures.echoService())
@@ -77,7 +95,58 @@ class WebMessagesTest {
     assertEquals("plain:y", frames.get(0).text());
   }
 
+  // ---- whether each request message arrived compressed ----
+
+  @Test
+  void requestCompressedIsEachEnvelopesOwnFlag() throws Exception {
+    // Under an encoding, a client may still send a message as it is (flag 0): gRPC-Web...
+    HttpResponse<byte[]> web = send(HttpRequest.newBuilder(URI.create(base + FLAGS.fullName()))
+        .header("content-type", "application/grpc-web").header("grpc-encoding", "gzip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(concat(frame(0, "a"), gzipFrame("b"), frame(0, "c")))));
+    assertEquals("a:false,b:true,c:false", frames(web.body()).get(0).text());
+    // ... and Connect streaming.
+    HttpResponse<byte[]> connect = send(HttpRequest.newBuilder(URI.create(base + FLAGS.fullName()))
+        .header("content-type", "application/connect+proto").header("connect-content-encoding", "gzip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(concat(gzipFrame("a"), frame(0, "b")))));
+    assertEquals("a:true,b:false", frames(connect.body()).get(0).text());
+    // gRPC-Web text: the flags inside the base64.
+    HttpResponse<byte[]> text = send(HttpRequest.newBuilder(URI.create(base + FLAGS.fullName()))
+        .header("content-type", "application/grpc-web-text").header("grpc-encoding", "gzip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(Base64.getEncoder().encode(concat(frame(0, "a"),
+            gzipFrame("b"))))));
+    assertEquals("a:false,b:true", frames(Base64.getDecoder().decode(text.body())).get(0).text());
+  }
+
+  @Test
+  void connectUnaryRequestIsCompressedWhenItsBodyIs() throws Exception {
+    HttpResponse<byte[]> zipped = send(HttpRequest.newBuilder(URI.create(base + FLAG.fullName()))
+        .header("content-type", "application/proto").header("content-encoding", "gzip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(gzip("x".getBytes(StandardCharsets.UTF_8)))));
+    assertEquals("compressed=true", new String(zipped.body(), StandardCharsets.UTF_8));
+    HttpResponse<byte[]> plain = send(HttpRequest.newBuilder(URI.create(base + FLAG.fullName()))
+        .header("content-type", "application/proto").header("content-encoding", "identity")
+        .POST(HttpRequest.BodyPublishers.ofString("x")));
+    assertEquals("compressed=false", new String(plain.body(), StandardCharsets.UTF_8));
+    String message = Base64.getUrlEncoder().withoutPadding().encodeToString(gzip("x".getBytes(StandardCharsets.UTF_8)));
+    HttpResponse<byte[]> get = send(HttpRequest.newBuilder(URI.create(base + FLAG.fullName()
+        + "?encoding=proto&base64=1&compression=gzip&message=" + message)).GET());
+    assertEquals("compressed=true", new String(get.body(), StandardCharsets.UTF_8));
+  }
+
   // ---- helpers ----
+
+  private static byte[] gzipFrame(String message) throws Exception {
+    byte[] payload = gzip(message.getBytes(StandardCharsets.UTF_8));
+    return ByteBuffer.allocate(5 + payload.length).put((byte) 1).putInt(payload.length).put(payload).array();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
 
   private static HttpResponse<byte[]> send(HttpRequest.Builder request) throws Exception {
     return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -49,6 +49,15 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
   private static final byte CONNECT_END_STREAM = 0x02;
   private static final byte GRPC_WEB_TRAILERS = (byte) 0x80;
 
+  /**
+   * One request message as read: what the listener gets, and whether it arrived compressed, which
+   * the call reports ({@link #inboundMessageCompressed}) when it is delivered.
+   *
+   * @param message the decoded message
+   * @param compressed whether it arrived compressed (its envelope's flag, or a compressed unary body)
+   */
+  record Received<Req>(Req message, boolean compressed) {}
+
   /** What the transport learns of a call's end. */
   interface Owner {
     /** The call has ended (answered or abandoned); called once. */
@@ -80,7 +89,9 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
   private final AtomicBoolean completed = new AtomicBoolean();
 
   // ---- inbound: touched only by tasks on serial ----
-  private final ArrayDeque<Req> inbox = new ArrayDeque<>();
+  private final ArrayDeque<Received<Req>> inbox = new ArrayDeque<>();
+  /** The flag of the message in delivery, read by the listener inside {@code onMessage}. */
+  private boolean inboundCompressed;
   private int demand;
   private boolean eof;
   private boolean inputDone;
@@ -144,7 +155,7 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
   }
 
   /** Sets the one request message a GET carried in its query: no body is read. */
-  void presetRequest(Req message) {
+  void presetRequest(Received<Req> message) {
     inbox.add(message);
     eof = true;
   }
@@ -294,9 +305,10 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
     }
   }
 
+  /** The flag of the message in delivery: set on the serial executor just before {@code onMessage}. */
   @Override
   public boolean inboundMessageCompressed() {
-    return requestEncoding != null;
+    return inboundCompressed;
   }
 
   /**
@@ -400,8 +412,11 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
           return;
         }
         demand--;
-        Req m = inbox.poll();
-        deliver(l -> l.onMessage(m));
+        Received<Req> m = inbox.poll();
+        deliver(l -> {
+          inboundCompressed = m.compressed();
+          l.onMessage(m.message());
+        });
         continue;
       }
       if (eof) {
@@ -466,13 +481,14 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
     if (last) {
       byte[] all = body.toByteArray();
       body = null;
+      // Content-Encoding compresses the whole body: the one message arrived compressed if it did.
       inbox.add(decode(requestEncoding != null, ByteBuffer.wrap(all)));
       eof = true;
     }
   }
 
-  /** One request message from its (possibly compressed) bytes. */
-  Req decode(boolean compressed, ByteBuffer payload) {
+  /** One request message from its (possibly compressed) bytes, with its flag. */
+  Received<Req> decode(boolean compressed, ByteBuffer payload) {
     if (compressed) {
       if (requestEncoding == null) {
         throw Status.INTERNAL.withDescription("compressed request message without an encoding header")
@@ -484,7 +500,7 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
       payload = ByteBuffer.wrap("{}".getBytes(StandardCharsets.US_ASCII)); // an empty body is the empty message
     }
     try {
-      return requestCodec.decode(payload);
+      return new Received<>(requestCodec.decode(payload), compressed);
     } catch (StatusException e) {
       throw protocol.kind() == WebProtocol.Kind.GRPC_WEB ? e : invalid(e.status().description());
     } catch (RuntimeException e) {
