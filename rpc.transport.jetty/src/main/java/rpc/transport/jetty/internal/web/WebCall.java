@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable;
+import rpc.api.CallTracer;
 import rpc.api.Codec;
 import rpc.api.Deadline;
 import rpc.api.Metadata;
@@ -50,13 +51,15 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
   private static final byte GRPC_WEB_TRAILERS = (byte) 0x80;
 
   /**
-   * One request message as read: what the listener gets, and whether it arrived compressed, which
-   * the call reports ({@link #inboundMessageCompressed}) when it is delivered.
+   * One request message as read: what the listener gets, and the wire facts the call reports
+   * ({@link #inboundMessageCompressed}, the tracer) when it is delivered.
    *
    * @param message the decoded message
    * @param compressed whether it arrived compressed (its envelope's flag, or a compressed unary body)
+   * @param wireSize its payload's size as received, before decompression
+   * @param size its size after decompression
    */
-  record Received<Req>(Req message, boolean compressed) {}
+  record Received<Req>(Req message, boolean compressed, int wireSize, int size) {}
 
   /** What the transport learns of a call's end. */
   interface Owner {
@@ -84,6 +87,8 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
   /** Held while a listener callback runs and while close marks the listener done. */
   private final ReentrantLock delivery = new ReentrantLock();
   private boolean listenerDone; // guarded by delivery
+  /** Told each message's wire facts; null when the call is not traced. Set before the call starts. */
+  private volatile CallTracer tracer;
   /** Set once the end is decided: by the library's close, or by the transport. */
   private final AtomicBoolean over = new AtomicBoolean();
   private final AtomicBoolean completed = new AtomicBoolean();
@@ -259,6 +264,10 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
     } finally {
       lock.unlock();
     }
+    CallTracer t = tracer;
+    if (t != null) {
+      t.outboundMessage(bytes.length, payload.length, compress);
+    }
     if (protocol.enveloped()) {
       flush();
     }
@@ -309,6 +318,11 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
   @Override
   public boolean inboundMessageCompressed() {
     return inboundCompressed;
+  }
+
+  @Override
+  public void trace(CallTracer t) {
+    tracer = t;
   }
 
   /**
@@ -415,6 +429,10 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
         Received<Req> m = inbox.poll();
         deliver(l -> {
           inboundCompressed = m.compressed();
+          CallTracer t = tracer;
+          if (t != null) {
+            t.inboundMessage(m.wireSize(), m.size(), m.compressed());
+          }
           l.onMessage(m.message());
         });
         continue;
@@ -487,8 +505,9 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
     }
   }
 
-  /** One request message from its (possibly compressed) bytes, with its flag. */
+  /** One request message from its (possibly compressed) bytes, with its wire facts. */
   Received<Req> decode(boolean compressed, ByteBuffer payload) {
+    int wireSize = payload.remaining();
     if (compressed) {
       if (requestEncoding == null) {
         throw Status.INTERNAL.withDescription("compressed request message without an encoding header")
@@ -496,11 +515,12 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
       }
       payload = MessageCompression.decompress(requestEncoding, payload, maxInboundMessageSize);
     }
+    int size = payload.remaining();
     if (!payload.hasRemaining() && protocol.format().equals("json")) {
       payload = ByteBuffer.wrap("{}".getBytes(StandardCharsets.US_ASCII)); // an empty body is the empty message
     }
     try {
-      return new Received<>(requestCodec.decode(payload), compressed);
+      return new Received<>(requestCodec.decode(payload), compressed, wireSize, size);
     } catch (StatusException e) {
       throw protocol.kind() == WebProtocol.Kind.GRPC_WEB ? e : invalid(e.status().description());
     } catch (RuntimeException e) {
