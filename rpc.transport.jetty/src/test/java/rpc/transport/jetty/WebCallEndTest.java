@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import rpc.api.Metadata;
 import rpc.api.MethodDescriptor;
+import rpc.api.Server;
+import rpc.api.ServiceDefinition;
 import rpc.api.Status;
 import rpc.api.spi.SerialExecutor;
 import rpc.api.spi.ServerCall;
@@ -51,21 +53,29 @@ import rpc.transport.jetty.internal.server.JettyServerTransport;
 /**
  * How gRPC-Web and Connect calls end, where the end of a web call meets the end of its HTTP
  * exchange: the SPI's rule that no {@code onCancel} follows a returned {@code close} (checked on the
- * transport's SPI, where the library's own bookkeeping cannot hide a late callback).
+ * transport's SPI, where the library's own bookkeeping cannot hide a late callback), the RST_STREAM
+ * that stops a client still sending over HTTP/2.
  */
 @Timeout(60)
 class WebCallEndTest {
   static final MethodDescriptor<String, String> HOLD = MethodDescriptor.of("test.End/Hold",
       MethodDescriptor.Kind.UNARY, Fixtures.STRING, Fixtures.STRING)
       .withIdempotency(MethodDescriptor.Idempotency.NO_SIDE_EFFECTS);
+  static final MethodDescriptor<String, String> FIRST = MethodDescriptor.of("test.End/First",
+      MethodDescriptor.Kind.BIDI_STREAMING, Fixtures.STRING, Fixtures.STRING);
 
   private ServerTransport transport;
+  private Server server;
 
   @AfterEach
   void stop() throws Exception {
     if (transport != null) {
       transport.shutdownNow();
       transport.awaitTermination(10, TimeUnit.SECONDS);
+    }
+    if (server != null) {
+      server.shutdownNow();
+      server.awaitTermination(Duration.ofSeconds(10));
     }
     Waits.until("every web call ended", () -> JettyServerTransport.liveCallsInAllServers() == 0,
         Duration.ofSeconds(10));
@@ -218,6 +228,41 @@ class WebCallEndTest {
       latch.await(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- HTTP/2: a client still sending when the response ends is stopped with NO_ERROR ----
+
+  private int startServer(Duration idleTimeout) throws Exception {
+    ServiceDefinition service = ServiceDefinition.newBuilder("test.End")
+        .bidiStreaming(FIRST, stream -> {
+          String first = stream.receive();
+          stream.send("first:" + first); // and returns without reading on
+        })
+        .build();
+    server = Server.newBuilder().listen("127.0.0.1", 0).transport("jetty").addService(service)
+        .idleTimeout(idleTimeout).build().start();
+    return server.port();
+  }
+
+  @Test
+  void aClientStillSendingWhenTheResponseEndsIsStoppedWithNoError() throws Exception {
+    int port = startServer(null);
+    try (H2 h2 = new H2(port)) {
+      // Connect streaming: one envelope, the request left open; the handler answers and returns.
+      H2.Exchange call = h2.open("POST", FIRST.fullName(), HttpFields.build().add("content-type",
+          "application/connect+proto"), WebProtocolsTest.frame(0, "a"), false);
+      assertEquals(ErrorCode.NO_ERROR.code, call.reset().get(10, TimeUnit.SECONDS), "RST_STREAM error code");
+      List<WebProtocolsTest.Frame> frames = WebProtocolsTest.frames(call.body());
+      assertEquals("first:a", frames.get(0).text());
+      assertEquals(2, frames.get(1).flag(), "the end-of-stream envelope came before the reset");
+      assertTrue(call.endStream(), "the response ended with END_STREAM before the reset");
+
+      // A call the server refuses at once (no such method) ends the same way.
+      H2.Exchange refused = h2.open("POST", "no.Such/Method", HttpFields.build().add("content-type",
+          "application/proto"), null, false);
+      assertEquals(ErrorCode.NO_ERROR.code, refused.reset().get(10, TimeUnit.SECONDS), "RST_STREAM error code");
+      assertEquals(501, refused.status());
     }
   }
 

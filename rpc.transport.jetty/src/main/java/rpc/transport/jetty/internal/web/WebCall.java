@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.api.Stream;
+import org.eclipse.jetty.http2.frames.ResetFrame;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -31,6 +34,7 @@ import rpc.api.wire.MessageFraming;
 import rpc.api.wire.MessageLimit;
 import rpc.api.wire.StatusMessage;
 import rpc.transport.jetty.internal.stream.GrpcFields;
+import rpc.transport.jetty.internal.stream.JettyGaps;
 
 /**
  * One gRPC-Web or Connect call on a Jetty request and response, over HTTP/1.1 or HTTP/2: request
@@ -396,11 +400,25 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
       return;
     }
     if (failure == null) {
+      stopClientStillSending();
       done.succeeded();
     } else {
       done.failed(failure);
     }
     owner.ended(this);
+  }
+
+  /**
+   * The response is complete: over HTTP/2, a client still sending is told to stop with
+   * {@code RST_STREAM(NO_ERROR)}, as the gRPC calls do (gRPC's PROTOCOL-HTTP2). Left to Jetty, the
+   * stream would be reset with CANCEL, which tells the client its call was cancelled (see
+   * {@link JettyGaps#http2Stream}). Over HTTP/1.1 Jetty reads or drops what is left of the body.
+   */
+  private void stopClientStillSending() {
+    Stream s = JettyGaps.http2Stream(request);
+    if (s != null && !s.isRemotelyClosed() && !s.isReset()) {
+      s.reset(new ResetFrame(s.getId(), ErrorCode.NO_ERROR.code), Callback.NOOP);
+    }
   }
 
   /** Runs a listener callback unless the listener is done; on the serial executor. */
