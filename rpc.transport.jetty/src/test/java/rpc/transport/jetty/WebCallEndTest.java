@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,18 +58,24 @@ import rpc.transport.jetty.internal.server.JettyServerTransport;
  * How gRPC-Web and Connect calls end, where the end of a web call meets the end of its HTTP
  * exchange: the SPI's rule that no {@code onCancel} follows a returned {@code close} (checked on the
  * transport's SPI, where the library's own bookkeeping cannot hide a late callback), the RST_STREAM
- * that stops a client still sending over HTTP/2.
+ * that stops a client still sending over HTTP/2, and what the connection's idle timeout does to a
+ * quiet web call.
  */
 @Timeout(60)
 class WebCallEndTest {
   static final MethodDescriptor<String, String> HOLD = MethodDescriptor.of("test.End/Hold",
       MethodDescriptor.Kind.UNARY, Fixtures.STRING, Fixtures.STRING)
       .withIdempotency(MethodDescriptor.Idempotency.NO_SIDE_EFFECTS);
+  static final MethodDescriptor<String, String> QUIET = MethodDescriptor.of("test.End/Quiet",
+      MethodDescriptor.Kind.SERVER_STREAMING, Fixtures.STRING, Fixtures.STRING);
   static final MethodDescriptor<String, String> FIRST = MethodDescriptor.of("test.End/First",
       MethodDescriptor.Kind.BIDI_STREAMING, Fixtures.STRING, Fixtures.STRING);
 
   private ServerTransport transport;
   private Server server;
+  /** How the Hold and Quiet calls on {@link #server} were cancelled (the first of each). */
+  private final CompletableFuture<Status> holdCancelled = new CompletableFuture<>();
+  private final CompletableFuture<Status> quietCancelled = new CompletableFuture<>();
 
   @AfterEach
   void stop() throws Exception {
@@ -239,6 +249,30 @@ class WebCallEndTest {
           String first = stream.receive();
           stream.send("first:" + first); // and returns without reading on
         })
+        .unary(HOLD, (req, ctx) -> {
+          CountDownLatch cancelled = new CountDownLatch(1);
+          ctx.onCancel(cancelled::countDown);
+          try {
+            cancelled.await(30, TimeUnit.SECONDS);
+          } finally { // the library interrupts a handler whose call ended
+            if (ctx.isCancelled()) {
+              holdCancelled.complete(ctx.cancellationStatus());
+            }
+          }
+          return "late";
+        })
+        .serverStreaming(QUIET, (req, stream) -> {
+          stream.send("one"); // then nothing until the call ends
+          CountDownLatch cancelled = new CountDownLatch(1);
+          stream.context().onCancel(cancelled::countDown);
+          try {
+            cancelled.await(30, TimeUnit.SECONDS);
+          } finally {
+            if (stream.context().isCancelled()) {
+              quietCancelled.complete(stream.context().cancellationStatus());
+            }
+          }
+        })
         .build();
     server = Server.newBuilder().listen("127.0.0.1", 0).transport("jetty").addService(service)
         .idleTimeout(idleTimeout).build().start();
@@ -263,6 +297,78 @@ class WebCallEndTest {
           "application/proto"), null, false);
       assertEquals(ErrorCode.NO_ERROR.code, refused.reset().get(10, TimeUnit.SECONDS), "RST_STREAM error code");
       assertEquals(501, refused.status());
+    }
+  }
+
+  // ---- a call that neither sends nor receives, and the connection's idle timeout ----
+
+  /**
+   * What the Jetty README says of such a call: Jetty's idle timeout ends it, not the protocol. The
+   * handler is cancelled; a call that has written nothing gets Jetty's own error page (HTTP 500,
+   * HTML), and one whose response is under way is cut off, without its trailers; either way the
+   * connection is closed.
+   */
+  @Test
+  void overHttp11AQuietCallEndsAtTheIdleTimeout() throws Exception {
+    int port = startServer(Duration.ofMillis(300));
+    String answer = http11UntilClosed(port, "POST /" + HOLD.fullName() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Content-Type: application/proto\r\nContent-Length: 1\r\n\r\nx");
+    assertTrue(answer.startsWith("HTTP/1.1 500 "), answer);
+    assertTrue(answer.contains("Content-Type: text/html"), answer);
+    assertTrue(answer.contains("Idle timeout expired"), answer);
+    assertEquals(Status.Code.CANCELLED, holdCancelled.get(10, TimeUnit.SECONDS).code());
+
+    byte[] request = WebProtocolsTest.frame(0, "x");
+    String streaming = http11UntilClosed(port, "POST /" + QUIET.fullName() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Content-Type: application/grpc-web\r\nContent-Length: " + request.length + "\r\n\r\n"
+        + new String(request, StandardCharsets.ISO_8859_1));
+    assertTrue(streaming.startsWith("HTTP/1.1 200 "), streaming);
+    assertTrue(streaming.contains("one"), "the message sent before the pause: " + streaming);
+    assertTrue(!streaming.contains("grpc-status") && !streaming.endsWith("0\r\n\r\n"),
+        "no trailers frame and no last chunk: " + streaming);
+    assertEquals(Status.Code.CANCELLED, quietCancelled.get(10, TimeUnit.SECONDS).code());
+  }
+
+  /**
+   * Over HTTP/2 too, unlike a gRPC call (which declines stream idle timeouts): Jetty's HTTP layer
+   * times the web call's stream out after the connection's idle timeout, and answers with its
+   * error page. Pinned because the Jetty README says so.
+   */
+  @Test
+  void overHttp2AQuietWebCallEndsAtTheIdleTimeoutToo() throws Exception {
+    int port = startServer(Duration.ofMillis(300));
+    try (H2 h2 = new H2(port)) {
+      H2.Exchange call = h2.open("POST", HOLD.fullName(), HttpFields.build().add("content-type", "application/proto"),
+          "x".getBytes(StandardCharsets.UTF_8), true);
+      call.ended().get(10, TimeUnit.SECONDS);
+      assertEquals(500, call.status());
+      assertTrue(new String(call.body(), StandardCharsets.ISO_8859_1).contains("Idle timeout"),
+          new String(call.body(), StandardCharsets.ISO_8859_1));
+      assertEquals(Status.Code.CANCELLED, holdCancelled.get(10, TimeUnit.SECONDS).code());
+    }
+  }
+
+  /** Sends {@code request} on a new HTTP/1.1 connection and reads until the server closes it. */
+  private static String http11UntilClosed(int port, String request) throws Exception {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      byte[] buf = new byte[1024];
+      try {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          received.write(buf, 0, n);
+        }
+      } catch (SocketTimeoutException e) {
+        throw new AssertionError("the connection was still open 20 s after the request: "
+            + received.toString(StandardCharsets.ISO_8859_1), e);
+      }
+      return received.toString(StandardCharsets.ISO_8859_1);
     }
   }
 
