@@ -2,6 +2,7 @@ package rpc.transport.jetty.internal.stream;
 
 import java.util.List;
 import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.HTTP2Connection;
 import org.eclipse.jetty.http2.HTTP2Session;
 import org.eclipse.jetty.http2.HTTP2Stream;
 import org.eclipse.jetty.http2.api.Session;
@@ -10,6 +11,7 @@ import org.eclipse.jetty.http2.frames.DataFrame;
 import org.eclipse.jetty.http2.frames.GoAwayFrame;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
 import org.eclipse.jetty.http2.frames.ResetFrame;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
 
@@ -17,7 +19,8 @@ import org.eclipse.jetty.util.Promise;
  * Everything this transport needs that Jetty 12.1's HTTP/2 API ({@code Session}, {@code Stream})
  * does not offer, and so takes from its implementation classes ({@code HTTP2Session},
  * {@code HTTP2Stream}): each method says which gap it fills, so a Jetty upgrade is checked here.
- * The client needs two ({@link #newStream}, {@link #setIdleTimeout}); the others serve the server.
+ * The client needs two ({@link #newStream}, {@link #setIdleTimeout}); the others serve the server
+ * (one of them, {@link #http2Stream}, the web calls that Jetty's HTTP layer carries).
  * What the API does give is used instead: the client learns the server's stream and header limits
  * from the SETTINGS frames its {@code Session.Listener} receives, and dials Unix domain sockets
  * through the public {@code org.eclipse.jetty.io.Transport}.
@@ -128,5 +131,25 @@ public final class JettyGaps {
     } else {
       session.close(error.code, reason, Callback.NOOP);
     }
+  }
+
+  /**
+   * The HTTP/2 stream under a request that Jetty's HTTP layer handles (a gRPC-Web or Connect call),
+   * or null over HTTP/1.1. The {@code Request} API hides it, and Jetty 12.1 ends such a stream with
+   * {@code RST_STREAM(CANCEL)} when the response is complete while the client is still sending
+   * ({@code HttpStreamOverHTTP2.succeeded}, and {@code failed} for the unconsumed content, which it
+   * wraps so that its own NO_ERROR case does not match), where gRPC's protocol wants NO_ERROR: the
+   * web calls reset it themselves first. Found through the connection's session (an
+   * {@code HTTP2Connection}) and the request's id, which over HTTP/2 is its stream id.
+   */
+  public static Stream http2Stream(Request request) {
+    if (request.getConnectionMetaData().getConnection() instanceof HTTP2Connection c) {
+      try {
+        return c.getSession().getStream(Integer.parseInt(request.getId()));
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
   }
 }

@@ -9,11 +9,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.api.Stream;
+import org.eclipse.jetty.http2.frames.ResetFrame;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable;
+import rpc.api.CallTracer;
 import rpc.api.Codec;
 import rpc.api.Deadline;
 import rpc.api.Metadata;
@@ -30,6 +34,7 @@ import rpc.api.wire.MessageFraming;
 import rpc.api.wire.MessageLimit;
 import rpc.api.wire.StatusMessage;
 import rpc.transport.jetty.internal.stream.GrpcFields;
+import rpc.transport.jetty.internal.stream.JettyGaps;
 
 /**
  * One gRPC-Web or Connect call on a Jetty request and response, over HTTP/1.1 or HTTP/2: request
@@ -48,6 +53,17 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
   private static final int MAX_WRITE = 64 * 1024;
   private static final byte CONNECT_END_STREAM = 0x02;
   private static final byte GRPC_WEB_TRAILERS = (byte) 0x80;
+
+  /**
+   * One request message as read: what the listener gets, and the wire facts the call reports
+   * ({@link #inboundMessageCompressed}, the tracer) when it is delivered.
+   *
+   * @param message the decoded message
+   * @param compressed whether it arrived compressed (its envelope's flag, or a compressed unary body)
+   * @param wireSize its payload's size as received, before decompression
+   * @param size its size after decompression
+   */
+  record Received<Req>(Req message, boolean compressed, int wireSize, int size) {}
 
   /** What the transport learns of a call's end. */
   interface Owner {
@@ -75,12 +91,16 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
   /** Held while a listener callback runs and while close marks the listener done. */
   private final ReentrantLock delivery = new ReentrantLock();
   private boolean listenerDone; // guarded by delivery
+  /** Told each message's wire facts; null when the call is not traced. Set before the call starts. */
+  private volatile CallTracer tracer;
   /** Set once the end is decided: by the library's close, or by the transport. */
   private final AtomicBoolean over = new AtomicBoolean();
   private final AtomicBoolean completed = new AtomicBoolean();
 
   // ---- inbound: touched only by tasks on serial ----
-  private final ArrayDeque<Req> inbox = new ArrayDeque<>();
+  private final ArrayDeque<Received<Req>> inbox = new ArrayDeque<>();
+  /** The flag of the message in delivery, read by the listener inside {@code onMessage}. */
+  private boolean inboundCompressed;
   private int demand;
   private boolean eof;
   private boolean inputDone;
@@ -101,7 +121,8 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
   private Metadata responseHeaders;
   private String responseEncoding;
   private boolean compressMessages = true;
-  private byte[] unaryResponse;
+  private byte[] unaryResponse; // Connect unary: the body as it goes out
+  private String unaryEncoding; // Connect unary: the body's Content-Encoding, or null
   private int unaryErrorHttpStatus; // 0: the code's own (see ConnectErrors.httpStatus)
   private final Base64Text textOut; // used only by the one writer
 
@@ -143,7 +164,7 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
   }
 
   /** Sets the one request message a GET carried in its query: no body is read. */
-  void presetRequest(Req message) {
+  void presetRequest(Received<Req> message) {
     inbox.add(message);
     eof = true;
   }
@@ -219,6 +240,8 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
           .withCause(e));
       return;
     }
+    byte[] bytes;
+    boolean compress;
     lock.lock();
     try {
       if (over.get()) {
@@ -227,22 +250,31 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
       if (responseHeaders == null) {
         responseHeaders = new Metadata();
       }
-      if (!protocol.enveloped()) {
-        unaryResponse = payload;
-        return;
+      // The switch is read as the message is sent, as for gRPC; for Connect unary it decides
+      // whether the body goes out with Content-Encoding.
+      compress = responseEncoding != null && compressMessages && (protocol.enveloped() || payload.length > 0);
+      bytes = compress ? MessageCompression.compress(responseEncoding, ByteBuffer.wrap(payload)) : payload;
+      if (protocol.enveloped()) {
+        ByteBuffer frame = ByteBuffer.allocate(MessageFraming.HEADER_LENGTH + bytes.length);
+        MessageFraming.writeHeader(frame, compress, bytes.length);
+        frame.put(bytes).flip();
+        outbox.add(frame);
+        outBytes += frame.remaining();
+        commitWanted = true;
+      } else {
+        unaryResponse = bytes;
+        unaryEncoding = compress ? responseEncoding : null;
       }
-      boolean compress = responseEncoding != null && compressMessages;
-      byte[] bytes = compress ? MessageCompression.compress(responseEncoding, ByteBuffer.wrap(payload)) : payload;
-      ByteBuffer frame = ByteBuffer.allocate(MessageFraming.HEADER_LENGTH + bytes.length);
-      MessageFraming.writeHeader(frame, compress, bytes.length);
-      frame.put(bytes).flip();
-      outbox.add(frame);
-      outBytes += frame.remaining();
-      commitWanted = true;
     } finally {
       lock.unlock();
     }
-    flush();
+    CallTracer t = tracer;
+    if (t != null) {
+      t.outboundMessage(bytes.length, payload.length, compress);
+    }
+    if (protocol.enveloped()) {
+      flush();
+    }
   }
 
   @Override
@@ -286,21 +318,33 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
     }
   }
 
+  /** The flag of the message in delivery: set on the serial executor just before {@code onMessage}. */
   @Override
   public boolean inboundMessageCompressed() {
-    return requestEncoding != null;
+    return inboundCompressed;
   }
 
   @Override
+  public void trace(CallTracer t) {
+    tracer = t;
+  }
+
+  /**
+   * Marks the listener done first, under the delivery lock, whether or not the call has ended
+   * otherwise: an onCancel the transport decided just before (a client gone, a failed write) is
+   * then never delivered after this returns, as the SPI promises. If the transport's end came
+   * first, nothing else is done: the exchange is over or being answered already.
+   */
+  @Override
   public void close(Status status, Metadata trailers) {
-    if (!over.compareAndSet(false, true)) {
-      return;
-    }
-    delivery.lock();
+    delivery.lock(); // waits out a callback in flight: none follows this close
     try {
       listenerDone = true;
     } finally {
       delivery.unlock();
+    }
+    if (!over.compareAndSet(false, true)) {
+      return;
     }
     finish(status, trailers == null ? new Metadata() : trailers);
   }
@@ -356,11 +400,25 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
       return;
     }
     if (failure == null) {
+      stopClientStillSending();
       done.succeeded();
     } else {
       done.failed(failure);
     }
     owner.ended(this);
+  }
+
+  /**
+   * The response is complete: over HTTP/2, a client still sending is told to stop with
+   * {@code RST_STREAM(NO_ERROR)}, as the gRPC calls do (gRPC's PROTOCOL-HTTP2). Left to Jetty, the
+   * stream would be reset with CANCEL, which tells the client its call was cancelled (see
+   * {@link JettyGaps#http2Stream}). Over HTTP/1.1 Jetty reads or drops what is left of the body.
+   */
+  private void stopClientStillSending() {
+    Stream s = JettyGaps.http2Stream(request);
+    if (s != null && !s.isRemotelyClosed() && !s.isReset()) {
+      s.reset(new ResetFrame(s.getId(), ErrorCode.NO_ERROR.code), Callback.NOOP);
+    }
   }
 
   /** Runs a listener callback unless the listener is done; on the serial executor. */
@@ -386,8 +444,15 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
           return;
         }
         demand--;
-        Req m = inbox.poll();
-        deliver(l -> l.onMessage(m));
+        Received<Req> m = inbox.poll();
+        deliver(l -> {
+          inboundCompressed = m.compressed();
+          CallTracer t = tracer;
+          if (t != null) {
+            t.inboundMessage(m.wireSize(), m.size(), m.compressed());
+          }
+          l.onMessage(m.message());
+        });
         continue;
       }
       if (eof) {
@@ -452,13 +517,15 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
     if (last) {
       byte[] all = body.toByteArray();
       body = null;
+      // Content-Encoding compresses the whole body: the one message arrived compressed if it did.
       inbox.add(decode(requestEncoding != null, ByteBuffer.wrap(all)));
       eof = true;
     }
   }
 
-  /** One request message from its (possibly compressed) bytes. */
-  Req decode(boolean compressed, ByteBuffer payload) {
+  /** One request message from its (possibly compressed) bytes, with its wire facts. */
+  Received<Req> decode(boolean compressed, ByteBuffer payload) {
+    int wireSize = payload.remaining();
     if (compressed) {
       if (requestEncoding == null) {
         throw Status.INTERNAL.withDescription("compressed request message without an encoding header")
@@ -466,11 +533,12 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
       }
       payload = MessageCompression.decompress(requestEncoding, payload, maxInboundMessageSize);
     }
+    int size = payload.remaining();
     if (!payload.hasRemaining() && protocol.format().equals("json")) {
       payload = ByteBuffer.wrap("{}".getBytes(StandardCharsets.US_ASCII)); // an empty body is the empty message
     }
     try {
-      return requestCodec.decode(payload);
+      return new Received<>(requestCodec.decode(payload), compressed, wireSize, size);
     } catch (StatusException e) {
       throw protocol.kind() == WebProtocol.Kind.GRPC_WEB ? e : invalid(e.status().description());
     } catch (RuntimeException e) {
@@ -550,9 +618,8 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
     if (status.isOk()) {
       body = unaryResponse;
       h.put(HttpHeader.CONTENT_TYPE, protocol.responseContentType());
-      if (responseEncoding != null && body.length > 0) {
-        body = MessageCompression.compress(responseEncoding, ByteBuffer.wrap(body));
-        h.put(HttpHeader.CONTENT_ENCODING, responseEncoding);
+      if (unaryEncoding != null) {
+        h.put(HttpHeader.CONTENT_ENCODING, unaryEncoding);
       }
       response.setStatus(200);
     } else {

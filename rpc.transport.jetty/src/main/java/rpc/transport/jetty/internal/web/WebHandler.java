@@ -203,7 +203,7 @@ public final class WebHandler extends Handler.Abstract.NonBlocking {
     call.accept(acceptor, WebHeaders.metadata(headers));
   }
 
-  private static <Req> Req getMessage(WebCall<Req, ?> call, Fields query, String encoding) {
+  private static <Req> WebCall.Received<Req> getMessage(WebCall<Req, ?> call, Fields query, String encoding) {
     String message = query.getValue("message");
     if (message == null) {
       throw Status.INVALID_ARGUMENT.withDescription("GET request without the message query parameter").asException();
