@@ -4,10 +4,21 @@
 Usage: render.py OUT_DIR RESULT.json [RESULT.json ...]
 
 Writes to OUT_DIR:
-  results.json  every JMH result merged into one list, scores only (raw iteration data and
-                histograms stay in the JMH files given as input)
+  results.json  every JMH result merged into one list: scores, and the steadiness of the measured
+                iterations (raw iteration data and histograms stay in the JMH files given as input)
   chart.svg     unary throughput against concurrency K, one line per implementation, log-scale x
-  table.md      ratios rpc / grpc-java per workload, then absolute numbers
+  table.md      ratios rpc / grpc-java per workload with their errors, then absolute numbers, then
+                the results whose measured iterations had not levelled out
+
+Errors: JMH's scoreError, the half-width of the 99.9% confidence interval of the mean over the
+measured iterations; a ratio's relative error is the two relative errors added in quadrature.
+Steadiness is judged on the measured iterations only (JMH's JSON holds no warm-up iterations): a
+result is flagged when they spread by more than SPREAD_LIMIT of their median, or when a straight
+line fitted through them rises or falls by more than DRIFT_LIMIT of their mean from the first to
+the last, which means the warm-up ended before the figure settled.
+
+cross_process.py imports the error, steadiness and formatting functions from here, so both kinds of
+table say the same thing the same way.
 
 Python 3 standard library only.
 """
@@ -16,6 +27,7 @@ import datetime
 import json
 import math
 import os
+import statistics
 import sys
 from xml.sax.saxutils import escape
 
@@ -27,6 +39,8 @@ COLORS = {"rpc-jetty": "#d62728", "rpc-inprocess": "#d62728", "grpc-netty": "#1f
 DASHES = {"rpc-jetty": "", "rpc-inprocess": "", "grpc-netty": "6,4", "grpc-netty-direct": "2,3",
           "grpc-inprocess": "6,4", "grpc-inprocess-direct": "2,3"}
 PERCENTILES = [("50.0", "p50"), ("99.0", "p99"), ("99.9", "p99.9")]
+SPREAD_LIMIT = 0.20  # (max - min) / median of the measured iterations
+DRIFT_LIMIT = 0.10  # fitted change from the first to the last measured iteration / mean
 STREAMING = [("serverStreaming", "Server streaming", "messages/s"),
              ("clientStreaming", "Client streaming", "messages/s"),
              ("pingPong", "Bidi ping-pong", "round trips/s")]
@@ -40,6 +54,7 @@ def load(paths):
         if not text:
             continue
         for r in json.loads(text):
+            r["steadiness"] = steadiness(iterations_of(r))
             # per-iteration raw data stays in the JMH files; the merged file keeps scores only
             primary = r.get("primaryMetric", {})
             secondary = r.get("secondaryMetrics", {})
@@ -53,6 +68,89 @@ def load(paths):
             results.append(r)
     return results
 
+def number(x):
+    """A JMH number, or None for NaN, missing or non-numeric ("NaN" when there was one iteration)."""
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) or math.isinf(x) else x
+
+
+def iterations_of(result):
+    """The measured iterations of a JMH result as one list per fork, in order.
+
+    Throughput: each iteration's score. Sample mode (latency): each iteration's median, from the
+    histogram JMH keeps per iteration."""
+    primary = result.get("primaryMetric", {})
+    if "rawData" in primary:
+        return [[float(x) for x in fork] for fork in primary["rawData"]]
+    forks = []
+    for fork in primary.get("rawDataHistogram", []):
+        medians = []
+        for histogram in fork:
+            pairs = sorted((float(v), int(c)) for v, c in histogram)
+            total, seen = sum(c for _, c in pairs), 0
+            for value, count in pairs:
+                seen += count
+                if seen * 2 >= total:
+                    medians.append(value)
+                    break
+        forks.append(medians)
+    return forks
+
+
+def steadiness(forks):
+    """How level the measured iterations are: spread, drift, and the reasons to distrust them.
+
+    forks: one list of iteration values per fork (a cross-process run is one "fork" of rounds).
+    spread: (max - min) / median over every iteration. drift: per fork, the least-squares line's
+    change from the first to the last iteration relative to the fork's mean; the largest in size
+    is kept. Needs two iterations for a spread and three for a drift; with fewer, nothing is
+    flagged and "checked" is False."""
+    values = [v for fork in forks for v in fork]
+    out = {"iterations": len(values), "spread": None, "drift": None, "flags": [], "checked": len(values) >= 2}
+    if len(values) < 2:
+        return out
+    out["min"], out["max"] = min(values), max(values)
+    median = statistics.median(values)
+    if median > 0:
+        out["spread"] = (out["max"] - out["min"]) / median
+    for fork in forks:
+        n = len(fork)
+        mean = sum(fork) / n if n else 0
+        if n < 3 or mean <= 0:
+            continue
+        xbar = (n - 1) / 2
+        slope = sum((i - xbar) * (v - mean) for i, v in enumerate(fork)) / sum((i - xbar) ** 2 for i in range(n))
+        drift = slope * (n - 1) / mean
+        if out["drift"] is None or abs(drift) > abs(out["drift"]):
+            out["drift"] = drift
+    if out["spread"] is not None and out["spread"] > SPREAD_LIMIT:
+        out["flags"].append(f"spread {out['spread']:.0%}")
+    if out["drift"] is not None and abs(out["drift"]) > DRIFT_LIMIT:
+        out["flags"].append(f"{'rising' if out['drift'] > 0 else 'falling'} {out['drift']:+.0%} first to last")
+    return out
+
+
+def ratio_with_error(a, a_err, b, b_err):
+    """a / b and its error: relative errors added in quadrature (None if either error is unknown)."""
+    ratio = a / b
+    if a_err is None or b_err is None:
+        return ratio, None
+    return ratio, ratio * math.sqrt((a_err / a) ** 2 + (b_err / b) ** 2)
+
+
+def fmt_ratio(ratio, error):
+    digits = 2 if ratio >= 0.1 else 1 - math.floor(math.log10(ratio)) if ratio > 0 else 2
+    text = f"{ratio:.{digits}f}×"
+    if error is not None:
+        text += f" ±{error:.{digits}f}"
+    return text
+
+
+UNSTEADY = "†"
+
 
 def method_of(result):
     cls, method = result["benchmark"].rsplit(".", 2)[-2:]
@@ -65,51 +163,69 @@ def size_label(size):
 
 
 class Table:
-    """Rows of (workload label, unit, better) → {impl: value}, in insertion order."""
+    """Rows of (workload label, unit, better) → {impl: cell}, in insertion order.
+
+    A cell is a dict: value, error (None if unknown) and flags (why its iterations look unsteady)."""
 
     def __init__(self):
         self.rows = {}
 
-    def put(self, label, unit, better, impl, value):
+    def put(self, label, unit, better, impl, value, error=None, flags=()):
         row = self.rows.setdefault(label, {"unit": unit, "better": better, "values": {}})
-        row["values"][impl] = value
+        row["values"][impl] = {"value": value, "error": error, "flags": list(flags)}
 
 
 def collect(results):
     throughput, latency, alloc = Table(), Table(), Table()
     unary = {}  # impl -> {K: calls/s}
-    order = []
+    order = []  # (sort key, table name, label, unit, impl, value, error, flags)
+    unsteady = []  # (sort key, label, impl, unit, steadiness) of every flagged result
     for r in results:
         cls, method = method_of(r)
         p = r.get("params", {})
         impl = p.get("impl")
-        score = r["primaryMetric"]["score"]
-        norm = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
+        primary = r["primaryMetric"]
+        score, error = primary["score"], number(primary.get("scoreError"))
+        st = r.get("steadiness", {})
+        flags = st.get("flags", [])
+        norm_metric = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {})
+        norm, norm_error = number(norm_metric.get("score")), number(norm_metric.get("scoreError"))
         if cls == "UnaryBenchmark":
             k = int(p["concurrency"])
             unary.setdefault(impl, {})[k] = score
-            order.append((0, k, 0, f"Unary, K={k}", "calls/s", "higher", impl, score, norm, "bytes/call"))
+            label = f"Unary, K={k}"
+            order.append(((0, k, 0), "throughput", label, "calls/s", impl, score, error, flags))
+            if flags:
+                unsteady.append(((0, k, 0), label, impl, "calls/s", st))
+            order.append(((0, k, 0), "alloc", label, "bytes/call", impl, norm, norm_error, []))
         elif cls == "LatencyBenchmark":
             k = int(p["concurrency"])
-            pct = r["primaryMetric"].get("scorePercentiles", {})
-            unit = r["primaryMetric"].get("scoreUnit", "us/op").replace("us/op", "µs")
+            pct = primary.get("scorePercentiles", {})
+            unit = primary.get("scoreUnit", "us/op").replace("us/op", "µs")
             for i, (key, name) in enumerate(PERCENTILES):
                 if key in pct:
-                    order.append((1, k, i, f"Latency, K={k}, {name}", unit, "lower", impl, pct[key], None, None))
+                    # JMH's scoreError is the mean's, not a percentile's: no error for these rows
+                    order.append(((1, k, i), "latency", f"Latency, K={k}, {name}", unit, impl, pct[key], None, flags))
+            if flags:
+                unsteady.append(((1, k, 0), f"Latency, K={k} (median of each iteration)", impl, unit, st))
             # no allocation row: the background calls' garbage would be charged to the measured calls
         elif cls == "StreamingBenchmark":
             size = int(p.get("size", 0))
             for i, (m, name, unit) in enumerate(STREAMING):
                 if m == method:
+                    label = f"{name}, {size_label(size)}"
                     per = "bytes/round trip" if m == "pingPong" else "bytes/message"
-                    order.append((2, i, size, f"{name}, {size_label(size)}", unit, "higher", impl, score, norm, per))
-    order.sort(key=lambda t: t[:3])
-    for _, _, _, label, unit, better, impl, value, norm, norm_unit in order:
+                    order.append(((2, i, size), "throughput", label, unit, impl, score, error, flags))
+                    if flags:
+                        unsteady.append(((2, i, size), label, impl, unit, st))
+                    order.append(((2, i, size), "alloc", label, per, impl, norm, norm_error, []))
+    order.sort(key=lambda t: t[0])
+    tables = {"throughput": throughput, "latency": latency, "alloc": alloc}
+    for _, table, label, unit, impl, value, error, flags in order:
         if value is not None:
-            (latency if better == "lower" else throughput).put(label, unit, better, impl, value)
-        if norm is not None:
-            alloc.put(label, norm_unit, "lower", impl, norm)
-    return throughput, latency, alloc, unary
+            tables[table].put(label, unit, "lower" if table != "throughput" else "higher", impl, value, error, flags)
+    unsteady.sort(key=lambda t: (t[0], IMPLS.index(t[2]) if t[2] in IMPLS else len(IMPLS)))
+    return throughput, latency, alloc, unary, [t[1:] for t in unsteady]
 
 
 def fmt(value, unit):
@@ -120,29 +236,59 @@ def fmt(value, unit):
     return f"{value:,.0f}" if value >= 100 else f"{value:,.2f}"
 
 
-def ratio_section(title, table, note):
+def fmt_with_error(value, error, unit):
+    """value ±error, the error with as many decimals as the value shows."""
+    text = fmt(value, unit)
+    if error is None or value is None:
+        return text
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return f"{text} ±{error:,.{decimals}f}"
+
+
+def ratio_section(title, table, note, ratios=RATIOS):
     lines = [f"### {title}", "", note, ""]
-    lines.append("| workload | unit | " + " | ".join(f"{a} / {b}" for a, b in RATIOS) + " |")
-    lines.append("|---|---|" + "---:|" * len(RATIOS))
+    lines.append("| workload | unit | " + " | ".join(f"{a} / {b}" for a, b in ratios) + " |")
+    lines.append("|---|---|" + "---:|" * len(ratios))
     for label, row in table.rows.items():
         v = row["values"]
         cells = []
-        for a, b in RATIOS:
-            if v.get(a) and v.get(b):
-                cells.append(f"{v[a] / v[b]:.2f}×")
+        for a, b in ratios:
+            if a in v and b in v and v[a]["value"] and v[b]["value"]:
+                cell = fmt_ratio(*ratio_with_error(v[a]["value"], v[a]["error"], v[b]["value"], v[b]["error"]))
+                if v[a]["flags"] or v[b]["flags"]:
+                    cell += " " + UNSTEADY
+                cells.append(cell)
             else:
                 cells.append("—")
         lines.append(f"| {label} | {row['unit']} | " + " | ".join(cells) + " |")
     return lines
 
 
-def absolute_section(title, table):
+def absolute_section(title, table, impls=IMPLS):
     lines = [f"### {title}", ""]
-    lines.append("| workload | unit | " + " | ".join(IMPLS) + " |")
-    lines.append("|---|---|" + "---:|" * len(IMPLS))
+    lines.append("| workload | unit | " + " | ".join(impls) + " |")
+    lines.append("|---|---|" + "---:|" * len(impls))
     for label, row in table.rows.items():
-        cells = [fmt(row["values"].get(i), row["unit"]) for i in IMPLS]
+        cells = []
+        for i in impls:
+            cell = row["values"].get(i)
+            if cell is None:
+                cells.append("—")
+                continue
+            text = fmt_with_error(cell["value"], cell["error"], row["unit"])
+            if cell["flags"]:
+                text += " " + UNSTEADY
+            cells.append(text)
         lines.append(f"| {label} | {row['unit']} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def unsteady_lines(unsteady, what="iterations"):
+    """A list item per flagged result: its measured iterations' range and what is wrong with them."""
+    lines = []
+    for label, impl, unit, st in unsteady:
+        lines.append(f"- {label}, {impl}: {st['iterations']} {what} from {fmt(st['min'], unit)} "
+                     f"to {fmt(st['max'], unit)} {unit}; {', '.join(st['flags'])}")
     return lines
 
 
@@ -155,12 +301,38 @@ def describe_run(results):
             f"measurement {r.get('measurementIterations')} × {r.get('measurementTime')}")
 
 
+def method_notes(results):
+    """What ± and † mean, said once above the tables."""
+    if not any(r.get("steadiness", {}).get("checked") for r in results):
+        return ["One measured iteration per result: no errors, and steadiness is not checked."]
+    return [error_note(), "", steady_note()]
+
+
+def error_note(over="measured iterations", how="JMH's `scoreError`", percentiles=True):
+    text = (f"± is the half-width of the 99.9% confidence interval of the mean over the {over} ({how}); "
+            "a ratio's ± adds the two relative errors in quadrature, ratio × √(relA² + relB²).")
+    if percentiles:
+        text += " Latency percentiles have no ±: JMH's error is the mean's."
+    return text
+
+
+def steady_note(over="measured iterations", jmh=True):
+    text = (f"{UNSTEADY} marks a figure whose {over} had not levelled out: they spread by more than "
+            f"{SPREAD_LIMIT:.0%} of their median, or a straight line fitted through them rises or falls by more "
+            f"than {DRIFT_LIMIT:.0%} of their mean from the first to the last (a sign the warm-up was too short).")
+    if jmh:
+        text += (" JMH's JSON has no warm-up iterations, so this is judged on the measured ones only; for "
+                 "latency, on each iteration's median.")
+    return text
+
+
 def write_table(path, results, profile, tables):
-    throughput, latency, alloc, _ = tables
+    throughput, latency, alloc, _, unsteady = tables
     missing = [i for i in IMPLS if not any(r.get("params", {}).get("impl") == i for r in results)]
     lines = [f"# rpc vs grpc-java — profile `{profile}`", "",
              f"{datetime.date.today().isoformat()}: {describe_run(results)}; {os.cpu_count()} CPUs. "
              "One JVM holds client and server; numbers from a shared, noisy machine are rough.", ""]
+    lines += method_notes(results) + [""]
     if missing:
         lines += [f"Not measured in this run: {', '.join(missing)}.", ""]
     lines += ["## Ratios (rpc / grpc-java)", ""]
@@ -174,6 +346,12 @@ def write_table(path, results, profile, tables):
     lines += absolute_section("Throughput", throughput) + [""]
     lines += absolute_section("Latency", latency) + [""]
     lines += absolute_section("Allocation (bytes per operation)", alloc) + [""]
+    if any(r.get("steadiness", {}).get("checked") for r in results):
+        lines += ["## Not steady", ""]
+        lines += unsteady_lines(unsteady) or [
+            f"None: every result's measured iterations spread by at most {SPREAD_LIMIT:.0%} and drift by at most "
+            f"{DRIFT_LIMIT:.0%}."]
+        lines += [""]
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
 

@@ -3,9 +3,11 @@
 #
 #   benchmarks/run.sh [smoke|short|full] [extra JMH options...]
 #
-# smoke  one very short iteration of every benchmark (reduced K set): proves it all works, ~2-3 min
-# short  the recommended profile on a small machine: ~10 min on 2 cores
-# full   every parameter, 2 forks, longer iterations: about an hour on 2 cores
+# smoke  one very short iteration of every benchmark (reduced K set): proves it all works, ~2-3 min;
+#        its numbers come from cold JVMs and mean nothing
+# short  the recommended profile on a small machine: 20 s of warm-up per trial, then 5 measured
+#        iterations, checked for steadiness by render.py; ~27 min on 2 cores
+# full   every parameter, 2 forks, 2 s measured iterations: about 70 min on 2 cores
 #
 # Environment: IMPLS=rpc-inprocess,grpc-inprocess limits the implementations;
 # RESULTS_DIR (default benchmarks/results/<profile>) is where results go;
@@ -16,34 +18,11 @@ set -euo pipefail
 profile="${1:-short}"
 shift || true
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(dirname "$here")"
-jar="$here/target/benchmarks.jar"
 out="${RESULTS_DIR:-$here/results/$profile}"
 
-java_version() { # prints the feature version of the java binary $1, or 0
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -1 || true
-}
-java_bin=""
-if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
-  v="$(java_version "$JAVA_HOME/bin/java")"
-  if [[ "${v:-0}" =~ ^[0-9]+$ && "$v" -ge 21 ]]; then java_bin="$JAVA_HOME/bin/java"; fi
-fi
-if [[ -z "$java_bin" ]]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-  java_bin="$JAVA_HOME/bin/java"
-fi
-[[ -x "$java_bin" ]] || { echo "run.sh: no JDK 21+ found (set JAVA_HOME)" >&2; exit 2; }
-# JMH itself (and protobuf-java 3.25, which the benchmarks share with grpc-java) calls
-# sun.misc.Unsafe, which JDK 24 and later warn about in every JVM started; the option to allow it
-# exists from JDK 23 on, and older JVMs refuse to start with it. JMH forks inherit it.
-unsafe_allow=""
-v="$(java_version "$java_bin")"
-if [[ "${v:-0}" =~ ^[0-9]+$ && "$v" -ge 23 ]]; then unsafe_allow="--sun-misc-unsafe-memory-access=allow"; fi
-
-if [[ ! -f "$jar" || "${BUILD:-0}" == "1" ]]; then
-  echo "run.sh: building $jar"
-  (cd "$root" && mvn -q -pl benchmarks -am package -DskipTests)
-fi
+# shellcheck source=jdk.sh
+source "$here/jdk.sh"
+build_jar_if_missing
 
 impl_param=()
 if [[ -n "${IMPLS:-}" ]]; then impl_param=(-p "impl=$IMPLS"); fi
@@ -56,10 +35,15 @@ case "$profile" in
     timing=(-f 1 -wi 1 -w 200ms -i 1 -r 300ms)
     unary_k=1,64,1024; latency_k=1,64; stream_sizes=64; other_sizes=64 ;;
   short)
-    timing=(-f 1 -wi 5 -w 1s -i 3 -r 1s)
-    unary_k=1,16,64,256,1024; latency_k=1,64; stream_sizes=64,1024; other_sizes=64 ;;
+    # 5 x 1 s of warm-up left rpc-jetty's unary calls still climbing (K=16: from 9.6k to 44k calls/s
+    # during measurement) on 2 cores, where 12 x 2 s let the figures settle; 10 x 2 s comes close
+    # and keeps the profile under half an hour, and render.py flags any result still moving. Five
+    # measured iterations give JMH's 99.9% error a usable width (3 would make it ~5x wider). The
+    # 1 KiB server-streaming trials are left to `full` for the same half hour.
+    timing=(-f 1 -wi 10 -w 2s -i 5 -r 1s)
+    unary_k=1,16,64,256,1024; latency_k=1,64; stream_sizes=64; other_sizes=64 ;;
   full)
-    timing=(-f 2 -wi 5 -w 2s -i 5 -r 2s)
+    timing=(-f 2 -wi 10 -w 2s -i 5 -r 2s)
     unary_k=1,16,64,256,1024; latency_k=1,64; stream_sizes=64,1024; other_sizes=64,1024 ;;
   *)
     echo "usage: $0 [smoke|short|full] [extra JMH options...]" >&2; exit 2 ;;

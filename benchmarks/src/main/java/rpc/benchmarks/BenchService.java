@@ -42,6 +42,8 @@ final class BenchService {
   /** Every implementation, in the order reports list them. */
   static final List<String> IMPLEMENTATIONS = List.of("rpc-jetty", "rpc-inprocess", "grpc-netty",
       "grpc-netty-direct", "grpc-inprocess", "grpc-inprocess-direct");
+  /** The implementations that listen on a port: the only ones another process can reach. */
+  static final List<String> NETWORK_IMPLEMENTATIONS = List.of("rpc-jetty", "grpc-netty", "grpc-netty-direct");
 
   private BenchService() {}
 

@@ -3,26 +3,49 @@ package rpc.benchmarks;
 import com.google.protobuf.BytesValue;
 
 /**
- * One implementation under test: a started server serving {@link BenchService} and one channel to
- * it, which every call of a benchmark shares.
+ * One implementation under test: one channel to a server serving {@link BenchService}, which every
+ * call of a benchmark shares. {@link #start} starts the server in this JVM as well and owns it;
+ * {@link #connect} reaches a server that runs elsewhere ({@link CrossClient}).
  *
  * <p>Thread-safe for unary calls (many in flight at once from any thread); the streaming methods
- * are called by one benchmark thread. {@link #close} shuts the channel and the server down.
+ * are called by one benchmark thread. {@link #close} shuts the channel down, then the server if
+ * this fixture started it.
  */
 interface Fixture extends AutoCloseable {
 
-  /** Starts the server and opens the channel of the implementation named {@code impl}. */
+  /** Starts the server of the implementation named {@code impl} in this JVM and opens a channel to it. */
   static Fixture start(String impl) throws Exception {
+    BenchServer server = BenchServer.start(impl, 0);
+    try {
+      return open(impl, server.target(), server);
+    } catch (Exception | Error e) {
+      try {
+        server.close();
+      } catch (Exception | Error suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Opens a channel of {@code impl} to a server running elsewhere, at {@code target}
+   * ({@code host:port}); closing the fixture leaves that server alone.
+   */
+  static Fixture connect(String impl, String target) {
+    return open(impl, target, null);
+  }
+
+  /** A channel of {@code impl} to {@code target}; {@code server} (nullable) is closed after it. */
+  private static Fixture open(String impl, String target, BenchServer server) {
     JettyLogs.warningsOnlyUnlessConfigured();
     return switch (impl) {
-      case "rpc-jetty" -> new RpcFixture(true);
-      case "rpc-inprocess" -> new RpcFixture(false);
-      case "grpc-netty" -> new GrpcFixture(true, false);
-      case "grpc-netty-direct" -> new GrpcFixture(true, true);
-      case "grpc-inprocess" -> new GrpcFixture(false, false);
-      case "grpc-inprocess-direct" -> new GrpcFixture(false, true);
-      default -> throw new IllegalArgumentException("unknown impl '" + impl + "'; known: "
-          + BenchService.IMPLEMENTATIONS);
+      case "rpc-jetty", "rpc-inprocess" -> new RpcFixture(target, server);
+      case "grpc-netty" -> GrpcFixture.connect(true, false, target, server);
+      case "grpc-netty-direct" -> GrpcFixture.connect(true, true, target, server);
+      case "grpc-inprocess" -> GrpcFixture.connect(false, false, target, server);
+      case "grpc-inprocess-direct" -> GrpcFixture.connect(false, true, target, server);
+      default -> throw BenchServer.unknown(impl);
     };
   }
 
@@ -50,7 +73,7 @@ interface Fixture extends AutoCloseable {
   /** Opens one bidi stream on which the server echoes every message. */
   PingPong pingPong();
 
-  /** Closes the channel, then the server, waiting a bounded time for each. */
+  /** Closes the channel, then the server if this fixture started it, waiting a bounded time for each. */
   @Override
   void close() throws Exception;
 

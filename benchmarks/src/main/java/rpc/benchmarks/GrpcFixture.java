@@ -5,9 +5,11 @@ import com.google.protobuf.Int64Value;
 import com.google.protobuf.Message;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -45,34 +47,73 @@ final class GrpcFixture implements Fixture {
   static final MethodDescriptor<BytesValue, BytesValue> PING_PONG = method(BenchService.PING_PONG,
       MethodType.BIDI_STREAMING, BytesValue.getDefaultInstance());
 
-  private final Server server;
   private final ManagedChannel channel;
+  private final BenchServer server; // null when the server runs elsewhere
 
-  GrpcFixture(boolean netty, boolean direct) throws IOException {
+  private GrpcFixture(ManagedChannel channel, BenchServer server) {
+    this.channel = channel;
+    this.server = server;
+  }
+
+  /**
+   * A channel to {@code target}: {@code host:port} over Netty (plaintext), or an in-process name;
+   * with {@code directExecutor()} if {@code direct}. {@code server}, if not null, is closed after
+   * the channel.
+   */
+  static GrpcFixture connect(boolean netty, boolean direct, String target, BenchServer server) {
+    ManagedChannelBuilder<?> builder;
     if (netty) {
-      NettyServerBuilder serverBuilder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-          .addService(service());
-      NettyChannelBuilder channelBuilder;
-      if (direct) {
-        serverBuilder.directExecutor();
+      int colon = target.lastIndexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException("not host:port: " + target);
       }
-      this.server = serverBuilder.build().start();
-      channelBuilder = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext();
-      if (direct) {
-        channelBuilder.directExecutor();
-      }
-      this.channel = channelBuilder.build();
+      String host = target.substring(0, colon);
+      int port = Integer.parseInt(target.substring(colon + 1));
+      builder = NettyChannelBuilder.forAddress(host, port).usePlaintext();
     } else {
-      String name = "bench-grpc-" + NAMES.incrementAndGet();
-      InProcessServerBuilder serverBuilder = InProcessServerBuilder.forName(name).addService(service());
-      InProcessChannelBuilder channelBuilder = InProcessChannelBuilder.forName(name);
-      if (direct) {
-        serverBuilder.directExecutor();
-        channelBuilder.directExecutor();
-      }
-      this.server = serverBuilder.build().start();
-      this.channel = channelBuilder.build();
+      builder = InProcessChannelBuilder.forName(target);
     }
+    if (direct) {
+      builder.directExecutor();
+    }
+    return new GrpcFixture(builder.build(), server);
+  }
+
+  /**
+   * Builds and starts grpc-java's server of {@link BenchService}: over Netty on
+   * {@code 127.0.0.1:port} ({@code 0} for any free port), or in-process under a fresh name
+   * ({@code port} ignored); with {@code directExecutor()} if {@code direct}.
+   */
+  static BenchServer startServer(boolean netty, boolean direct, int port) throws IOException {
+    ServerBuilder<?> builder;
+    String name = null;
+    if (netty) {
+      builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port));
+    } else {
+      name = "bench-grpc-" + NAMES.incrementAndGet();
+      builder = InProcessServerBuilder.forName(name);
+    }
+    builder.addService(service());
+    if (direct) {
+      builder.directExecutor();
+    }
+    Server server = builder.build().start();
+    String target = netty ? "127.0.0.1:" + server.getPort() : name;
+    return new BenchServer() {
+      @Override
+      public String target() {
+        return target;
+      }
+
+      @Override
+      public void close() throws InterruptedException {
+        server.shutdown();
+        if (!server.awaitTermination(BenchService.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+          server.shutdownNow();
+          check(server.awaitTermination(BenchService.WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS), "server");
+        }
+      }
+    };
   }
 
   private static <Resp extends Message> MethodDescriptor<BytesValue, Resp> method(String name, MethodType type,
@@ -255,15 +296,16 @@ final class GrpcFixture implements Fixture {
 
   @Override
   public void close() throws InterruptedException {
-    channel.shutdown();
-    if (!channel.awaitTermination(BenchService.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-      channel.shutdownNow();
-      check(channel.awaitTermination(BenchService.WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS), "channel");
-    }
-    server.shutdown();
-    if (!server.awaitTermination(BenchService.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-      server.shutdownNow();
-      check(server.awaitTermination(BenchService.WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS), "server");
+    try {
+      channel.shutdown();
+      if (!channel.awaitTermination(BenchService.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        channel.shutdownNow();
+        check(channel.awaitTermination(BenchService.WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS), "channel");
+      }
+    } finally {
+      if (server != null) {
+        server.close();
+      }
     }
   }
 

@@ -13,9 +13,10 @@ import rpc.api.ServiceDefinition;
 import rpc.codec.protobuf.ProtobufCodec;
 
 /**
- * rpc over the Jetty HTTP/2 transport ({@code 127.0.0.1}) or the in-process transport. The server
- * keeps its default of one virtual thread per call's handler; its stream limit is raised above the
- * largest window so the benchmark measures multiplexing, not the limit.
+ * rpc over the Jetty HTTP/2 transport ({@code 127.0.0.1}) or the in-process transport: rpc's server
+ * of {@link BenchService} and rpc's client of it. The server keeps its default of one virtual
+ * thread per call's handler; its stream limit is raised above the largest window so the benchmark
+ * measures multiplexing, not the limit.
  *
  * <p>Thread-safe as {@link Fixture} says.
  */
@@ -38,11 +39,26 @@ final class RpcFixture implements Fixture {
       MethodDescriptor.fullName(BenchService.NAME, BenchService.PING_PONG), MethodDescriptor.Kind.BIDI_STREAMING,
       BYTES, BYTES);
 
-  private final Server server;
   private final Channel channel;
+  private final BenchServer server; // null when the server runs elsewhere
 
-  RpcFixture(boolean network) throws IOException {
-    String address = network ? "127.0.0.1:0" : "inprocess:bench-rpc-" + NAMES.incrementAndGet();
+  /** A channel to {@code target}; {@code server}, if not null, is closed after the channel. */
+  RpcFixture(String target, BenchServer server) {
+    this.channel = Channel.open(target);
+    this.server = server;
+  }
+
+  /** A fresh in-process address, so that no two servers of one JVM share a name. */
+  static String inProcessAddress() {
+    return "inprocess:bench-rpc-" + NAMES.incrementAndGet();
+  }
+
+  /**
+   * Builds and starts rpc's server of {@link BenchService} on {@code address}: {@code 127.0.0.1:PORT}
+   * (the Jetty transport) or {@code inprocess:NAME}.
+   */
+  static BenchServer startServer(String address) throws IOException {
+    boolean inProcess = address.startsWith("inprocess:");
     Server built;
     try {
       built = Server.newBuilder()
@@ -51,13 +67,29 @@ final class RpcFixture implements Fixture {
           .addService(service())
           .build();
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("rpc-" + (network ? "jetty" : "inprocess")
+      throw new IllegalStateException("rpc-" + (inProcess ? "inprocess" : "jetty")
           + " is not available in this build: " + e.getMessage(), e);
     }
-    this.server = built.start();
-    this.channel = Channel.open(network ? "127.0.0.1:" + server.port() : address);
+    Server server = built.start();
+    String target = inProcess ? address : "127.0.0.1:" + server.port();
+    return new BenchServer() {
+      @Override
+      public String target() {
+        return target;
+      }
+
+      @Override
+      public void close() throws InterruptedException {
+        server.shutdown();
+        if (!server.awaitTermination(BenchService.CLOSE_GRACE)) {
+          server.shutdownNow();
+          check(server.awaitTermination(BenchService.WAIT_LIMIT), "server");
+        }
+      }
+    };
   }
 
+  /** {@link BenchService}'s server logic in rpc's blocking style. */
   static ServiceDefinition service() {
     return ServiceDefinition.newBuilder(BenchService.NAME)
         .unary(UNARY, (request, context) -> request)
@@ -152,15 +184,16 @@ final class RpcFixture implements Fixture {
 
   @Override
   public void close() throws InterruptedException {
-    channel.close();
-    if (!channel.awaitTermination(BenchService.CLOSE_GRACE)) {
-      channel.shutdownNow();
-      check(channel.awaitTermination(BenchService.WAIT_LIMIT), "channel");
-    }
-    server.shutdown();
-    if (!server.awaitTermination(BenchService.CLOSE_GRACE)) {
-      server.shutdownNow();
-      check(server.awaitTermination(BenchService.WAIT_LIMIT), "server");
+    try {
+      channel.close();
+      if (!channel.awaitTermination(BenchService.CLOSE_GRACE)) {
+        channel.shutdownNow();
+        check(channel.awaitTermination(BenchService.WAIT_LIMIT), "channel");
+      }
+    } finally {
+      if (server != null) {
+        server.close();
+      }
     }
   }
 
