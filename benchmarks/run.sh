@@ -6,7 +6,7 @@
 # smoke  one very short iteration of every benchmark (reduced K set): proves it all works, ~2-3 min;
 #        its numbers come from cold JVMs and mean nothing
 # short  the recommended profile on a small machine: 20 s of warm-up per trial, then 5 measured
-#        iterations, checked for steadiness by render.py; ~27 min on 2 cores
+#        iterations, checked for steadiness by render.py; ~30 min on 2 cores
 # full   every parameter, 2 forks, 2 s measured iterations: about 70 min on 2 cores
 #
 # Environment: IMPLS=rpc-inprocess,grpc-inprocess limits the implementations;
@@ -38,10 +38,9 @@ case "$profile" in
     # 5 x 1 s of warm-up left rpc-jetty's unary calls still climbing (K=16: from 9.6k to 44k calls/s
     # during measurement) on 2 cores, where 12 x 2 s let the figures settle; 10 x 2 s comes close
     # and keeps the profile under half an hour, and render.py flags any result still moving. Five
-    # measured iterations give JMH's 99.9% error a usable width (3 would make it ~5x wider). The
-    # 1 KiB server-streaming trials are left to `full` for the same half hour.
+    # measured iterations give JMH's 99.9% error a usable width (3 would make it ~5x wider).
     timing=(-f 1 -wi 10 -w 2s -i 5 -r 1s)
-    unary_k=1,16,64,256,1024; latency_k=1,64; stream_sizes=64; other_sizes=64 ;;
+    unary_k=1,16,64,256,1024; latency_k=1,64; stream_sizes=64,1024; other_sizes=64 ;;
   full)
     timing=(-f 2 -wi 10 -w 2s -i 5 -r 2s)
     unary_k=1,16,64,256,1024; latency_k=1,64; stream_sizes=64,1024; other_sizes=64,1024 ;;

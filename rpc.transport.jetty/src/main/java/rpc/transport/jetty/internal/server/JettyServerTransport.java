@@ -280,6 +280,7 @@ public final class JettyServerTransport implements ServerTransport {
       ServerConnection c = sessions.get(call.session());
       if (c != null) {
         c.callStarted(call);
+        call.gatherWith(c.writes());
       }
     }
   }

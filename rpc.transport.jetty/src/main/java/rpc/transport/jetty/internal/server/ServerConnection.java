@@ -1,5 +1,6 @@
 package rpc.transport.jetty.internal.server;
 
+import rpc.transport.jetty.internal.stream.WriteGather;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -70,6 +71,8 @@ final class ServerConnection {
   private final Scheduler scheduler;
   private final PingStrikes pings;
   private final Set<JettyServerCall<?, ?>> calls = ConcurrentHashMap.newKeySet();
+  /** Gathers the writes of this connection's calls (see WriteGather). */
+  private final WriteGather writes = new WriteGather(calls::size);
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.OPEN);
   private final AtomicBoolean idleCheckPending = new AtomicBoolean();
   /** A {@link #drainTick} is scheduled. */
@@ -119,6 +122,11 @@ final class ServerConnection {
 
   void callStarted(JettyServerCall<?, ?> call) {
     calls.add(call);
+  }
+
+  /** The gather the connection's calls write through. */
+  WriteGather writes() {
+    return writes;
   }
 
   void callEnded(JettyServerCall<?, ?> call) {

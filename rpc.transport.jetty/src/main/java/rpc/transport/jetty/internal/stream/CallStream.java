@@ -50,6 +50,7 @@ public abstract class CallStream implements Stream.Listener {
   /** Where writes of bursts start (the transport's Jetty thread pool). */
   private final Executor executor;
   private final Runnable scheduledFlush = this::runScheduledFlush;
+  private final Runnable gatheredFlush = this::flushGathered;
 
   protected volatile Stream stream;
 
@@ -61,6 +62,10 @@ public abstract class CallStream implements Stream.Listener {
   private boolean writeEnds;
   /** A flush is queued on the executor and has not run yet. */
   private boolean flushScheduled;
+  /** The stream waits in its connection's {@link WriteGather}: flushes wait for it. */
+  private boolean gathered;
+  /** The connection's gather (server), or null: idle streams then write at once. */
+  private volatile WriteGather gather;
   /** When the last send returned ({@link System#nanoTime}); written by the sending thread. */
   private long lastSendNanos;
   private volatile long queuedBytes;
@@ -323,7 +328,12 @@ public abstract class CallStream implements Stream.Listener {
     long last = lastSendNanos;
     long now = System.nanoTime();
     if (last == 0 || now - last > BURST_GAP_NANOS) {
-      flush();
+      WriteGather g = gather;
+      if (g != null && g.worthGathering()) {
+        joinGather(g);
+      } else {
+        flush();
+      }
       lastSendNanos = System.nanoTime();
       return;
     }
@@ -342,6 +352,40 @@ public abstract class CallStream implements Stream.Listener {
     } catch (RejectedExecutionException e) {
       runScheduledFlush(); // the transport is stopping: write here, as for an idle stream
     }
+  }
+
+  /**
+   * Sets the connection's {@link WriteGather}, before the call sends anything; a completed write
+   * of this stream then also starts the writes gathered meanwhile.
+   *
+   * @param g the gather of the stream's connection
+   */
+  public final void gatherWith(WriteGather g) {
+    gather = g;
+  }
+
+  private void joinGather(WriteGather g) {
+    lock.lock();
+    try {
+      if (writing || gathered || flushScheduled || outboundFinished || stream == null) {
+        return; // a pending write (or the opening) takes what was queued
+      }
+      gathered = true;
+    } finally {
+      lock.unlock();
+    }
+    g.add(gatheredFlush);
+  }
+
+  /** The gather's turn for this stream: starts its write. */
+  private void flushGathered() {
+    lock.lock();
+    try {
+      gathered = false;
+    } finally {
+      lock.unlock();
+    }
+    flush();
   }
 
   private void runScheduledFlush() {
@@ -364,7 +408,7 @@ public abstract class CallStream implements Stream.Listener {
     lock.lock();
     try {
       s = stream;
-      if (writing || s == null || outboundFinished) {
+      if (writing || gathered || s == null || outboundFinished) {
         return;
       }
       headers = pendingHeaders;
@@ -472,6 +516,11 @@ public abstract class CallStream implements Stream.Listener {
       onOutboundComplete();
     } else {
       flush();
+    }
+    WriteGather g = gather;
+    if (g != null) {
+      // Jetty is completing a write: what other calls queue now leaves with its next one.
+      g.drain();
     }
   }
 
