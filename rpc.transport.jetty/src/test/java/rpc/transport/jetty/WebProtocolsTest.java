@@ -62,6 +62,8 @@ class WebProtocolsTest {
       MethodDescriptor.Kind.UNARY, Fixtures.STRING, Fixtures.STRING);
   static final MethodDescriptor<String, String> TICKS = MethodDescriptor.of("test.Web/Ticks",
       MethodDescriptor.Kind.SERVER_STREAMING, Fixtures.STRING, Fixtures.STRING);
+  static final MethodDescriptor<String, String> HELD = MethodDescriptor.of("test.Web/Held",
+      MethodDescriptor.Kind.SERVER_STREAMING, Fixtures.STRING, Fixtures.STRING);
   static final String ORIGIN = "http://app.test:8080";
   static final int MAX_MESSAGE = 64 * 1024;
 
@@ -70,6 +72,8 @@ class WebProtocolsTest {
   static HttpClient http;
   /** Counted down when a Slow or Ticks handler sees its call cancelled. */
   static volatile CountDownLatch cancelled = new CountDownLatch(1);
+  /** Counted down by a test to let a Held handler end its call. */
+  static volatile CountDownLatch release = new CountDownLatch(1);
   /** Counted down when a Slow handler starts. */
   static volatile CountDownLatch started = new CountDownLatch(1);
 
@@ -86,6 +90,14 @@ class WebProtocolsTest {
           Metadata trailers = new Metadata().put("x-why", "because").putBinary("grpc-status-details-bin",
               statusWithDetail(5, "no such thing", "type.googleapis.com/google.rpc.ErrorInfo", new byte[] {1, 2, 3}));
           throw Status.NOT_FOUND.withDescription("no such thing").asException(trailers);
+        })
+        .serverStreaming(HELD, (req, stream) -> {
+          stream.send(req);
+          try {
+            release.await(20, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
         })
         .serverStreaming(TICKS, (req, stream) -> {
           int n = Integer.parseInt(req);
@@ -160,9 +172,51 @@ class WebProtocolsTest {
     HttpResponse<byte[]> r = post("test.Web/Ticks", "application/grpc-web-text", body);
     assertEquals(200, r.statusCode());
     assertEquals("application/grpc-web-text+proto", r.headers().firstValue("content-type").orElseThrow());
-    List<Frame> frames = frames(Base64.getDecoder().decode(r.body()));
+    List<Frame> frames = frames(decodeText(r.body()));
     assertEquals(List.of("tick0", "tick1", "tick2"), frames.subList(0, 3).stream().map(Frame::text).toList());
     assertEquals("grpc-status:0\r\nx-ticks:3\r\n", frames.get(3).text());
+  }
+
+  @Test
+  void grpcWebTextSendsEachMessageWhole() throws Exception {
+    // A 10-byte frame: as one stream of base64, its last byte would wait for whatever comes next.
+    release = new CountDownLatch(1);
+    try {
+      HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "test.Web/Held"))
+          .header("content-type", "application/grpc-web-text").timeout(Duration.ofSeconds(20))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(Base64.getEncoder().encode(frame(0, "held!")))).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertEquals(200, r.statusCode());
+      ByteArrayOutputStream text = new ByteArrayOutputStream();
+      CompletableFuture<List<Frame>> first = new CompletableFuture<>();
+      CompletableFuture<List<Frame>> all = new CompletableFuture<>();
+      Thread.ofVirtual().start(() -> {
+        try (InputStream in = r.body()) {
+          byte[] buf = new byte[256];
+          int n;
+          while ((n = in.read(buf)) >= 0) {
+            text.write(buf, 0, n);
+            byte[] whole = java.util.Arrays.copyOf(text.toByteArray(), text.size() / 4 * 4);
+            List<Frame> frames = completeFrames(decodeText(whole));
+            if (!frames.isEmpty()) {
+              first.complete(frames);
+            }
+          }
+          all.complete(frames(decodeText(text.toByteArray())));
+        } catch (Exception e) {
+          first.completeExceptionally(e);
+          all.completeExceptionally(e);
+        }
+      });
+      // The handler is still holding the call open: the message must have arrived whole by itself.
+      List<Frame> seen = first.get(10, TimeUnit.SECONDS);
+      assertEquals("held!", seen.get(0).text());
+      release.countDown();
+      List<Frame> frames = all.get(10, TimeUnit.SECONDS);
+      assertEquals(List.of("held!", "grpc-status:0\r\n"), frames.stream().map(Frame::text).toList());
+    } finally {
+      release.countDown();
+    }
   }
 
   @Test
@@ -173,7 +227,7 @@ class WebProtocolsTest {
         + Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(first, 2, first.length));
     HttpResponse<byte[]> r = post("test.Echo/Split", "application/grpc-web-text",
         text.getBytes(StandardCharsets.US_ASCII));
-    List<Frame> frames = frames(Base64.getDecoder().decode(r.body()));
+    List<Frame> frames = frames(decodeText(r.body()));
     assertEquals(List.of("a", "b", "grpc-status:0\r\n"), frames.stream().map(Frame::text).toList());
   }
 
@@ -355,7 +409,7 @@ class WebProtocolsTest {
     assertTrue(frames(post("test.Echo/Unary", "application/grpc-web", truncated).body()).get(0).text()
         .startsWith("grpc-status:13\r\ngrpc-message:gRPC-Web request ended inside a message"));
     // Not base64.
-    assertTrue(frames(Base64.getDecoder().decode(post("test.Echo/Unary", "application/grpc-web-text",
+    assertTrue(frames(decodeText(post("test.Echo/Unary", "application/grpc-web-text",
         "!!!!".getBytes(StandardCharsets.US_ASCII)).body())).get(0).text().startsWith("grpc-status:13\r\n"
         + "grpc-message:grpc-web-text body is not base64"));
     // A message over the server's limit.
@@ -466,6 +520,32 @@ class WebProtocolsTest {
     public String toString() {
       return flag + ":" + text();
     }
+  }
+
+  /** The frames wholly present at the start of {@code body}; a partial last one is left out. */
+  static List<Frame> completeFrames(byte[] body) {
+    List<Frame> out = new ArrayList<>();
+    ByteBuffer b = ByteBuffer.wrap(body);
+    while (b.remaining() >= 5 && b.getInt(b.position() + 1) <= b.remaining() - 5) {
+      int flag = b.get() & 0xFF;
+      byte[] p = new byte[b.getInt()];
+      b.get(p);
+      out.add(new Frame(flag, p));
+    }
+    return out;
+  }
+
+  /**
+   * A grpc-web-text body, decoded as browsers' clients do: 4 characters at a time, so that pieces
+   * encoded separately (each padded) may follow one another.
+   */
+  static byte[] decodeText(byte[] text) {
+    assertEquals(0, text.length % 4, "base64 text in whole 4-character groups");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < text.length; i += 4) {
+      out.writeBytes(Base64.getDecoder().decode(java.util.Arrays.copyOfRange(text, i, i + 4)));
+    }
+    return out.toByteArray();
   }
 
   static List<Frame> frames(byte[] body) {

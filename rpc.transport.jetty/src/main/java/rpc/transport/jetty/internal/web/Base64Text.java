@@ -6,16 +6,16 @@ import java.util.Base64;
 import rpc.api.Status;
 
 /**
- * The base64 body of {@code application/grpc-web-text}, a chunk at a time: the decoder takes text
- * cut anywhere (and, as several clients and proxies send it, with {@code =} padding between
- * independently encoded pieces); the encoder carries up to two bytes over so that only the last
- * piece is padded. Not thread-safe: one per direction of a call.
+ * The base64 body of {@code application/grpc-web-text}: the decoder takes text a chunk at a time,
+ * cut anywhere, and with {@code =} padding between independently encoded pieces (as clients,
+ * proxies and this server's own encoder send it); the encoder turns each frame into a piece of its
+ * own, padded, because gRPC-Web's PROTOCOL-WEB wants every message encoded and flushed atomically:
+ * bytes carried over to the next frame would keep a client from decoding this one until then.
+ * Not thread-safe: one decoder per request.
  */
 final class Base64Text {
   private final byte[] quantum = new byte[4];
   private int filled;
-  private final byte[] carry = new byte[2];
-  private int carried;
 
   /**
    * The bytes encoded by {@code text}'s remaining characters (and any left over from the last
@@ -54,26 +54,9 @@ final class Base64Text {
     return filled == 0;
   }
 
-  /**
-   * {@code data} as base64 text; unless {@code last}, the one or two bytes that do not fill a
-   * 3-byte group are kept for the next call, so the stream is padded only at its end.
-   */
-  ByteBuffer encode(ByteBuffer data, boolean last) {
-    int total = carried + data.remaining();
-    int take = last ? total : total - total % 3;
-    byte[] in = new byte[take];
-    int n = Math.min(carried, take);
-    System.arraycopy(carry, 0, in, 0, n);
-    int fromData = take - n;
-    data.get(in, n, fromData);
-    // what remains (carry not taken, or data's tail) is carried over
-    byte[] rest = new byte[total - take];
-    int restCarry = carried - n;
-    System.arraycopy(carry, n, rest, 0, restCarry);
-    data.get(rest, restCarry, rest.length - restCarry);
-    System.arraycopy(rest, 0, carry, 0, rest.length);
-    carried = rest.length;
-    return ByteBuffer.wrap(Base64.getEncoder().encode(in));
+  /** {@return one frame's remaining bytes (consumed) as base64 text, padded: a piece decodable by itself} */
+  static ByteBuffer encode(ByteBuffer frame) {
+    return Base64.getEncoder().encode(frame);
   }
 
   private static boolean isBase64(byte c) {

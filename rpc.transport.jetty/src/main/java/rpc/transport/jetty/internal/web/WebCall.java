@@ -124,7 +124,6 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
   private byte[] unaryResponse; // Connect unary: the body as it goes out
   private String unaryEncoding; // Connect unary: the body's Content-Encoding, or null
   private int unaryErrorHttpStatus; // 0: the code's own (see ConnectErrors.httpStatus)
-  private final Base64Text textOut; // used only by the one writer
 
   WebCall(Owner owner, Request request, Response response, Callback done, MethodDescriptor<Req, Resp> method,
       Codec<Req> requestCodec, Codec<Resp> responseCodec, WebProtocol protocol, Deadline deadline, String peer,
@@ -146,7 +145,6 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
     this.deframer = protocol.enveloped() ? new MessageDeframer(maxInboundMessageSize,
         size -> MessageLimit.requestTooLarge(size, maxInboundMessageSize)) : null;
     this.textIn = protocol.text() ? new Base64Text() : null;
-    this.textOut = protocol.text() ? new Base64Text() : null;
     // Answer in kind: a client that compressed its request and accepts that encoding gets it back.
     if (requestEncoding != null && MessageCompression.accepts(acceptEncoding, requestEncoding)) {
       this.responseEncoding = requestEncoding;
@@ -258,8 +256,7 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
         ByteBuffer frame = ByteBuffer.allocate(MessageFraming.HEADER_LENGTH + bytes.length);
         MessageFraming.writeHeader(frame, compress, bytes.length);
         frame.put(bytes).flip();
-        outbox.add(frame);
-        outBytes += frame.remaining();
+        queue(frame);
         commitWanted = true;
       } else {
         unaryResponse = bytes;
@@ -579,10 +576,20 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
   }
 
   private void queueFinal(ByteBuffer frame) {
-    outbox.add(frame);
-    outBytes += frame.remaining();
+    queue(frame);
     finalQueued = true;
     commitWanted = true;
+  }
+
+  /**
+   * Queues one frame (or a unary body) as it goes on the wire: a grpc-web-text frame becomes its own
+   * padded base64 piece here, so that joining queued frames into one write never splits a frame's
+   * text across writes. Called with {@link #lock} held.
+   */
+  private void queue(ByteBuffer frame) {
+    ByteBuffer wire = protocol.text() ? Base64Text.encode(frame) : frame;
+    outbox.add(wire);
+    outBytes += wire.remaining();
   }
 
   /** The trailers frame of gRPC-Web: flag 0x80, then the trailers as HTTP/1 header lines. */
@@ -692,9 +699,6 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
       writing = true;
     } finally {
       lock.unlock();
-    }
-    if (textOut != null) {
-      buf = textOut.encode(buf, last);
     }
     response.write(last, buf, Callback.from(Invocable.InvocationType.NON_BLOCKING, () -> written(raw, last),
         this::abort));
