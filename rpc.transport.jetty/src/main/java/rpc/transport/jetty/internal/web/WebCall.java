@@ -523,12 +523,23 @@ final class WebCall<Req, Resp> implements ServerCall<Req, Resp> {
   /** One request message from its (possibly compressed) bytes, with its wire facts. */
   Received<Req> decode(boolean compressed, ByteBuffer payload) {
     int wireSize = payload.remaining();
-    if (compressed) {
+    boolean connect = protocol.kind() != WebProtocol.Kind.GRPC_WEB;
+    // Connect: zero-length content is never decompressed, whatever its encoding says. gRPC-Web
+    // keeps gRPC's rule: a compressed message is gzip data, and nothing is not.
+    if (compressed && !(connect && wireSize == 0)) {
       if (requestEncoding == null) {
         throw Status.INTERNAL.withDescription("compressed request message without an encoding header")
             .asException();
       }
-      payload = MessageCompression.decompress(requestEncoding, payload, maxInboundMessageSize);
+      try {
+        payload = MessageCompression.decompress(requestEncoding, payload, maxInboundMessageSize);
+      } catch (StatusException e) {
+        // gRPC calls corrupt compressed data INTERNAL; Connect calls it what it is, the client's fault.
+        throw connect && e.status().code() == Status.Code.INTERNAL ? invalid(e.status().description()) : e;
+      }
+    } else if (wireSize > maxInboundMessageSize) {
+      // An envelope or a POST body was held to the limit as it was read; a GET's message only now.
+      throw MessageLimit.requestTooLarge(wireSize, maxInboundMessageSize).asException();
     }
     int size = payload.remaining();
     if (!payload.hasRemaining() && protocol.format().equals("json")) {

@@ -106,8 +106,12 @@ public final class WebHandler extends Handler.Abstract.NonBlocking {
     String contentType = headers.get(HttpHeader.CONTENT_TYPE);
     Fields query = get ? Request.extractQueryParameters(request) : null;
     WebProtocol protocol = get ? WebProtocol.connectGet(query.getValue("encoding")) : WebProtocol.of(contentType);
+    if (protocol == null && get) {
+      refuseGet(response, callback, query.getValue("encoding"));
+      return true;
+    }
     if (protocol == null) {
-      refuseUnknown(request, response, callback, get, contentType);
+      refuseUnknown(request, response, callback, contentType);
       return true;
     }
     String path = request.getHttpURI().getPath();
@@ -279,14 +283,30 @@ public final class WebHandler extends Handler.Abstract.NonBlocking {
     }
   }
 
-  private static void refuseUnknown(Request request, Response response, Callback callback, boolean get,
-      String contentType) {
-    String why;
-    if (get) {
-      why = "a GET call needs the Connect query parameters encoding=proto|json and message";
-      plain(response, callback, 400, why);
-      return;
+  /**
+   * A GET that is not a Connect call this server can take: answered as Connect answers, in JSON;
+   * an encoding it does not speak is an unsupported media type, as the same body would be in a POST.
+   */
+  private static void refuseGet(Response response, Callback callback, String encoding) {
+    if (encoding == null) {
+      connectError(response, callback, 400, Status.INVALID_ARGUMENT.withDescription(
+          "a GET call needs the Connect query parameters encoding=proto|json and message"));
+    } else {
+      connectError(response, callback, 415, Status.INTERNAL.withDescription("unsupported encoding: " + encoding
+          + " (this server takes encoding=proto or encoding=json)"));
     }
+  }
+
+  private static void connectError(Response response, Callback callback, int httpStatus, Status status) {
+    byte[] body = ConnectErrors.errorJson(status, null).getBytes(StandardCharsets.UTF_8);
+    response.setStatus(httpStatus);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Long.toString(body.length));
+    response.write(true, ByteBuffer.wrap(body), callback);
+  }
+
+  private static void refuseUnknown(Request request, Response response, Callback callback, String contentType) {
+    String why;
     if (WebProtocol.isGrpc(contentType)) {
       why = "gRPC needs HTTP/2 (" + request.getConnectionMetaData().getHttpVersion() + " used): connect with h2c prior"
           + " knowledge or TLS with ALPN; browsers can use application/grpc-web or the Connect protocol";
