@@ -65,7 +65,7 @@ public abstract class BlockingStream<Out, In> implements Stream<Out, In> {
    * Messages moved out of {@link #inbox} for the receiver: used only by the thread inside
    * {@code receive} (the receive guard orders successive receivers).
    */
-  private Inbox<In> batch = new Inbox<>();
+  private Inbox<In> batch = Inbox.empty();
   /** What {@link #batch} held when the receiver last reported it; guarded by lock. */
   private long batchBytes;
   /** The receiver's own copy of what it last reported (used like {@link #batch}). */
@@ -326,7 +326,7 @@ public abstract class BlockingStream<Out, In> implements Stream<Out, In> {
       boolean more;
       lock.lock();
       try {
-        if (discarded) {
+        if (discarded && !batch.isShared()) {
           batch.clear();
         }
         while (inbox.isEmpty()) {
@@ -342,14 +342,20 @@ public abstract class BlockingStream<Out, In> implements Stream<Out, In> {
           }
           await(readable, "receive");
         }
-        // Take everything that has arrived: the batch is handed out without the lock.
-        Inbox<In> empty = batch;
-        batch = inbox;
-        inbox = empty;
-        message = batch.poll();
-        lastReceivedCompressed = batch.lastCompressed();
-        batchBytes = batch.bytes();
-        batchReported = batchBytes;
+        if (inbox.size() == 1) {
+          // One message (a unary call, a slow stream): no batch to hand out.
+          message = inbox.poll();
+          lastReceivedCompressed = inbox.lastCompressed();
+        } else {
+          // Take everything that has arrived: the batch is handed out without the lock.
+          Inbox<In> empty = batch.isShared() ? new Inbox<>() : batch;
+          batch = inbox;
+          inbox = empty;
+          message = batch.poll();
+          lastReceivedCompressed = batch.lastCompressed();
+          batchBytes = batch.bytes();
+          batchReported = batchBytes;
+        }
         more = wantMore();
       } finally {
         lock.unlock();

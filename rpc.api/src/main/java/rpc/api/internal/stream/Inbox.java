@@ -8,13 +8,40 @@ import java.util.Arrays;
  * Not thread-safe: the owning {@link BlockingStream} uses it under its lock.
  */
 final class Inbox<T> {
-  private Object[] items = new Object[8];
-  private int[] sizes = new int[8]; // negative: the message arrived compressed (size is -size - 1)
+  private static final Inbox<?> EMPTY = new Inbox<>(0);
+
+  private Object[] items;
+  private int[] sizes; // negative: the message arrived compressed (size is -size - 1)
   private int head;
   private int count;
   private long bytes;
 
   private boolean lastCompressed;
+
+  Inbox() {
+    this(8);
+  }
+
+  private Inbox(int capacity) {
+    items = new Object[capacity];
+    sizes = new int[capacity];
+  }
+
+  /** A shared inbox that is always empty and must never be added to (see {@link #isShared}). */
+  @SuppressWarnings("unchecked")
+  static <T> Inbox<T> empty() {
+    return (Inbox<T>) EMPTY;
+  }
+
+  /** Whether this is the shared {@link #empty} inbox. */
+  boolean isShared() {
+    return this == EMPTY;
+  }
+
+  /** How many messages are held. */
+  int size() {
+    return count;
+  }
 
   void add(T item, int size, boolean compressed) {
     if (count == items.length) {
