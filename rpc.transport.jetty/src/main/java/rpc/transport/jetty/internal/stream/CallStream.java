@@ -27,7 +27,9 @@ import rpc.api.wire.MessageFraming;
  * next, so headers, data and trailers leave in order. A message sent on an idle stream is written
  * at once, on the sending thread; a message sent right after another (a stream in full flow) is
  * left for a write started on the transport's executor, so the messages the sender adds meanwhile
- * leave with it in one DATA frame and the sender spends its time encoding, not in system calls. {@link #outboundReady()} turns false while more than
+ * leave with it in one DATA frame and the sender spends its time encoding, not in system calls.
+ * On a server with several calls open, an idle stream's write joins its connection's
+ * {@link WriteGather} instead. {@link #outboundReady()} turns false while more than
  * {@link #READY_THRESHOLD} bytes wait, and {@link #notifyReady()} fires when they drain below it.
  *
  * <p>Inbound: see {@link InboundReader}.
