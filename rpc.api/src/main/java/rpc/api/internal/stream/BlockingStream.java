@@ -353,8 +353,7 @@ public abstract class BlockingStream<Out, In> implements Stream<Out, In> {
           inbox = empty;
           message = batch.poll();
           lastReceivedCompressed = batch.lastCompressed();
-          batchBytes = batch.bytes();
-          batchReported = batchBytes;
+          noteBatch();
         }
         more = wantMore();
       } finally {
@@ -369,6 +368,12 @@ public abstract class BlockingStream<Out, In> implements Stream<Out, In> {
     }
   }
 
+  /** Under the lock, by the receiver: records what its batch holds now (what {@link #wantMore} counts). */
+  private void noteBatch() {
+    batchBytes = batch.bytes();
+    batchReported = batchBytes;
+  }
+
   /** Tells the engine what the receiver's batch still holds, and asks for more if that leaves room. */
   private void reportBatch() {
     boolean more;
@@ -377,8 +382,7 @@ public abstract class BlockingStream<Out, In> implements Stream<Out, In> {
       if (discarded) {
         return;
       }
-      batchBytes = batch.bytes();
-      batchReported = batchBytes;
+      noteBatch();
       more = wantMore();
     } finally {
       lock.unlock();
