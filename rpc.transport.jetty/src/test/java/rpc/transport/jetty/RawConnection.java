@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpURI;
@@ -139,6 +141,8 @@ final class RawConnection implements AutoCloseable {
     private final java.util.concurrent.locks.ReentrantLock reading = new java.util.concurrent.locks.ReentrantLock();
     /** Completes with the RST_STREAM error code, -1 for a normal end, -2 for a failed connection. */
     final CompletableFuture<Integer> ended = new CompletableFuture<>();
+    /** Completes with the error code of an RST_STREAM, even one that follows the end of the response. */
+    final CompletableFuture<Integer> reset = new CompletableFuture<>();
 
     /** Sends one length-prefixed, uncompressed gRPC message. */
     void send(String message) throws Exception {
@@ -153,12 +157,32 @@ final class RawConnection implements AutoCloseable {
     /** Sends one length-prefixed, uncompressed gRPC message, ending the request or not. */
     void send(byte[] payload, boolean end) throws Exception {
       ByteBuffer framed = ByteBuffer.allocate(5 + payload.length).put((byte) 0).putInt(payload.length).put(payload).flip();
-      stream.data(new DataFrame(stream.getId(), framed, end)).get(10, TimeUnit.SECONDS);
+      data(new DataFrame(stream.getId(), framed, end));
     }
 
     /** Ends the request (an empty DATA frame with END_STREAM). */
     void halfClose() throws Exception {
-      stream.data(new DataFrame(stream.getId(), ByteBuffer.allocate(0), true)).get(10, TimeUnit.SECONDS);
+      data(new DataFrame(stream.getId(), ByteBuffer.allocate(0), true));
+    }
+
+    /**
+     * Writes a DATA frame. A server that has already answered in full may reset the rest of the request
+     * with NO_ERROR (RFC 9113 section 8.1), which fails this write: that is an answer, not a failure.
+     */
+    private void data(DataFrame frame) throws Exception {
+      try {
+        stream.data(frame).get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        Integer end;
+        try {
+          end = ended.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException notEnded) {
+          throw e;
+        }
+        if (end != -1 && end != 0) {
+          throw e;
+        }
+      }
     }
 
     @Override
@@ -211,6 +235,7 @@ final class RawConnection implements AutoCloseable {
 
     @Override
     public void onReset(Stream s, ResetFrame frame, Callback callback) {
+      reset.complete(frame.getError());
       ended.complete(frame.getError());
       callback.succeeded();
     }
