@@ -9,6 +9,7 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import rpc.transport.jetty.internal.stream.TransportSettings;
+import rpc.transport.jetty.internal.stream.TransportThreads;
 
 /**
  * One started {@link HTTP2Client} (selector, thread pool, scheduler, buffer pool) shared by all
@@ -56,13 +57,11 @@ final class SharedHttp2Client {
   }
 
   private static HTTP2Client start(TransportSettings settings) {
-    QueuedThreadPool threads = new QueuedThreadPool(64, 2);
-    threads.setName("rpc-jetty-client");
-    threads.setDaemon(true);
+    QueuedThreadPool threads = TransportThreads.pool("rpc-jetty-client");
     ClientConnector connector = new ClientConnector();
     connector.setExecutor(threads);
     connector.setScheduler(new ScheduledExecutorScheduler("rpc-jetty-client-scheduler", true));
-    connector.setSelectors(1);
+    connector.setSelectors(TransportThreads.selectors());
     connector.setTCPNoDelay(true);
     HTTP2Client client = new HTTP2Client(connector);
     client.setInitialSessionRecvWindow(settings.sessionReceiveWindow());

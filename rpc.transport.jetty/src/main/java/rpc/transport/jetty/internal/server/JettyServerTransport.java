@@ -34,6 +34,7 @@ import rpc.api.spi.ServerCallAcceptor;
 import rpc.api.spi.ServerTransport;
 import rpc.api.spi.ServerTransportConfig;
 import rpc.transport.jetty.internal.stream.TransportSettings;
+import rpc.transport.jetty.internal.stream.TransportThreads;
 import rpc.transport.jetty.internal.web.WebHandler;
 
 /**
@@ -113,9 +114,7 @@ public final class JettyServerTransport implements ServerTransport {
 
   @Override
   public void start(ServerCallAcceptor acceptor) throws IOException {
-    QueuedThreadPool threads = new QueuedThreadPool(64, 2);
-    threads.setName("rpc-jetty-server");
-    threads.setDaemon(true);
+    QueuedThreadPool threads = TransportThreads.pool("rpc-jetty-server");
     Server s = new Server(threads, new ScheduledExecutorScheduler("rpc-jetty-server-scheduler", true), null);
     HttpConfiguration http = new HttpConfiguration();
     http.setRequestHeaderSize(settings.maxHeaderListSize());
@@ -160,7 +159,7 @@ public final class JettyServerTransport implements ServerTransport {
       socketFile.prepare();
       c = socketFile.newConnector(s, factories);
     } else {
-      ServerConnector tcp = new ServerConnector(s, 1, 1, factories);
+      ServerConnector tcp = new ServerConnector(s, 1, TransportThreads.selectors(), factories);
       String host = config.address().host();
       tcp.setHost(host.isEmpty() ? null : host);
       tcp.setPort(config.address().port(0));

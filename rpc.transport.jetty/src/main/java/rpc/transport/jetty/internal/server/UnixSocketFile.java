@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import rpc.transport.jetty.internal.stream.TransportSettings;
+import rpc.transport.jetty.internal.stream.TransportThreads;
 
 /**
  * The socket file of a server listening on a Unix domain socket. Before binding, a file left at the
@@ -53,7 +54,7 @@ final class UnixSocketFile {
    * closed channel as a failure, once a second, until the server stops).
    */
   UnixDomainServerConnector newConnector(Server server, ConnectionFactory... factories) {
-    UnixDomainServerConnector c = new UnixDomainServerConnector(server, 0, 1, factories);
+    UnixDomainServerConnector c = new UnixDomainServerConnector(server, 0, TransportThreads.selectors(), factories);
     c.setUnixDomainPath(path);
     return c;
   }
