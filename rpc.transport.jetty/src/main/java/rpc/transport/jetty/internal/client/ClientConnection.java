@@ -185,9 +185,11 @@ final class ClientConnection implements Session.Listener {
     if (goAwayReceived) {
       return what + " after sending GOAWAY (it is shutting down)";
     }
-    if (reason != null && reason.contains("invalid_continuation_stream")) {
-      // Jetty ends the connection with this reason when a header block (often trailers carrying
-      // a large grpc-message or grpc-status-details-bin) outgrows the client's header limit.
+    if (reason != null && (reason.contains("invalid_continuation_stream") || reason.contains("invalid_hpack_block"))) {
+      // Jetty ends the connection with one of these reasons when a header block (often trailers
+      // carrying a large grpc-message or grpc-status-details-bin) outgrows the client's header
+      // limit: the first while the block still arrives in CONTINUATION frames, the second when it
+      // has arrived whole and its decoder refuses it (which one depends on how reads split it).
       return what + " (a header block from the server, such as trailers with large error details, may exceed"
           + " this channel's limit: raise the jetty.maxHeaderListSize option, 16384 bytes by default)";
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.frames.Frame;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
@@ -66,6 +67,9 @@ final class SharedHttp2Client {
     HTTP2Client client = new HTTP2Client(connector);
     client.setInitialSessionRecvWindow(settings.sessionReceiveWindow());
     client.setInitialStreamRecvWindow(settings.streamReceiveWindow());
+    // Read a whole DATA frame of the default size per system call, as Jetty's server does (the
+    // client's own default, 8 KiB, took two reads per frame: -40 % on 1 KiB server streaming).
+    client.setInputBufferSize(Frame.DEFAULT_MAX_SIZE + Frame.HEADER_LENGTH);
     client.setMaxResponseHeadersSize(settings.maxHeaderListSize());
     client.setMaxRequestHeadersSize(settings.maxHeaderListSize());
     client.setConnectTimeout(settings.connectTimeout().toMillis());

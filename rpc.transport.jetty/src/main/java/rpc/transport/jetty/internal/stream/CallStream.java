@@ -38,8 +38,11 @@ import rpc.api.wire.MessageFraming;
  * {@link #serial}.
  */
 public abstract class CallStream implements Stream.Listener {
-  /** Outbound bytes queued beyond which {@link #outboundReady()} is false (as grpc-java). */
-  static final int READY_THRESHOLD = 32 * 1024;
+  /**
+   * Outbound bytes queued (in flight included) beyond which {@link #outboundReady()} is false: two
+   * {@link Chunk#FLOW_CAPACITY flow chunks}, so one fills while the other is written.
+   */
+  static final int READY_THRESHOLD = 2 * Chunk.FLOW_CAPACITY;
   /**
    * A send that comes sooner than this after the previous send returned is part of a burst: its
    * write is started on the executor, not by the sender (see the class comment).
@@ -225,7 +228,7 @@ public abstract class CallStream implements Stream.Listener {
         Chunk tail = queue.peekLast();
         boolean fresh = tail == null || !tail.hasRoom(framed);
         if (fresh) {
-          tail = Chunk.allocate(pool, Chunk.SHARED_CAPACITY);
+          tail = Chunk.allocate(pool, writing || !queue.isEmpty() ? Chunk.FLOW_CAPACITY : Chunk.SHARED_CAPACITY);
         }
         try {
           encodeFramed(codec, message, size, tail.fill());

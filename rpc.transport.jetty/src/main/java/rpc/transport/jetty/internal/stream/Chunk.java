@@ -14,6 +14,11 @@ import org.eclipse.jetty.io.RetainableByteBuffer;
 final class Chunk {
   /** The capacity of a shared chunk; also the largest message that is copied into one. */
   static final int SHARED_CAPACITY = 16 * 1024;
+  /**
+   * The capacity of a shared chunk filled behind a pending write (a stream in full flow): one write
+   * then carries four 16 KiB DATA frames, which Jetty sends with one system call.
+   */
+  static final int FLOW_CAPACITY = 64 * 1024;
   /** Messages up to this size are encoded into pooled direct buffers; larger ones into the heap. */
   static final int POOLED_LIMIT = 64 * 1024;
 
