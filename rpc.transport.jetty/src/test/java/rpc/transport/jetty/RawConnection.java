@@ -128,6 +128,25 @@ final class RawConnection implements AutoCloseable {
   }
 
   /**
+   * Writes {@code frame} on {@code stream}, waiting up to 10 s. A server that has already answered in
+   * full may reset the rest of the request with NO_ERROR (RFC 9113 section 8.1), which fails the
+   * write: when {@code answered} then completes normally within 10 s, that is an answer, not a
+   * failure; otherwise the write's failure is thrown.
+   */
+  static void writeData(Stream stream, DataFrame frame, CompletableFuture<?> answered) throws Exception {
+    try {
+      stream.data(frame).get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      try {
+        answered.get(10, TimeUnit.SECONDS);
+      } catch (TimeoutException | ExecutionException noAnswer) {
+        e.addSuppressed(noAnswer);
+        throw e;
+      }
+    }
+  }
+
+  /**
    * One call: counts and keeps the response bytes, keeps the response headers and trailers;
    * completes {@code ended} at END_STREAM, RST_STREAM or failure.
    */
@@ -165,24 +184,13 @@ final class RawConnection implements AutoCloseable {
       data(new DataFrame(stream.getId(), ByteBuffer.allocate(0), true));
     }
 
-    /**
-     * Writes a DATA frame. A server that has already answered in full may reset the rest of the request
-     * with NO_ERROR (RFC 9113 section 8.1), which fails this write: that is an answer, not a failure.
-     */
+    /** Writes a DATA frame; a reset after a complete answer is an answer (see {@link #writeData}). */
     private void data(DataFrame frame) throws Exception {
-      try {
-        stream.data(frame).get(10, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        Integer end;
-        try {
-          end = ended.get(10, TimeUnit.SECONDS);
-        } catch (TimeoutException notEnded) {
-          throw e;
+      writeData(stream, frame, ended.thenAccept(code -> {
+        if (code != -1 && code != 0) {
+          throw new IllegalStateException("the stream ended with RST_STREAM error " + code);
         }
-        if (end != -1 && end != 0) {
-          throw e;
-        }
-      }
+      }));
     }
 
     @Override
